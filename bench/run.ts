@@ -1,0 +1,24 @@
+/**
+ * `npm run bench`: every benchmark of the project, one after the other (each also runs alone:
+ * `npm run bench:devserver`, `npm run bench:pipeline`). Arguments are passed to each.
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..');
+const suites = [
+  { name: 'devserver', script: 'devserver/bench/bench.ts' },
+  { name: 'pipeline', script: 'bench/pipeline.ts' },
+];
+
+let failed = 0;
+for (const suite of suites) {
+  console.log(`\n=== bench: ${suite.name} ===`);
+  const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+  const result = spawnSync(tsx, [suite.script, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`bench ${suite.name} failed (exit ${result.status ?? result.signal})`);
+    failed++;
+  }
+}
+process.exitCode = failed ? 1 : 0;
