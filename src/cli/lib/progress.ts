@@ -1,0 +1,85 @@
+/**
+ * Live progress from the workflow's `progress` query: a redrawn bar on a terminal, plain lines
+ * (on stage changes, and at most every few seconds otherwise) when output is a pipe or a file.
+ */
+import type { EtlProgress } from '../../workflows/input';
+
+/** Share of the bar each stage ends at; staging fills its span by files done. */
+const STAGE_END: Record<string, number> = {
+  starting: 0,
+  provision: 0.05,
+  createTables: 0.08,
+  plan: 0.1,
+  staging: 0.8,
+  dimensions: 0.9,
+  fact: 0.95,
+  summarize: 0.97,
+  teardown: 1,
+  done: 1,
+};
+
+export function progressFraction(p: EtlProgress): number {
+  if (p.stage === 'staging') {
+    const total = p.files.events.total + p.files.songs.total;
+    const done = p.files.events.done + p.files.songs.done;
+    return STAGE_END.plan + (STAGE_END.staging - STAGE_END.plan) * (total > 0 ? done / total : 0);
+  }
+  const order = Object.keys(STAGE_END);
+  const index = order.indexOf(p.stage);
+  // A stage that is running has reached the end of the one before it.
+  return index > 0 ? STAGE_END[order[index - 1]] : 0;
+}
+
+/** One line of progress; with `elapsedMs`, the time since the watch started at the end. */
+export function progressLine(p: EtlProgress, elapsedMs?: number): string {
+  const { events, songs } = p.files;
+  const parts = [
+    `${p.stage.padEnd(12)}`,
+    `files: events ${events.done}/${events.total}, songs ${songs.done}/${songs.total}`,
+    `rows: ${p.rowsLoaded} loaded, ${p.rowsRejected} rejected`,
+  ];
+  if (elapsedMs !== undefined) parts.push(`${(elapsedMs / 1000).toFixed(1)}s`);
+  return parts.join('  ');
+}
+
+export interface ProgressView {
+  update(p: EtlProgress): void;
+  /** Clears the bar so the next output starts on a clean line. */
+  finish(): void;
+}
+
+const BAR_WIDTH = 24;
+const PLAIN_INTERVAL_MS = 5000;
+
+export function createProgressView(stream: NodeJS.WriteStream = process.stderr, now = () => Date.now()): ProgressView {
+  const started = now();
+  if (stream.isTTY) {
+    let drawn = false;
+    return {
+      update(p) {
+        const filled = Math.round(progressFraction(p) * BAR_WIDTH);
+        const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
+        const text = `${bar} ${String(Math.round(progressFraction(p) * 100)).padStart(3)}%  ${progressLine(p, now() - started)}`;
+        const width = stream.columns ? stream.columns - 1 : text.length;
+        stream.write(`\r${text.slice(0, width).padEnd(width)}`);
+        drawn = true;
+      },
+      finish() {
+        if (drawn) stream.write('\n');
+        drawn = false;
+      },
+    };
+  }
+  let lastStage = '';
+  let lastWrite = 0;
+  return {
+    update(p) {
+      const t = now();
+      if (p.stage === lastStage && t - lastWrite < PLAIN_INTERVAL_MS) return;
+      lastStage = p.stage;
+      lastWrite = t;
+      stream.write(`progress: ${progressLine(p, t - started)}\n`);
+    },
+    finish() {},
+  };
+}

@@ -1,0 +1,47 @@
+/** The human summary of a finished run: tables, rejections, stage durations, totals. */
+import { STAGES, type SparkifyEtlResult } from '../../workflows/input';
+
+/** Star tables first (what users query), then staging and load_errors, then anything else. */
+const TABLE_ORDER = ['songplays', 'users', 'songs', 'artists', 'time', 'staging_events', 'staging_songs', 'load_errors'];
+
+function table(headers: [string, string], rows: Array<[string, string]>): string[] {
+  const left = Math.max(headers[0].length, ...rows.map((r) => r[0].length));
+  const right = Math.max(headers[1].length, ...rows.map((r) => r[1].length));
+  const rule = `${'-'.repeat(left)}  ${'-'.repeat(right)}`;
+  return [
+    `${headers[0].padEnd(left)}  ${headers[1].padStart(right)}`,
+    rule,
+    ...rows.map(([a, b]) => `${a.padEnd(left)}  ${b.padStart(right)}`),
+  ];
+}
+
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+export function renderSummary(workflowId: string, result: SparkifyEtlResult): string {
+  const names = Object.keys(result.tables).sort((a, b) => {
+    const ia = TABLE_ORDER.indexOf(a);
+    const ib = TABLE_ORDER.indexOf(b);
+    return (ia < 0 ? TABLE_ORDER.length : ia) - (ib < 0 ? TABLE_ORDER.length : ib) || a.localeCompare(b);
+  });
+  const lines = [`sparkifyEtl ${workflowId} completed in ${formatSeconds(result.totalMs)}`, ''];
+  lines.push(...table(['table', 'rows'], names.map((name) => [name, String(result.tables[name])])));
+  lines.push('');
+  const { read, loaded, rejected, rejectedByKind } = result.rows;
+  lines.push(
+    `rows read ${read}, loaded ${loaded}, rejected ${rejected}` +
+      (result.accounted ? ' (every row accounted for)' : ' (MISMATCH: read != loaded + rejected)'),
+  );
+  const kinds = Object.entries(rejectedByKind).sort(([a], [b]) => a.localeCompare(b));
+  if (kinds.length > 0) lines.push(`rejected by kind: ${kinds.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
+  lines.push('');
+  const stages = STAGES.filter((s) => result.durationsMs[s] !== undefined);
+  const stageRows = stages.map((s): [string, string] => [s, formatSeconds(result.durationsMs[s]!)]);
+  lines.push(...table(['stage', 'time'], [...stageRows, ['total', formatSeconds(result.totalMs)]]));
+  if (result.warehouse) {
+    const w = result.warehouse;
+    lines.push('', `warehouse kept: ${w.provider} ${w.user}@${w.host}:${w.port}/${w.database} schema ${w.schema}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,2 @@
+/** The workflow bundle's entry point: every workflow the sparkify task queue runs. */
+export { sparkifyEtl, progressQuery } from './sparkify-etl';

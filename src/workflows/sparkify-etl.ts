@@ -1,0 +1,154 @@
+/**
+ * sparkifyEtl: provision → create tables → plan → stage events ‖ songs (partitioned COPYs) →
+ * users ‖ songs ‖ artists ‖ time → songplays → summarize → teardown (always, unless kept).
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CopyStagingResult, StagingKind, StagingPlan } from '../activities/types';
+import * as activities from './activities';
+import { PROGRESS_QUERY, type EtlProgress, type ResolvedEtlInput, type SparkifyEtlResult, type StageName } from './input';
+import { allOrCancel, mapBounded } from './parallel';
+import { InvalidInputError, resolveInput, warehouseIdFor } from './validate';
+
+export const progressQuery = defineQuery<EtlProgress>(PROGRESS_QUERY);
+
+/** How many load_errors rows a TooManyRejectedRows failure quotes. */
+const REJECTION_SAMPLE = 5;
+
+export async function sparkifyEtl(rawInput: unknown): Promise<SparkifyEtlResult> {
+  const progress: EtlProgress = {
+    stage: 'starting',
+    files: { events: { done: 0, total: 0 }, songs: { done: 0, total: 0 } },
+    rowsRead: 0,
+    rowsLoaded: 0,
+    rowsRejected: 0,
+  };
+  setHandler(progressQuery, () => progress);
+
+  const input = validated(rawInput);
+
+  const startedAt = Date.now();
+  const durationsMs: SparkifyEtlResult['durationsMs'] = {};
+  const stage = async <T>(name: StageName, body: () => Promise<T>): Promise<T> => {
+    progress.stage = name;
+    const began = Date.now();
+    try {
+      return await body();
+    } finally {
+      durationsMs[name] = Date.now() - began;
+    }
+  };
+
+  const target = { provider: input.warehouse.provider, warehouseId: warehouseIdFor(workflowInfo().workflowId) };
+  try {
+    const warehouse = await stage('provision', () => activities.provisionWarehouse(target));
+    const handle = { warehouse };
+    await stage('createTables', () => activities.createTables(handle));
+    const source = input.source;
+    const partitions = input.partitions;
+    const plan = await stage('plan', () => activities.planStaging({ source, partitions }));
+    progress.files.events.total = plan.events.files;
+    progress.files.songs.total = plan.songs.files;
+
+    const copies = await stage('staging', () =>
+      allOrCancel([
+        () => stageKind('events', plan, (p) => activities.copyStagingEvents({ warehouse, source, partition: p, partitions })),
+        () => stageKind('songs', plan, (p) => activities.copyStagingSongs({ warehouse, source, partition: p, partitions })),
+      ]),
+    );
+    const read = sum(copies.flat(), 'linesRead');
+    const rejected = sum(copies.flat(), 'rowsRejected');
+    if (rejected > input.maxErrors) {
+      const samples = await activities.sampleLoadErrors({ ...handle, limit: REJECTION_SAMPLE });
+      const reasons = samples.map((s) => `${s.file}:${s.line} ${s.reasonKind}: ${s.reason}`).join('; ');
+      throw ApplicationFailure.create({
+        type: 'TooManyRejectedRows',
+        nonRetryable: true,
+        message: `${rejected} rows rejected, more than maxErrors ${input.maxErrors} (of ${read} read); first: ${reasons}`,
+        details: [{ rejected, maxErrors: input.maxErrors, read, samples }],
+      });
+    }
+
+    await stage('dimensions', () =>
+      allOrCancel([
+        () => activities.insertUsers(handle),
+        () => activities.insertSongs(handle),
+        () => activities.insertArtists(handle),
+        () => activities.insertTime(handle),
+      ]),
+    );
+    await stage('fact', () => activities.insertSongplays(handle));
+    const summary = await stage('summarize', () => activities.summarizeLoad(handle));
+
+    // Cross-check: rows counted by the readers against rows that are actually in the warehouse.
+    const loaded = (summary.tables.staging_events ?? 0) + (summary.tables.staging_songs ?? 0);
+    const rejectedInWarehouse = summary.tables.load_errors ?? 0;
+    if (!input.keepWarehouse) await stage('teardown', () => activities.teardownWarehouse(target));
+    progress.stage = 'done';
+    return {
+      warehouseId: target.warehouseId,
+      tables: summary.tables,
+      durationsMs,
+      totalMs: Date.now() - startedAt,
+      rows: { read, loaded, rejected: rejectedInWarehouse, rejectedByKind: summary.rejectedByKind },
+      accounted: read === loaded + rejectedInWarehouse,
+      files: { events: plan.events.files, songs: plan.songs.files },
+      ...(input.keepWarehouse ? { warehouse } : {}),
+    };
+  } catch (err) {
+    progress.stage = isCancellation(err) ? 'cancelled' : 'failed';
+    if (!input.keepWarehouse) {
+      // Teardown must run even when the workflow itself is being cancelled.
+      await CancellationScope.nonCancellable(async () => {
+        try {
+          await stage('teardown', () => activities.teardownWarehouse(target));
+        } catch (teardownErr) {
+          // The original failure is the one to report; the teardown failure is logged beside it.
+          log.error('teardown after failure failed', { warehouseId: target.warehouseId, error: String(teardownErr) });
+        }
+      });
+      progress.stage = isCancellation(err) ? 'cancelled' : 'failed';
+    }
+    throw err;
+  }
+
+  /** One staging kind: a COPY per non-empty partition, at most `concurrency` in flight. */
+  function stageKind(
+    kind: StagingKind,
+    plan: StagingPlan,
+    copy: (partition: number) => Promise<CopyStagingResult>,
+  ): Promise<CopyStagingResult[]> {
+    const partitionsWithFiles = plan[kind].filesPerPartition.flatMap((files, partition) => (files > 0 ? [partition] : []));
+    return mapBounded(partitionsWithFiles, input.concurrency, async (partition) => {
+      const result = await copy(partition);
+      progress.files[kind].done += result.filesDone;
+      progress.rowsRead += result.linesRead;
+      progress.rowsLoaded += result.rowsLoaded;
+      progress.rowsRejected += result.rowsRejected;
+      return result;
+    });
+  }
+}
+
+/** The resolved input, or a non-retryable InvalidInput failure naming the bad field. */
+function validated(rawInput: unknown): ResolvedEtlInput {
+  try {
+    return resolveInput(rawInput);
+  } catch (err) {
+    if (err instanceof InvalidInputError) {
+      throw ApplicationFailure.create({ type: 'InvalidInput', message: err.message, nonRetryable: true, details: [err.field] });
+    }
+    throw err;
+  }
+}
+
+function sum(results: CopyStagingResult[], field: 'linesRead' | 'rowsLoaded' | 'rowsRejected'): number {
+  return results.reduce((total, r) => total + r[field], 0);
+}

@@ -1,0 +1,128 @@
+/**
+ * Input validation, run at workflow start (and by the CLI before it starts anything).
+ * Pure and deterministic: safe inside the workflow sandbox.
+ */
+import type { ResolvedEtlInput, SparkifyEtlInput } from './input';
+
+export const MAX_CONCURRENCY = 64;
+export const MAX_PARTITIONS = 1024;
+
+const KNOWN_FIELDS = ['source', 'warehouse', 'concurrency', 'partitions', 'maxErrors', 'keepWarehouse'];
+const PROVIDERS = ['local', 'postgres'];
+
+/** Thrown for a bad input; the workflow turns it into a non-retryable ApplicationFailure `InvalidInput`. */
+export class InvalidInputError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InvalidInputError';
+  }
+}
+
+function shown(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function integerIn(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+    throw new InvalidInputError(field, `${field} must be an integer ${range}, got ${shown(value)}`);
+  }
+  return value;
+}
+
+/** Applies the defaults and checks every field; throws InvalidInputError naming the first bad one. */
+export function resolveInput(raw: unknown): ResolvedEtlInput {
+  if (!isRecord(raw)) {
+    throw new InvalidInputError('input', `input must be an object, got ${shown(raw)}`);
+  }
+  const input = raw as Record<string, unknown> & Partial<SparkifyEtlInput>;
+  for (const key of Object.keys(input)) {
+    if (!KNOWN_FIELDS.includes(key)) {
+      throw new InvalidInputError(`input.${key}`, `input.${key} is not a known field (known: ${KNOWN_FIELDS.join(', ')})`);
+    }
+  }
+
+  const source: unknown = input.source;
+  if (!isRecord(source)) {
+    throw new InvalidInputError('input.source', `input.source must be { type: 'local', path }, got ${shown(source)}`);
+  }
+  if (source.type !== 'local') {
+    throw new InvalidInputError('input.source.type', `input.source.type must be "local", got ${shown(source.type)}`);
+  }
+  if (typeof source.path !== 'string' || source.path.trim() === '') {
+    throw new InvalidInputError(
+      'input.source.path',
+      `input.source.path must be a non-empty directory path, got ${shown(source.path)}`,
+    );
+  }
+
+  let provider: ResolvedEtlInput['warehouse']['provider'] = 'local';
+  if (input.warehouse !== undefined) {
+    const warehouse: unknown = input.warehouse;
+    if (!isRecord(warehouse)) {
+      throw new InvalidInputError('input.warehouse', `input.warehouse must be { provider }, got ${shown(warehouse)}`);
+    }
+    if (!PROVIDERS.includes(warehouse.provider as string)) {
+      throw new InvalidInputError(
+        'input.warehouse.provider',
+        `input.warehouse.provider must be one of ${PROVIDERS.map((p) => `"${p}"`).join(', ')}, got ${shown(warehouse.provider)}`,
+      );
+    }
+    provider = warehouse.provider as ResolvedEtlInput['warehouse']['provider'];
+  }
+
+  const concurrency =
+    input.concurrency === undefined ? 2 : integerIn('input.concurrency', input.concurrency, 1, MAX_CONCURRENCY);
+  const partitions =
+    input.partitions === undefined
+      ? Math.min(2 * concurrency, MAX_PARTITIONS)
+      : integerIn('input.partitions', input.partitions, 1, MAX_PARTITIONS);
+  const maxErrors =
+    input.maxErrors === undefined ? 0 : integerIn('input.maxErrors', input.maxErrors, 0, Number.MAX_SAFE_INTEGER);
+  if (input.keepWarehouse !== undefined && typeof input.keepWarehouse !== 'boolean') {
+    throw new InvalidInputError(
+      'input.keepWarehouse',
+      `input.keepWarehouse must be true or false, got ${shown(input.keepWarehouse)}`,
+    );
+  }
+
+  return {
+    source: { type: 'local', path: source.path },
+    warehouse: { provider },
+    concurrency,
+    partitions,
+    maxErrors,
+    keepWarehouse: input.keepWarehouse === true,
+  };
+}
+
+/**
+ * A warehouse id that is a valid directory name and SQL identifier, derived only from the
+ * workflow id (so a retried or replayed provision asks for the same warehouse).
+ */
+export function warehouseIdFor(workflowId: string): string {
+  // FNV-1a keeps ids that differ only in stripped characters apart.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < workflowId.length; i++) {
+    hash ^= workflowId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  const slug = workflowId
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 32);
+  return `sparkify_${slug ? `${slug}_` : ''}${hash.toString(16).padStart(8, '0')}`;
+}
