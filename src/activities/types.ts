@@ -63,6 +63,28 @@ export interface CopyStagingResult {
   bytesRead: number;
 }
 
+/** Input of every activity that only works inside an existing warehouse (createTables, insert*, summarizeLoad). */
+export interface WarehouseInput {
+  warehouse: WarehouseHandle;
+}
+
+/**
+ * teardownWarehouse takes the provision input, not a handle, so a workflow can tear down a
+ * warehouse whose provisioning failed half-way (no handle was ever returned).
+ */
+export type TeardownWarehouseInput = ProvisionWarehouseInput;
+
+export interface TeardownWarehouseResult {
+  warehouseId: string;
+  /** false when there was nothing left to remove (teardown is idempotent). */
+  removed: boolean;
+}
+
+export interface CreateTablesResult {
+  /** The tables (re)created, in creation order. */
+  tables: string[];
+}
+
 export interface InsertResult {
   table: string;
   rows: number;
@@ -73,4 +95,17 @@ export interface LoadSummary {
   tables: Record<string, number>;
   /** load_errors rows grouped by reason kind (e.g. 'invalid-json', 'wrong-type', 'missing-field', 'empty-file'). */
   rejectedByKind: Record<string, number>;
+}
+
+export interface SampleLoadErrorsInput extends WarehouseInput {
+  /** At most this many rows, first by file then line. */
+  limit: number;
+}
+
+/** One load_errors row, for failure messages (the raw text is left out: it can be long). */
+export interface LoadErrorSample {
+  file: string;
+  line: number;
+  reasonKind: string;
+  reason: string;
 }
