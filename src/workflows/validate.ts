@@ -124,5 +124,5 @@ export function warehouseIdFor(workflowId: string): string {
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '')
     .slice(0, 32);
-  return `sparkify_${slug ? `${slug}_` : ''}${hash.toString(16).padStart(8, '0')}`;
+  return `wf_${slug ? `${slug}_` : ''}${hash.toString(16).padStart(8, '0')}`;
 }

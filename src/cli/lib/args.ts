@@ -44,7 +44,7 @@ export function parseCommandArgs<F extends FlagSpecs>(
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
     // node's messages are already specific ("Unknown option '--x'"); keep only the first sentence.
-    throw new UsageError(String((err as Error).message).split('. ')[0]);
+    throw new UsageError(String((err as Error).message).split('\n')[0].split('. ')[0].replace(/\.$/, ''));
   }
   const help = parsed.values.help === true;
   const flags: Record<string, unknown> = {};

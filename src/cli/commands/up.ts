@@ -1,0 +1,107 @@
+/**
+ * `sparkify up` (npm start): the whole pipeline in one process on embedded defaults: our devserver
+ * (unless TEMPORAL_ADDRESS is set), a worker, and one sparkifyEtl run on the local warehouse over
+ * sample data (generated on first use), with live progress and a summary at the end.
+ */
+import * as fs from 'node:fs';
+import { Client } from '@temporalio/client';
+import { connectClient, connectWorker, describeTemporal, temporalSettings, type TemporalSettings } from '../../client/connection';
+import { createSparkifyWorker } from '../../worker';
+import { helpText, parseCommandArgs, UsageError, type FlagSpecs } from '../lib/args';
+import { runCommand } from '../lib/command';
+import { newWorkflowId, startEtl, watchEtl } from '../lib/etl-client';
+import { ETL_FLAGS, etlInputFromFlags } from '../lib/etl-flags';
+import { describeError } from '../lib/failure';
+import { createProgressView } from '../lib/progress';
+import { installCliRuntime } from '../lib/runtime';
+import { ensureSampleDataset } from '../lib/sample-data';
+import { renderSummary } from '../lib/summary';
+
+const FLAGS = ETL_FLAGS satisfies FlagSpecs;
+
+const HELP = helpText(
+  'npm start -- [options]   (or: npm run sparkify -- up [options])',
+  'Runs the sparkifyEtl workflow end to end and prints a summary. Starts an in-process Temporal\n' +
+    'devserver unless $TEMPORAL_ADDRESS is set; without --source it loads a generated sample\n' +
+    '(.sparkify/sample, made on first use). Ctrl-C cancels the run; teardown still runs.',
+  FLAGS,
+);
+
+export function run(argv: string[]): Promise<number> {
+  return runCommand('up', async () => {
+    const { flags, help } = parseCommandArgs(argv, FLAGS);
+    if (help) {
+      console.log(HELP);
+      return 0;
+    }
+    // Everything but the summary goes to stderr, so `up --json` prints nothing but JSON on stdout.
+    const say = (line: string) => console.error(line);
+    let sourceDir = flags.source;
+    if (sourceDir !== undefined) {
+      if (!fs.statSync(sourceDir, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new UsageError(`--source ${sourceDir}: no such directory`);
+      }
+    }
+    installCliRuntime({ handleSignals: false });
+    sourceDir ??= await ensureSampleDataset(say);
+    const input = etlInputFromFlags(flags, sourceDir);
+
+    const temporal = await startTemporal(say);
+    try {
+      const workflowId = newWorkflowId('sparkify-up');
+      // A queue of our own: the run's source path is only known to be visible to this process.
+      const settings: TemporalSettings = { ...temporal.settings, taskQueue: `${temporal.settings.taskQueue}-${workflowId}` };
+      const [workerConnection, clientConnection] = await Promise.all([connectWorker(settings), connectClient(settings)]);
+      try {
+        const worker = await createSparkifyWorker({
+          connection: workerConnection,
+          namespace: settings.namespace,
+          taskQueue: settings.taskQueue,
+        });
+        const client = new Client({ connection: clientConnection, namespace: settings.namespace });
+        say(`sparkifyEtl ${workflowId}: loading ${input.source.path}`);
+        const outcome = await worker.runUntil(async () => {
+          const handle = await startEtl(client, { taskQueue: settings.taskQueue, workflowId, input });
+          const cancel = () => {
+            say('\ncancelling (teardown runs first) …');
+            handle.cancel().catch(() => undefined);
+          };
+          process.once('SIGINT', cancel);
+          try {
+            return { result: await watchEtl(handle, createProgressView(process.stderr)) };
+          } catch (err) {
+            return { error: err };
+          } finally {
+            process.off('SIGINT', cancel);
+          }
+        });
+        if ('error' in outcome) {
+          const { message } = describeError(outcome.error);
+          if (flags.json) console.log(JSON.stringify({ workflowId, ok: false, error: message }, null, 2));
+          throw outcome.error;
+        }
+        const { result } = outcome;
+        console.log(flags.json ? JSON.stringify({ workflowId, ok: true, ...result }, null, 2) : renderSummary(workflowId, result));
+        return 0;
+      } finally {
+        await Promise.all([workerConnection.close(), clientConnection.close()]);
+      }
+    } finally {
+      await temporal.stop();
+    }
+  });
+}
+
+/** The Temporal to use: TEMPORAL_ADDRESS when set, else our devserver started in this process. */
+async function startTemporal(say: (line: string) => void): Promise<{ settings: TemporalSettings; stop(): Promise<void> }> {
+  if (process.env.TEMPORAL_ADDRESS) {
+    const settings = temporalSettings();
+    say(`using Temporal at ${describeTemporal(settings)}`);
+    return { settings, stop: async () => undefined };
+  }
+  // Loaded only here: a worker against a real Temporal never needs the devserver's code.
+  const { startDevServer } = await import('../../../devserver/src');
+  const server = await startDevServer({ port: 0 });
+  say(`started the Temporal devserver at ${server.address}`);
+  return { settings: temporalSettings({ address: server.address }), stop: () => Promise.resolve(server.stop()) };
+}

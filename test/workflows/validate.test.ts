@@ -1,0 +1,67 @@
+/** Input validation and the warehouse id, as pure functions (the workflow wraps them). */
+import { InvalidInputError, resolveInput, warehouseIdFor } from '../../src/workflows/validate';
+
+const source = { type: 'local', path: '/data/sparkify' } as const;
+
+function failure(raw: unknown): InvalidInputError {
+  try {
+    resolveInput(raw);
+  } catch (err) {
+    if (err instanceof InvalidInputError) return err;
+    throw err;
+  }
+  throw new Error(`accepted ${JSON.stringify(raw)}`);
+}
+
+describe('resolveInput', () => {
+  it('applies the defaults', () => {
+    expect(resolveInput({ source })).toEqual({
+      source,
+      warehouse: { provider: 'local' },
+      concurrency: 2,
+      partitions: 4,
+      maxErrors: 0,
+      keepWarehouse: false,
+    });
+  });
+
+  it('derives partitions from concurrency and keeps explicit values', () => {
+    expect(resolveInput({ source, concurrency: 3 }).partitions).toBe(6);
+    expect(
+      resolveInput({ source, concurrency: 5, partitions: 7, maxErrors: 12, keepWarehouse: true, warehouse: { provider: 'postgres' } }),
+    ).toEqual({ source, warehouse: { provider: 'postgres' }, concurrency: 5, partitions: 7, maxErrors: 12, keepWarehouse: true });
+  });
+
+  it.each([
+    [{ source, concurrency: 'x' }, 'input.concurrency', 'input.concurrency must be an integer from 1 to 64, got "x"'],
+    [{ source, concurrency: 0 }, 'input.concurrency', 'input.concurrency must be an integer from 1 to 64, got 0'],
+    [{ source, concurrency: 65 }, 'input.concurrency', 'input.concurrency must be an integer from 1 to 64, got 65'],
+    [{ source, concurrency: 1.5 }, 'input.concurrency', 'input.concurrency must be an integer from 1 to 64, got 1.5'],
+    [{ source, partitions: 0 }, 'input.partitions', 'input.partitions must be an integer from 1 to 1024, got 0'],
+    [{ source, maxErrors: -1 }, 'input.maxErrors', 'input.maxErrors must be an integer 0 or more, got -1'],
+    [{ source, keepWarehouse: 'yes' }, 'input.keepWarehouse', 'input.keepWarehouse must be true or false, got "yes"'],
+    [{ source, warehouse: { provider: 'redshift' } }, 'input.warehouse.provider', 'input.warehouse.provider must be one of "local", "postgres", got "redshift"'],
+    [{ source: { type: 's3', path: 'x' } }, 'input.source.type', 'input.source.type must be "local", got "s3"'],
+    [{ source: { type: 'local', path: '' } }, 'input.source.path', 'input.source.path must be a non-empty directory path, got ""'],
+    [{}, 'input.source', "input.source must be { type: 'local', path }, got undefined"],
+    [{ source, max_errors: 3 }, 'input.max_errors', 'input.max_errors is not a known field (known: source, warehouse, concurrency, partitions, maxErrors, keepWarehouse)'],
+    [null, 'input', 'input must be an object, got null'],
+  ])('rejects %j naming %s', (raw, field, message) => {
+    const err = failure(raw);
+    expect(err.field).toBe(field);
+    expect(err.message).toBe(message);
+  });
+});
+
+describe('warehouseIdFor', () => {
+  it('is a stable identifier-safe rendering of the workflow id', () => {
+    const id = warehouseIdFor('Nightly Load/2024-01-02');
+    expect(id).toMatch(/^wf_nightly_load_2024_01_02_[0-9a-f]{8}$/);
+    expect(warehouseIdFor('Nightly Load/2024-01-02')).toBe(id);
+  });
+
+  it('keeps ids apart that differ only in characters the slug drops', () => {
+    expect(warehouseIdFor('load-1')).not.toBe(warehouseIdFor('load_1'));
+    expect(warehouseIdFor('a'.repeat(200))).toHaveLength('wf_'.length + 32 + 1 + 8);
+  });
+});
