@@ -45,6 +45,9 @@ export async function createSparkifyWorker(options: SparkifyWorkerOptions): Prom
     ...workflows,
     activities: { ...sparkifyActivities, ...options.activities },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? DEFAULT_MAX_ACTIVITIES,
+    // Cancellation reaches an activity only in a heartbeat response; the default throttle (80% of
+    // the heartbeat timeout) would leave a cancelled COPY running for most of a minute.
+    maxHeartbeatThrottleInterval: '2 seconds',
     shutdownGraceTime: '10 seconds',
   });
 }

@@ -7,8 +7,10 @@ import type {
   CopyStagingInput,
   CopyStagingResult,
   InsertResult,
+  LoadErrorSample,
   LoadSummary,
   ProvisionWarehouseInput,
+  SampleLoadErrorsInput,
   StagingPlan,
   StagingPlanInput,
   TeardownWarehouseInput,
@@ -16,14 +18,6 @@ import type {
   WarehouseHandle,
   WarehouseInput,
 } from '../activities/types';
-
-/** One load_errors row, as shown in a TooManyRejectedRows failure. */
-export interface LoadErrorSample {
-  file: string;
-  line: number;
-  reasonKind: string;
-  reason: string;
-}
 
 export interface SparkifyActivities {
   provisionWarehouse(input: ProvisionWarehouseInput): Promise<WarehouseHandle>;
@@ -37,6 +31,6 @@ export interface SparkifyActivities {
   insertTime(input: WarehouseInput): Promise<InsertResult>;
   insertSongplays(input: WarehouseInput): Promise<InsertResult>;
   summarizeLoad(input: WarehouseInput): Promise<LoadSummary>;
-  sampleLoadErrors(input: WarehouseInput & { limit: number }): Promise<LoadErrorSample[]>;
+  sampleLoadErrors(input: SampleLoadErrorsInput): Promise<LoadErrorSample[]>;
   teardownWarehouse(input: TeardownWarehouseInput): Promise<TeardownWarehouseResult>;
 }
