@@ -1,0 +1,1 @@
+COPY load_errors (file, line, staging, raw, reason_kind, reason) FROM STDIN;

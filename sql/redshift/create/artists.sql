@@ -1,0 +1,10 @@
+DROP TABLE IF EXISTS artists;
+CREATE TABLE artists (
+  artist_id VARCHAR(256) PRIMARY KEY,
+  name      VARCHAR(1024) NOT NULL,
+  location  VARCHAR(1024),
+  latitude  DOUBLE PRECISION,
+  longitude DOUBLE PRECISION
+)
+DISTSTYLE ALL
+SORTKEY (artist_id);

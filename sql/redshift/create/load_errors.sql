@@ -1,0 +1,12 @@
+DROP TABLE IF EXISTS load_errors;
+CREATE TABLE load_errors (
+  file        VARCHAR(1024) NOT NULL,
+  line        INTEGER NOT NULL,
+  staging     VARCHAR(16) NOT NULL,
+  raw         VARCHAR(65535) NOT NULL,
+  reason_kind VARCHAR(32) NOT NULL,
+  reason      VARCHAR(1024) NOT NULL,
+  PRIMARY KEY (file, line)
+)
+DISTSTYLE EVEN
+SORTKEY (file, line);

@@ -1,0 +1,120 @@
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type { Client } from 'pg';
+import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
+import { sqlStatement } from '../../warehouse/sql-files';
+import { copyText, withoutNul } from './copy-text';
+import type { ReasonKind } from './rules';
+
+/** Output is handed to the COPY stream in chunks of about this many characters. */
+const WRITE_CHUNK = 512 * 1024;
+/** Rejected rows are buffered up to this size, then copied into load_errors mid-batch. */
+const REJECT_BUFFER = 4 * 1024 * 1024;
+
+/**
+ * One batch = one transaction: a COPY into the staging table, interrupted only to COPY buffered
+ * rejections into load_errors. Rows are appended synchronously; callers await `drain()` at their
+ * async points (after each input chunk or file), which keeps memory bounded by the chunk sizes.
+ */
+export class StagingBatch {
+  private copy: CopyStreamQuery | undefined;
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private rejects: string[] = [];
+  private rejectChars = 0;
+  files = 0;
+  bytes = 0;
+  linesRead = 0;
+  rowsLoaded = 0;
+  rowsRejected = 0;
+  lastFile = '';
+
+  private constructor(
+    private readonly client: Client,
+    private readonly copySql: string,
+    private readonly staging: string,
+  ) {}
+
+  static async begin(client: Client, copySqlFile: string, staging: string): Promise<StagingBatch> {
+    await client.query('BEGIN');
+    const batch = new StagingBatch(client, sqlStatement(copySqlFile), staging);
+    batch.openCopy();
+    return batch;
+  }
+
+  private openCopy(): void {
+    this.copy = this.client.query(copyFrom(this.copySql));
+  }
+
+  /** Appends one loaded row: its COPY columns plus provenance. */
+  row(columns: string, file: string, line: number): void {
+    const text = `${columns}\t${copyText(file)}\t${line}\n`;
+    this.pending.push(text);
+    this.pendingChars += text.length;
+    this.rowsLoaded++;
+  }
+
+  /** Records one rejected row for load_errors. */
+  reject(file: string, line: number, raw: string, kind: ReasonKind, reason: string): void {
+    const text = `${copyText(file)}\t${line}\t${this.staging}\t${copyText(withoutNul(raw))}\t${kind}\t${copyText(withoutNul(reason))}\n`;
+    this.rejects.push(text);
+    this.rejectChars += text.length;
+    this.rowsRejected++;
+  }
+
+  /** Writes buffered rows to the COPY stream, waiting when the connection pushes back. */
+  async drain(): Promise<void> {
+    if (this.pendingChars >= WRITE_CHUNK) await this.flushRows();
+    if (this.rejectChars >= REJECT_BUFFER) {
+      await this.flushRows();
+      await this.endCopy();
+      await this.copyRejects();
+      this.openCopy();
+    }
+  }
+
+  private async flushRows(): Promise<void> {
+    if (this.pending.length === 0 || !this.copy) return;
+    const chunk = this.pending.join('');
+    this.pending = [];
+    this.pendingChars = 0;
+    if (!this.copy.write(chunk)) await once(this.copy, 'drain');
+  }
+
+  private async endCopy(): Promise<void> {
+    const copy = this.copy;
+    this.copy = undefined;
+    if (!copy) return;
+    copy.end();
+    await finished(copy);
+  }
+
+  private async copyRejects(): Promise<void> {
+    if (this.rejects.length === 0) return;
+    const copy = this.client.query(copyFrom(sqlStatement('queries/copy_load_errors.sql')));
+    const text = this.rejects.join('');
+    this.rejects = [];
+    this.rejectChars = 0;
+    copy.end(text);
+    await finished(copy);
+  }
+
+  /** Finishes both COPYs; the caller then records progress and commits. */
+  async finish(): Promise<void> {
+    await this.flushRows();
+    await this.endCopy();
+    await this.copyRejects();
+  }
+
+  /** Abandons the batch: nothing of it stays in the warehouse. */
+  async rollback(): Promise<void> {
+    const copy = this.copy;
+    this.copy = undefined;
+    if (copy) {
+      // Failing the COPY stream makes the server abort it; the transaction is then rolled back.
+      copy.destroy(new Error('staging batch abandoned'));
+      await finished(copy).catch(() => undefined);
+    }
+    await this.client.query('ROLLBACK').catch(() => undefined);
+  }
+}

