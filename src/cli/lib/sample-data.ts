@@ -27,7 +27,7 @@ export async function ensureSampleDataset(say: (line: string) => void): Promise<
       fs.mkdirSync(path.dirname(dir), { recursive: true });
       const staging = fs.mkdtempSync(`${dir}.partial-`);
       say(`generating sample data (${SAMPLE_SIZE.songs} songs, ${SAMPLE_SIZE.events} events) into ${dir} …`);
-      await generateDataset({ outDir: staging, ...SAMPLE_SIZE });
+      await generateDataset({ out: staging, ...SAMPLE_SIZE });
       fs.writeFileSync(path.join(staging, COMPLETE_MARKER), `${JSON.stringify(SAMPLE_SIZE)}\n`);
       fs.rmSync(dir, { recursive: true, force: true });
       fs.renameSync(staging, dir);

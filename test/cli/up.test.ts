@@ -1,0 +1,74 @@
+/**
+ * The CLI as a user runs it (a child process through tsx): `up --json` on the small fixture with
+ * its in-process devserver, and the one-line errors of a wrong call.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fixturePath, readExpected } from '../workflows/support';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function sparkify(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const childEnv = { ...process.env, ...env };
+  delete childEnv.TEMPORAL_ADDRESS; // `up` must start its own devserver
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, env: childEnv });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('sparkify up', () => {
+  it('--json on the small fixture prints every table row count and tears the warehouse down', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-cli-home-'));
+    fs.chmodSync(home, 0o755);
+    try {
+      const run = await sparkify(['up', '--json', '--source', fixturePath('sparkify-small')], { SPARKIFY_HOME: home });
+      expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
+      const summary = JSON.parse(run.stdout);
+      const expected = readExpected('sparkify-small');
+      expect(summary.ok).toBe(true);
+      for (const [table, rows] of Object.entries(expected.tables)) {
+        expect({ table, rows: summary.tables[table] }).toEqual({ table, rows });
+      }
+      expect(summary.accounted).toBe(true);
+      expect(summary.warehouse).toBeUndefined();
+      expect(fs.readdirSync(home)).toEqual([]);
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a bad flag in one line with exit code 2', async () => {
+    const run = await sparkify(['up', '--concurrency', 'x']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe("sparkify up: --concurrency must be an integer from 1 to 64, got 'x'");
+  });
+
+  it('reports a missing source directory in one line', async () => {
+    const run = await sparkify(['up', '--source', '/nonexistent/sparkify']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe('sparkify up: --source /nonexistent/sparkify: no such directory');
+  });
+
+  it('has --help for every command it owns', async () => {
+    for (const command of ['up', 'worker', 'run', 'status']) {
+      const run = await sparkify([command, '--help']);
+      expect({ command, code: run.code }).toEqual({ command, code: 0 });
+      expect(run.stdout).toMatch(/^usage: /);
+    }
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * sparkifyEtl end to end on the committed small fixture: real activities, a real embedded
+ * PostgreSQL per run, our devserver. Counts come from expected.json (computed independently).
+ */
+import * as path from 'node:path';
+import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import type { WarehouseHandle } from '../../src/activities/types';
+import type { EtlProgress, SparkifyEtlInput, SparkifyEtlResult } from '../../src/workflows/input';
+import { warehouseIdFor } from '../../src/workflows/validate';
+import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
+import {
+  countFiles,
+  dropKeptWarehouse,
+  fixturePath,
+  localWarehouseExists,
+  readExpected,
+  STAR_TABLES,
+  tableChecksum,
+  useIsolatedSparkifyHome,
+  withWarehouse,
+} from '../workflows/support';
+
+const FIXTURE = 'sparkify-small';
+const expected = readExpected(FIXTURE);
+const source = { type: 'local', path: fixturePath(FIXTURE) } as const;
+
+let temporal: TemporalForTests;
+const kept: WarehouseHandle[] = [];
+
+beforeAll(async () => {
+  useIsolatedSparkifyHome();
+  temporal = await startTemporalForTests();
+});
+
+afterAll(async () => {
+  for (const handle of kept) await dropKeptWarehouse(handle);
+  await temporal?.stop();
+});
+
+async function runEtl(workflowId: string, input: SparkifyEtlInput, onProgress?: (p: EtlProgress) => void) {
+  const taskQueue = temporal.taskQueue('e2e');
+  const worker = await temporal.worker(taskQueue);
+  return worker.runUntil(async () => {
+    const handle = await temporal.env.client.workflow.start('sparkifyEtl', { taskQueue, workflowId, args: [input] });
+    let done = false;
+    const watching = (async () => {
+      while (!done && onProgress) {
+        try {
+          onProgress(await handle.query<EtlProgress>('progress'));
+        } catch {
+          // before the first workflow task there is no query handler yet
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    try {
+      return (await handle.result()) as SparkifyEtlResult;
+    } finally {
+      done = true;
+      await watching;
+      if (onProgress) onProgress(await handle.query<EtlProgress>('progress'));
+    }
+  });
+}
+
+async function starChecksums(handle: WarehouseHandle): Promise<Record<string, string>> {
+  return withWarehouse(handle, async (client) => {
+    const sums: Record<string, string> = {};
+    for (const table of STAR_TABLES) sums[table] = await tableChecksum(client, table);
+    return sums;
+  });
+}
+
+describe('sparkifyEtl on test/fixtures/sparkify-small', () => {
+  let first: SparkifyEtlResult;
+  let firstChecksums: Record<string, string>;
+
+  it('loads every table with the expected row counts, accounts for every row, and reports progress', async () => {
+    const seen: EtlProgress[] = [];
+    first = await runEtl('e2e-small-1', { source, concurrency: 2, keepWarehouse: true }, (p) => seen.push(p));
+    kept.push(first.warehouse!);
+
+    for (const [table, rows] of Object.entries(expected.tables)) {
+      expect({ table, rows: first.tables[table] }).toEqual({ table, rows });
+    }
+    const read = Object.values(expected.read).reduce((a, b) => a + b, 0);
+    const rejected = Object.values(expected.rejectedByKind).reduce((a, b) => a + b, 0);
+    expect(first.rows).toEqual({ read, loaded: read - rejected, rejected, rejectedByKind: expected.rejectedByKind });
+    expect(first.accounted).toBe(true);
+    expect(first.warehouseId).toBe(warehouseIdFor('e2e-small-1'));
+    expect(first.warehouse).toMatchObject({ provider: 'local', warehouseId: first.warehouseId });
+    expect(JSON.stringify(first)).not.toMatch(/password/i);
+    expect(Object.keys(first.durationsMs).sort()).toEqual(
+      ['createTables', 'dimensions', 'fact', 'plan', 'provision', 'staging', 'summarize'].sort(),
+    );
+
+    // The query answered while the run was going, and ended on the final tallies.
+    const songFiles = countFiles(path.join(source.path, 'song_data'));
+    const eventFiles = countFiles(path.join(source.path, 'log_data'));
+    expect(seen.some((p) => p.stage === 'provision' || p.stage === 'createTables' || p.stage === 'staging')).toBe(true);
+    expect(seen.at(-1)).toEqual({
+      stage: 'done',
+      files: { events: { done: eventFiles, total: eventFiles }, songs: { done: songFiles, total: songFiles } },
+      rowsRead: read,
+      rowsLoaded: read - rejected,
+      rowsRejected: rejected,
+    });
+    firstChecksums = await starChecksums(first.warehouse!);
+  });
+
+  it('gives identical star tables when run again on the same data (other partitioning too)', async () => {
+    expect(firstChecksums).toBeDefined();
+    const second = await runEtl('e2e-small-2', { source, concurrency: 3, partitions: 5, keepWarehouse: true });
+    kept.push(second.warehouse!);
+    expect(second.warehouseId).not.toBe(first.warehouseId);
+    expect(second.tables).toEqual(first.tables);
+    expect(await starChecksums(second.warehouse!)).toEqual(firstChecksums);
+  });
+
+  it('fails at start on invalid input, naming the field, before creating anything', async () => {
+    const taskQueue = temporal.taskQueue('invalid');
+    const worker = await temporal.worker(taskQueue);
+    const workflowId = 'e2e-invalid-input';
+    const failure = await worker.runUntil(async () => {
+      const handle = await temporal.env.client.workflow.start('sparkifyEtl', {
+        taskQueue,
+        workflowId,
+        args: [{ source, concurrency: 'x' }],
+      });
+      const err = await handle.result().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const history = await handle.fetchHistory();
+      return { err, activitiesScheduled: history.events!.filter((e) => e.activityTaskScheduledEventAttributes).length };
+    });
+    expect(failure.err).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure.err as WorkflowFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect(cause).toMatchObject({
+      type: 'InvalidInput',
+      nonRetryable: true,
+      message: 'input.concurrency must be an integer from 1 to 64, got "x"',
+    });
+    expect(failure.activitiesScheduled).toBe(0);
+    expect(localWarehouseExists(warehouseIdFor(workflowId))).toBe(false);
+  });
+});

