@@ -1,0 +1,87 @@
+/**
+ * The launcher as a process: flags, namespaces, clean stop on SIGTERM, and standing in for the
+ * `temporal` binary under TestWorkflowEnvironment.createLocal (existing-path). Devserver only.
+ */
+import { Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { spawnSync } from 'node:child_process';
+import { ActivityRecorder, createActivities } from './helpers/activities';
+import { freePort, portIsClosed, startChildServer, TEMPORAL_BIN } from './helpers/child-server';
+import { uniqueId } from './helpers/ids';
+import { devserverOnlyTest, installQuietRuntime } from './helpers/server';
+import { waitFor } from './helpers/wait';
+import { bundleConformanceWorkflows, startWorker, WorkflowBundle } from './helpers/worker';
+import { runActivity } from './workflows';
+
+let bundle: WorkflowBundle;
+
+beforeAll(async () => {
+  installQuietRuntime();
+  bundle = await bundleConformanceWorkflows();
+});
+
+devserverOnlyTest('--help lists the flags and exits 0', () => {
+  const result = spawnSync(TEMPORAL_BIN, ['--help'], { encoding: 'utf8' });
+  expect(result.status).toBe(0);
+  for (const flag of ['--port', '--ip', '--db-filename', '--namespace', '--log-level', '--search-attribute']) {
+    expect(result.stdout).toContain(flag);
+  }
+});
+
+devserverOnlyTest('a bad port is a usage error with exit status 2', () => {
+  const result = spawnSync(TEMPORAL_BIN, ['--port', 'seventy'], { encoding: 'utf8' });
+  expect(result.status).toBe(2);
+  expect(result.stderr).toContain("--port must be a port number 0-65535; got 'seventy'");
+});
+
+devserverOnlyTest('serves default and extra namespaces, warns on unknown flags, stops cleanly on SIGTERM', async () => {
+  const port = await freePort();
+  const server = await startChildServer(['--port', String(port), '--namespace', 'extra-ns', '--frobnicate', 'yes', '--log-level', 'warn']);
+  try {
+    expect(server.address).toBe(`127.0.0.1:${port}`);
+    expect(server.stderr()).toContain('ignoring unknown flag --frobnicate yes');
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      for (const namespace of ['default', 'extra-ns']) {
+        const description = await connection.workflowService.describeNamespace({ namespace });
+        expect(description.namespaceInfo?.name).toBe(namespace);
+      }
+    } finally {
+      await connection.close();
+    }
+    server.process.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(await portIsClosed(port)).toBe(true);
+  } finally {
+    server.process.kill('SIGKILL');
+  }
+});
+
+devserverOnlyTest('stands in for the temporal binary in TestWorkflowEnvironment.createLocal', async () => {
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: TEMPORAL_BIN },
+      searchAttributes: [],
+      extraArgs: ['--some-future-flag', 'value'],
+    },
+  });
+  const port = Number(env.address.split(':').pop());
+  try {
+    const recorder = new ActivityRecorder();
+    const worker = await startWorker(env.nativeConnection, 'default', bundle, createActivities(recorder));
+    try {
+      const outcome = await env.client.workflow.execute(runActivity, {
+        taskQueue: worker.taskQueue,
+        workflowId: uniqueId('create-local'),
+        args: ['echo', ['through createLocal'], { startToCloseTimeout: '10s' }],
+      });
+      expect(outcome).toEqual({ ok: true, result: 'through createLocal' });
+    } finally {
+      await worker.stop();
+    }
+  } finally {
+    await env.teardown();
+  }
+  // The SDK stops the server with SIGKILL: bin/temporal must not leave a process holding the port.
+  await waitFor('port released after teardown', async () => ((await portIsClosed(port)) ? true : undefined), 10_000);
+});

@@ -1,0 +1,114 @@
+/**
+ * Durability: open workflows carry on after the server is SIGKILLed and restarted on the same
+ * --db-filename and port — a running timer, an activity between retries, received signals, and
+ * request-id idempotency. Devserver only (it restarts the server process).
+ */
+import { Client, Connection } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { NativeConnection } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ActivityRecorder, createActivities } from './helpers/activities';
+import { ChildServer, freePort, startChildServer } from './helpers/child-server';
+import { fetchEvents, fetchEventTypes } from './helpers/history';
+import { uniqueId } from './helpers/ids';
+import { devserverOnlyTest, installQuietRuntime } from './helpers/server';
+import { waitFor } from './helpers/wait';
+import { bundleConformanceWorkflows, startWorker, WorkflowBundle } from './helpers/worker';
+import { addSignal, runActivity, signalCollector, sleeper } from './workflows';
+
+const FIRST_TASK = ['WorkflowExecutionStarted', 'WorkflowTaskScheduled', 'WorkflowTaskStarted', 'WorkflowTaskCompleted'];
+const TASK = ['WorkflowTaskScheduled', 'WorkflowTaskStarted', 'WorkflowTaskCompleted'];
+
+let bundle: WorkflowBundle;
+let stateDir: string;
+
+beforeAll(async () => {
+  installQuietRuntime();
+  bundle = await bundleConformanceWorkflows();
+  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devserver-restart-'));
+});
+
+afterAll(() => {
+  fs.rmSync(stateDir, { recursive: true, force: true });
+});
+
+devserverOnlyTest('a timer, a retrying activity, signals and request ids survive SIGKILL and restart', async () => {
+  const port = await freePort();
+  const args = ['server', 'start-dev', '--port', String(port), '--db-filename', path.join(stateDir, 'state.db'), '--headless', '--log-level', 'warn'];
+  let server: ChildServer = await startChildServer(args);
+  const connection = await Connection.connect({ address: server.address });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const recorder = new ActivityRecorder();
+  const worker = await startWorker(nativeConnection, 'default', bundle, createActivities(recorder));
+  try {
+    const timerId = uniqueId('restart-timer');
+    const activityId = uniqueId('restart-activity');
+    const signalId = uniqueId('restart-signal');
+    const requestWorkflowId = uniqueId('restart-request');
+    const activityKey = uniqueId('restart-attempts');
+
+    const timer = await client.workflow.start(sleeper, { taskQueue: worker.taskQueue, workflowId: timerId, args: [3000] });
+    const activity = await client.workflow.start(runActivity, {
+      taskQueue: worker.taskQueue,
+      workflowId: activityId,
+      args: ['failUntil', [activityKey, 3], { startToCloseTimeout: '10s', retry: { initialInterval: '2s', backoffCoefficient: 1, maximumAttempts: 5 } }],
+    });
+    const signalled = await client.workflow.start(signalCollector, { taskQueue: worker.taskQueue, workflowId: signalId, args: [2] });
+    await signalled.signal(addSignal, 'before-kill');
+    const startRequest = {
+      namespace: 'default',
+      workflowId: requestWorkflowId,
+      workflowType: { name: 'sleeper' },
+      taskQueue: { name: worker.taskQueue },
+      input: { payloads: [defaultPayloadConverter.toPayload(1)] },
+      requestId: randomUUID(),
+    };
+    const requestRun = await client.workflowService.startWorkflowExecution(startRequest);
+
+    // Kill only once each workflow is where the test wants it.
+    await waitFor('timer started', async () => ((await fetchEventTypes(client, timerId)).includes('TimerStarted') ? true : undefined));
+    await waitFor('signal handled', async () => {
+      const types = await fetchEventTypes(client, signalId);
+      return types.indexOf('WorkflowExecutionSignaled') >= 0 && types[types.length - 1] === 'WorkflowTaskCompleted' ? true : undefined;
+    });
+    await waitFor('activity waiting for its second attempt', async () => {
+      const description = await client.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId: activityId } });
+      return description.pendingActivities?.[0]?.attempt === 2 ? true : undefined;
+    });
+    expect(recorder.of(activityKey).map((a) => a.attempt)).toEqual([1]);
+
+    server.process.kill('SIGKILL');
+    expect(await server.exited).toBe('SIGKILL');
+    server = await startChildServer(args);
+    expect(server.address).toBe(`127.0.0.1:${port}`);
+
+    await signalled.signal(addSignal, 'after-restart');
+    const again = await client.workflowService.startWorkflowExecution(startRequest);
+    expect(again.runId).toBe(requestRun.runId);
+
+    expect(await timer.result()).toBe('slept 3000 ms');
+    expect(await activity.result()).toEqual({ ok: true, result: 'succeeded on attempt 3' });
+    expect(await signalled.result()).toEqual(['before-kill', 'after-restart']);
+    expect(recorder.of(activityKey).map((a) => a.attempt)).toEqual([1, 2, 3]);
+
+    expect(await fetchEventTypes(client, timerId)).toEqual([...FIRST_TASK, 'TimerStarted', 'TimerFired', ...TASK, 'WorkflowExecutionCompleted']);
+    expect(await fetchEventTypes(client, activityId)).toEqual([
+      ...FIRST_TASK, 'ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskCompleted', ...TASK, 'WorkflowExecutionCompleted',
+    ]);
+    const activityStarted = (await fetchEvents(client, activityId)).find((e) => e.activityTaskStartedEventAttributes);
+    expect(activityStarted?.activityTaskStartedEventAttributes?.attempt).toBe(3);
+    expect(await fetchEventTypes(client, signalId)).toEqual([
+      ...FIRST_TASK, 'WorkflowExecutionSignaled', ...TASK, 'WorkflowExecutionSignaled', ...TASK, 'WorkflowExecutionCompleted',
+    ]);
+  } finally {
+    await worker.stop();
+    await connection.close();
+    await nativeConnection.close();
+    server.process.kill('SIGTERM');
+    await server.exited;
+  }
+});

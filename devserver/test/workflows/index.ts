@@ -1,0 +1,213 @@
+/**
+ * Workflows of the conformance suite (bundled once per test file). Failures are returned as plain
+ * summaries so tests can assert on the exact failure chain the server produced.
+ */
+import {
+  ActivityFailure,
+  ActivityOptions,
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  sleep,
+  startChild,
+  TemporalFailure,
+  TimeoutFailure,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ConformanceActivities } from '../helpers/activities';
+
+export interface FailureSummary {
+  kind: string;
+  message: string;
+  type?: string;
+  nonRetryable?: boolean;
+  timeoutType?: string;
+  retryState?: string;
+  activityType?: string;
+  workflowType?: string;
+  lastHeartbeatDetails?: unknown;
+  cause?: FailureSummary;
+}
+
+export function summarizeFailure(error: unknown): FailureSummary {
+  if (!(error instanceof Error)) return { kind: 'NotAnError', message: String(error) };
+  const summary: FailureSummary = { kind: error.constructor.name, message: error.message };
+  if (error instanceof ApplicationFailure) {
+    summary.type = error.type ?? undefined;
+    summary.nonRetryable = error.nonRetryable ?? undefined;
+  }
+  if (error instanceof TimeoutFailure) {
+    summary.timeoutType = error.timeoutType;
+    if (error.lastHeartbeatDetails !== undefined) summary.lastHeartbeatDetails = error.lastHeartbeatDetails;
+  }
+  if (error instanceof ActivityFailure) {
+    summary.retryState = error.retryState;
+    summary.activityType = error.activityType;
+  }
+  if (error instanceof ChildWorkflowFailure) {
+    summary.retryState = error.retryState;
+    summary.workflowType = error.workflowType;
+  }
+  if (error instanceof TemporalFailure && error.cause) summary.cause = summarizeFailure(error.cause);
+  return summary;
+}
+
+export type Outcome = { ok: true; result: unknown } | { ok: false; failure: FailureSummary };
+
+/** Runs one activity with the given options and reports how it ended. */
+export async function runActivity(
+  activity: keyof ConformanceActivities,
+  args: unknown[],
+  options: ActivityOptions,
+): Promise<Outcome> {
+  const activities = proxyActivities<Record<string, (...a: unknown[]) => Promise<unknown>>>(options);
+  try {
+    return { ok: true, result: await activities[activity](...args) };
+  } catch (error) {
+    return { ok: false, failure: summarizeFailure(error) };
+  }
+}
+
+export const cancelActivitySignal = defineSignal('cancelActivity');
+
+/** Starts a heartbeating activity, cancels it when told to, and waits for the activity to acknowledge. */
+export async function cancelActivityWhenSignalled(key: string): Promise<Outcome> {
+  let cancelRequested = false;
+  setHandler(cancelActivitySignal, () => void (cancelRequested = true));
+  const { heartbeatUntilCancelled } = proxyActivities<ConformanceActivities>({
+    startToCloseTimeout: '30s',
+    heartbeatTimeout: '2s',
+    cancellationType: 'WAIT_CANCELLATION_COMPLETED',
+  });
+  const scope = new CancellationScope();
+  const activity = scope.run(() => heartbeatUntilCancelled(key));
+  await condition(() => cancelRequested);
+  scope.cancel();
+  try {
+    return { ok: true, result: await activity };
+  } catch (error) {
+    return { ok: false, failure: summarizeFailure(error) };
+  }
+}
+
+export async function sleeper(ms: number): Promise<string> {
+  await sleep(ms);
+  return `slept ${ms} ms`;
+}
+
+/** A long timer cancelled after a short one fires: history shows both timers and the cancellation. */
+export async function cancelledTimer(): Promise<string> {
+  const scope = new CancellationScope();
+  const longTimer = scope.run(() => sleep(60_000));
+  await sleep(100);
+  scope.cancel();
+  try {
+    await longTimer;
+    return 'long timer fired';
+  } catch (error) {
+    return isCancellation(error) ? 'long timer cancelled' : `unexpected ${String(error)}`;
+  }
+}
+
+/** `timers` one-millisecond timers one after another: a history of known length for paging tests. */
+export async function timerChain(timers: number): Promise<number> {
+  for (let index = 0; index < timers; index++) await sleep(1);
+  return timers;
+}
+
+export const addSignal = defineSignal<[string]>('add');
+export const itemsQuery = defineQuery<string[]>('items');
+export const lengthQuery = defineQuery<number, [number]>('lengthPlus');
+
+/** Collects `count` signal values; queries expose them meanwhile. */
+export async function signalCollector(count: number): Promise<string[]> {
+  const items: string[] = [];
+  setHandler(addSignal, (item) => void items.push(item));
+  setHandler(itemsQuery, () => [...items]);
+  setHandler(lengthQuery, (extra) => items.length + extra);
+  await condition(() => items.length >= count);
+  return items;
+}
+
+/** Never finishes on its own: for cancel, terminate, describe and list tests. */
+export async function waitForever(): Promise<never> {
+  await condition(() => false);
+  throw new Error('unreachable');
+}
+
+export async function childEcho(value: string): Promise<string> {
+  return `child got ${value}`;
+}
+
+export async function childFails(message: string): Promise<never> {
+  throw ApplicationFailure.nonRetryable(message, 'ChildError');
+}
+
+/** Parent side of the child-workflow tests: 'result' | 'failure' | 'cancel'. */
+export async function parentOf(mode: 'result' | 'failure' | 'cancel', childId: string): Promise<Outcome> {
+  try {
+    if (mode === 'result') return { ok: true, result: await executeChild(childEcho, { args: ['hello'], workflowId: childId }) };
+    if (mode === 'failure') return { ok: true, result: await executeChild(childFails, { args: ['child broke'], workflowId: childId }) };
+    const scope = new CancellationScope();
+    const handle = await scope.run(() => startChild(waitForever, { workflowId: childId }));
+    scope.cancel();
+    return { ok: true, result: await handle.result() };
+  } catch (error) {
+    return { ok: false, failure: summarizeFailure(error) };
+  }
+}
+
+/** Starts a child that waits forever, then waits itself: describe shows the pending child. */
+export async function parentWithPendingChild(childId: string): Promise<never> {
+  await startChild(waitForever, { workflowId: childId });
+  await condition(() => false);
+  throw new Error('unreachable');
+}
+
+/** Continues as new until `iteration` reaches `last`; the result names the run chain's length. */
+export async function continueAsNewCounter(iteration: number, last: number): Promise<string> {
+  if (iteration < last) await continueAsNew<typeof continueAsNewCounter>(iteration + 1, last);
+  return `finished at iteration ${iteration}, first run ${workflowInfo().firstExecutionRunId}`;
+}
+
+/** Holds an activity pending (retrying, then running) until the test releases it. */
+export async function pendingActivityHolder(key: string, holdAttempt: number): Promise<string> {
+  const { failThenHold } = proxyActivities<ConformanceActivities>({
+    startToCloseTimeout: '30s',
+    heartbeatTimeout: '10s',
+    retry: { initialInterval: '100ms', backoffCoefficient: 1, maximumAttempts: 10 },
+  });
+  return await failThenHold(key, holdAttempt);
+}
+
+export async function failingWorkflow(message: string): Promise<never> {
+  throw ApplicationFailure.nonRetryable(message, 'WorkflowBroke');
+}
+
+export const proceedSignal = defineSignal<[string]>('proceed');
+
+/**
+ * For the restart test: one signal, an activity that fails until its third attempt, a timer, a second
+ * signal. The test kills the server while this waits at one of those steps.
+ */
+export async function durableSteps(key: string, timerMs: number): Promise<{ signals: string[]; activity: unknown }> {
+  const signals: string[] = [];
+  setHandler(proceedSignal, (value) => void signals.push(value));
+  await condition(() => signals.length >= 1);
+  const { failUntil } = proxyActivities<ConformanceActivities>({
+    startToCloseTimeout: '10s',
+    retry: { initialInterval: '1500ms', backoffCoefficient: 1, maximumAttempts: 5 },
+  });
+  const activity = await failUntil(key, 3);
+  await sleep(timerMs);
+  await condition(() => signals.length >= 2);
+  return { signals, activity };
+}
