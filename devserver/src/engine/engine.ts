@@ -1,0 +1,233 @@
+/**
+ * The engine: namespaces, runs, matching queues, deadlines and the journal hook. Operations on
+ * entities live in their own modules (workflow-task.ts, activity.ts, timer.ts, ...) and use the
+ * primitives here to append events and hand out tasks.
+ */
+import { randomUUID } from 'node:crypto';
+import { Msg, msToTimestamp } from '../proto';
+import { namespaceNotFound, notFound } from '../grpc/errors';
+import { makeEvent } from './history';
+import { Run, runKeyOf } from './run';
+import { TaskQueue } from './task-queue';
+import { ActivityTaskOffer, WorkflowQueueTask } from './tasks';
+import type { PendingQuery } from './query';
+
+export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+
+export interface NamespaceRecord {
+  name: string;
+  id: string;
+  description: string;
+  ownerEmail: string;
+  retentionDays: number;
+  registeredAtMs: number;
+  data: Record<string, string>;
+}
+
+export interface EngineJournal {
+  namespaceChanged(record: NamespaceRecord): void;
+  runChanged(run: Run): void;
+  /** Resolves once every change reported so far is durable. */
+  flush(): Promise<void>;
+}
+
+export interface EngineOptions {
+  longPollTimeoutMs: number;
+  log: LogFn;
+}
+
+/** setTimeout's ceiling; longer deadlines re-arm when it fires. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+export class Engine {
+  readonly namespaces = new Map<string, NamespaceRecord>();
+  readonly runs = new Map<string, Run>();
+  /** namespace\0workflowId → its runs, oldest first. */
+  readonly workflows = new Map<string, Run[]>();
+  readonly workflowQueues = new Map<string, TaskQueue<WorkflowQueueTask>>();
+  readonly activityQueues = new Map<string, TaskQueue<ActivityTaskOffer>>();
+  readonly queries = new Map<string, PendingQuery>();
+  journal?: EngineJournal;
+  stopped = false;
+  /** Waiters for "some run changed", used by long polls on other runs' progress (e.g. first WFT). */
+
+  constructor(readonly options: EngineOptions) {}
+
+  get log(): LogFn {
+    return this.options.log;
+  }
+
+  // ---- namespaces -------------------------------------------------------------------------
+
+  registerNamespace(name: string, fields: Partial<NamespaceRecord> = {}): NamespaceRecord {
+    const record: NamespaceRecord = {
+      name,
+      id: fields.id ?? randomUUID(),
+      description: fields.description ?? '',
+      ownerEmail: fields.ownerEmail ?? '',
+      retentionDays: fields.retentionDays ?? 1,
+      registeredAtMs: fields.registeredAtMs ?? Date.now(),
+      data: fields.data ?? {},
+    };
+    this.namespaces.set(name, record);
+    this.journal?.namespaceChanged(record);
+    return record;
+  }
+
+  requireNamespace(name: string | undefined): NamespaceRecord {
+    const record = this.namespaces.get(name ?? '');
+    if (!record) throw namespaceNotFound(name ?? '');
+    return record;
+  }
+
+  // ---- runs -------------------------------------------------------------------------------
+
+  addRun(run: Run): void {
+    this.runs.set(run.key, run);
+    const workflowKey = `${run.namespace}\u0000${run.workflowId}`;
+    const list = this.workflows.get(workflowKey);
+    if (list) list.push(run);
+    else this.workflows.set(workflowKey, [run]);
+  }
+
+  latestRun(namespace: string, workflowId: string): Run | undefined {
+    const list = this.workflows.get(`${namespace}\u0000${workflowId}`);
+    return list?.[list.length - 1];
+  }
+
+  getRun(namespace: string, workflowId: string, runId: string): Run | undefined {
+    return this.runs.get(runKeyOf(namespace, workflowId, runId));
+  }
+
+  /** The run an API call addresses: the given run id, or the latest run of the workflow id. */
+  findRun(namespace: string, execution: Msg | null | undefined): Run {
+    const workflowId = execution?.workflowId ?? '';
+    const runId = execution?.runId ?? '';
+    const run = runId ? this.getRun(namespace, workflowId, runId) : this.latestRun(namespace, workflowId);
+    if (!run) {
+      throw notFound(`workflow execution not found for workflow ID "${workflowId}" and run ID "${runId}"`);
+    }
+    return run;
+  }
+
+  // ---- events -----------------------------------------------------------------------------
+
+  /** Appends an event directly to history (used while handling a workflow task or with none in flight). */
+  appendEvent(run: Run, eventType: number, attributes: Msg): Msg {
+    const event = makeEvent(eventType, attributes, Date.now());
+    run.history.append(event);
+    run.apply(event);
+    this.changed(run);
+    return event;
+  }
+
+  /**
+   * Records an event that arrives from outside the workflow (signal, activity result, timer...).
+   * With a workflow task in flight it is buffered until that task ends; either way the workflow
+   * gets a workflow task to see it.
+   */
+  appendExternalEvent(run: Run, eventType: number, attributes: Msg, startedEvent?: Msg): Msg {
+    const event = makeEvent(eventType, attributes, Date.now());
+    if (run.workflowTaskInFlight) {
+      const startedRef = startedEvent && startedEvent.eventId === 0 ? run.history.bufferIndexOf(startedEvent) : -1;
+      if (startedEvent && startedRef < 0) attributes.startedEventId = startedEvent.eventId;
+      run.history.buffer(event, startedRef >= 0 ? startedRef : undefined);
+      run.apply(event);
+      this.changed(run);
+      return event;
+    }
+    if (startedEvent) attributes.startedEventId = startedEvent.eventId;
+    run.history.append(event);
+    run.apply(event);
+    this.changed(run);
+    return event;
+  }
+
+  /** Marks a run as changed: journal it and wake history long polls. */
+  changed(run: Run): void {
+    this.journal?.runChanged(run);
+    if (run.historyWaiters.size > 0) {
+      const waiters = [...run.historyWaiters];
+      run.historyWaiters.clear();
+      for (const wake of waiters) wake();
+    }
+  }
+
+  /** Resolves when all changes so far are durable. */
+  commit(): Promise<void> {
+    return this.journal ? this.journal.flush() : Promise.resolve();
+  }
+
+  // ---- matching ---------------------------------------------------------------------------
+
+  workflowQueue(namespace: string, name: string): TaskQueue<WorkflowQueueTask> {
+    const key = `${namespace}\u0000${name}`;
+    let queue = this.workflowQueues.get(key);
+    if (!queue) {
+      queue = new TaskQueue(name);
+      this.workflowQueues.set(key, queue);
+    }
+    return queue;
+  }
+
+  activityQueue(namespace: string, name: string): TaskQueue<ActivityTaskOffer> {
+    const key = `${namespace}\u0000${name}`;
+    let queue = this.activityQueues.get(key);
+    if (!queue) {
+      queue = new TaskQueue(name);
+      this.activityQueues.set(key, queue);
+    }
+    return queue;
+  }
+
+  // ---- deadlines --------------------------------------------------------------------------
+
+  setDeadline(run: Run, name: string, atMs: number, onExpiry: () => void): void {
+    this.clearDeadline(run, name);
+    if (this.stopped) return;
+    const delay = Math.max(0, atMs - Date.now());
+    const handle = setTimeout(
+      () => {
+        run.deadlines.delete(name);
+        if (this.stopped) return;
+        if (Date.now() < atMs) {
+          this.setDeadline(run, name, atMs, onExpiry);
+          return;
+        }
+        try {
+          onExpiry();
+        } catch (error) {
+          this.log('error', `deadline ${name} of ${run.workflowId}/${run.runId} failed: ${(error as Error).stack}`);
+        }
+        this.commit().catch((error) => this.log('error', `journal write failed: ${(error as Error).message}`));
+      },
+      Math.min(delay, MAX_TIMEOUT_MS),
+    );
+    handle.unref();
+    run.deadlines.set(name, handle);
+  }
+
+  clearDeadline(run: Run, name: string): void {
+    const handle = run.deadlines.get(name);
+    if (handle) {
+      clearTimeout(handle);
+      run.deadlines.delete(name);
+    }
+  }
+
+  clearAllDeadlines(run: Run): void {
+    for (const handle of run.deadlines.values()) clearTimeout(handle);
+    run.deadlines.clear();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const run of this.runs.values()) {
+      this.clearAllDeadlines(run);
+      for (const wake of run.historyWaiters) wake();
+      run.historyWaiters.clear();
+    }
+  }
+}
+
+export const nowTimestamp = (): Msg => msToTimestamp(Date.now());

@@ -1,0 +1,237 @@
+/**
+ * Workflow run lifecycle: start, signal, cancel request, terminate, run/execution timeout, and
+ * what closing a run does to its parent and children.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventType as E, Msg, RetryState, WorkflowExecutionStatus as S, WorkflowTaskFailedCause, msToDuration, msToTimestamp } from '../proto';
+import type { Engine } from './engine';
+import { Run } from './run';
+import { attributesOf } from './history';
+import { scheduleAfterExternalEvent, scheduleWorkflowTask } from './workflow-task';
+import { dispatchQueuedQueries, failQueuedQueries } from './query';
+
+export interface StartParams {
+  namespace: string;
+  workflowId: string;
+  workflowType: string;
+  taskQueue: string;
+  input?: Msg;
+  executionTimeoutMs: number;
+  runTimeoutMs: number;
+  taskTimeoutMs: number;
+  identity: string;
+  requestId: string;
+  memo?: Msg;
+  searchAttributes?: Msg;
+  header?: Msg;
+  retryPolicy?: Msg;
+  cronSchedule?: string;
+  startDelayMs?: number;
+  parent?: { namespace: string; workflowId: string; runId: string; initiatedEventId: number };
+  continuedExecutionRunId?: string;
+  firstExecutionRunId?: string;
+  executionExpirationMs?: number;
+  initiator?: number;
+  attempt?: number;
+  lastCompletionResult?: Msg;
+  continuedFailure?: Msg;
+  /** SignalWithStart: the signal recorded right after the start event. */
+  signal?: { signalName: string; input?: Msg; header?: Msg; identity: string };
+}
+
+const RUN_DEADLINE = 'run-timeout';
+const FIRST_TASK_BACKOFF = 'first-task-backoff';
+
+export function startRun(engine: Engine, params: StartParams): Run {
+  const runId = randomUUID();
+  const run = new Run(params.namespace, params.workflowId, runId);
+  run.startRequestId = params.requestId;
+  engine.addRun(run);
+  const now = Date.now();
+  const executionTimeoutMs = params.executionTimeoutMs;
+  const runTimeoutMs = params.runTimeoutMs > 0 ? (executionTimeoutMs > 0 ? Math.min(params.runTimeoutMs, executionTimeoutMs) : params.runTimeoutMs) : executionTimeoutMs;
+  const expirationMs = params.executionExpirationMs ?? (executionTimeoutMs > 0 ? now + executionTimeoutMs : 0);
+  const startDelayMs = params.startDelayMs ?? 0;
+  engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, {
+    workflowType: { name: params.workflowType },
+    parentWorkflowNamespace: params.parent?.namespace,
+    parentWorkflowExecution: params.parent ? { workflowId: params.parent.workflowId, runId: params.parent.runId } : undefined,
+    parentInitiatedEventId: params.parent?.initiatedEventId,
+    taskQueue: { name: params.taskQueue, kind: 1 },
+    input: params.input,
+    workflowExecutionTimeout: executionTimeoutMs > 0 ? msToDuration(executionTimeoutMs) : undefined,
+    workflowRunTimeout: runTimeoutMs > 0 ? msToDuration(runTimeoutMs) : undefined,
+    workflowTaskTimeout: msToDuration(params.taskTimeoutMs > 0 ? params.taskTimeoutMs : 10_000),
+    continuedExecutionRunId: params.continuedExecutionRunId,
+    initiator: params.initiator,
+    continuedFailure: params.continuedFailure,
+    lastCompletionResult: params.lastCompletionResult,
+    originalExecutionRunId: runId,
+    identity: params.identity,
+    firstExecutionRunId: params.firstExecutionRunId ?? runId,
+    retryPolicy: params.retryPolicy,
+    attempt: params.attempt ?? 1,
+    workflowExecutionExpirationTime: expirationMs > 0 ? msToTimestamp(expirationMs) : undefined,
+    cronSchedule: params.cronSchedule,
+    firstWorkflowTaskBackoff: startDelayMs > 0 ? msToDuration(startDelayMs) : undefined,
+    memo: params.memo,
+    searchAttributes: params.searchAttributes,
+    header: params.header,
+    workflowId: params.workflowId,
+  });
+  if (params.signal) {
+    engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, {
+      signalName: params.signal.signalName,
+      input: params.signal.input,
+      identity: params.signal.identity,
+      header: params.signal.header,
+    });
+  }
+  armRunTimeout(engine, run);
+  if (startDelayMs > 0) {
+    engine.setDeadline(run, FIRST_TASK_BACKOFF, now + startDelayMs, () => scheduleWorkflowTask(engine, run));
+  } else {
+    scheduleWorkflowTask(engine, run);
+  }
+  return run;
+}
+
+/** Arms the run-timeout / execution-expiration deadline (also after a restart). */
+export function armRunTimeout(engine: Engine, run: Run): void {
+  const deadlines: number[] = [];
+  if (run.runTimeoutMs > 0) deadlines.push(run.startTimeMs + run.runTimeoutMs);
+  if (run.executionExpirationMs > 0) deadlines.push(run.executionExpirationMs);
+  if (deadlines.length === 0) return;
+  engine.setDeadline(run, RUN_DEADLINE, Math.min(...deadlines), () => {
+    if (!run.isRunning) return;
+    forceClose(engine, run, E.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT, { retryState: RetryState.RETRY_STATE_TIMEOUT });
+  });
+}
+
+/** Re-arms the first workflow task after a start delay (after a restart). */
+export function armFirstTaskBackoff(engine: Engine, run: Run): void {
+  if (!run.isRunning || run.workflowTask || run.lastCompletedWorkflowTaskStartedEventId > 0 || run.executionTimeMs <= run.startTimeMs) return;
+  engine.setDeadline(run, FIRST_TASK_BACKOFF, run.executionTimeMs, () => scheduleWorkflowTask(engine, run));
+}
+
+/**
+ * Closes a run from outside the workflow (terminate, timeout): a workflow task in flight is
+ * failed first so that history stays well formed for replay.
+ */
+export function forceClose(engine: Engine, run: Run, eventType: number, attributes: Msg): void {
+  const task = run.workflowTask;
+  if (task?.started) {
+    engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
+      scheduledEventId: task.scheduledEventId,
+      startedEventId: task.startedEventId,
+      cause: WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND,
+      identity: '',
+    });
+  }
+  const flushed = run.history.flush();
+  if (flushed.length > 0) engine.changed(run);
+  engine.appendEvent(run, eventType, attributes);
+  afterClose(engine, run);
+}
+
+export function terminateRun(engine: Engine, run: Run, reason: string, details: Msg | undefined, identity: string): void {
+  forceClose(engine, run, E.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED, { reason, details, identity });
+}
+
+export function signalRun(engine: Engine, run: Run, signal: { signalName: string; input?: Msg; header?: Msg; identity: string; requestId?: string; externalWorkflowExecution?: Msg }): void {
+  if (signal.requestId) {
+    if (run.requestIds.has(signal.requestId)) return;
+    run.requestIds.add(signal.requestId);
+  }
+  engine.appendExternalEvent(run, E.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, {
+    signalName: signal.signalName,
+    input: signal.input,
+    identity: signal.identity,
+    header: signal.header,
+    externalWorkflowExecution: signal.externalWorkflowExecution,
+  });
+  scheduleAfterExternalEvent(engine, run);
+}
+
+export function requestCancelRun(engine: Engine, run: Run, request: { reason: string; identity: string; requestId?: string; externalInitiatedEventId?: number; externalWorkflowExecution?: Msg }): void {
+  if (run.cancelRequested) return;
+  engine.appendExternalEvent(run, E.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED, {
+    cause: request.reason,
+    identity: request.identity,
+    externalInitiatedEventId: request.externalInitiatedEventId,
+    externalWorkflowExecution: request.externalWorkflowExecution,
+  });
+  scheduleAfterExternalEvent(engine, run);
+}
+
+/** Everything that follows a run's close event: deadlines, parent, children, waiters. */
+export function afterClose(engine: Engine, run: Run): void {
+  engine.clearAllDeadlines(run);
+  run.stickyQueue = '';
+  engine.changed(run);
+  notifyParent(engine, run);
+  applyParentClosePolicy(engine, run);
+  // Queries on a closed run are answered by replaying its full history.
+  dispatchQueuedQueries(engine, run);
+  if (run.status === S.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) failQueuedQueries(engine, run, 'workflow continued as new');
+}
+
+function notifyParent(engine: Engine, child: Run): void {
+  if (!child.parent || child.status === S.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) return;
+  const parent = engine.getRun(child.parent.namespace, child.parent.workflowId, child.parent.runId);
+  if (!parent || !parent.isRunning) return;
+  const childState = parent.children.get(child.parent.initiatedEventId);
+  if (!childState || !childState.startedEvent) return;
+  const common = {
+    namespace: child.namespace,
+    workflowExecution: child.execution,
+    workflowType: { name: child.workflowType },
+    initiatedEventId: child.parent.initiatedEventId,
+  };
+  const closeAttributes = child.closeEvent ? attributesOf(child.closeEvent) : {};
+  switch (child.status) {
+    case S.WORKFLOW_EXECUTION_STATUS_COMPLETED:
+      engine.appendExternalEvent(parent, E.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED, { ...common, result: closeAttributes.result }, childState.startedEvent);
+      break;
+    case S.WORKFLOW_EXECUTION_STATUS_FAILED:
+      engine.appendExternalEvent(
+        parent,
+        E.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED,
+        { ...common, failure: closeAttributes.failure, retryState: closeAttributes.retryState ?? RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET },
+        childState.startedEvent,
+      );
+      break;
+    case S.WORKFLOW_EXECUTION_STATUS_CANCELED:
+      engine.appendExternalEvent(parent, E.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED, { ...common, details: closeAttributes.details }, childState.startedEvent);
+      break;
+    case S.WORKFLOW_EXECUTION_STATUS_TIMED_OUT:
+      engine.appendExternalEvent(parent, E.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT, { ...common, retryState: RetryState.RETRY_STATE_TIMEOUT }, childState.startedEvent);
+      break;
+    case S.WORKFLOW_EXECUTION_STATUS_TERMINATED:
+      engine.appendExternalEvent(parent, E.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED, common, childState.startedEvent);
+      break;
+    default:
+      return;
+  }
+  scheduleAfterExternalEvent(engine, parent);
+}
+
+function applyParentClosePolicy(engine: Engine, parent: Run): void {
+  for (const child of parent.children.values()) {
+    if (!child.runId) continue;
+    const policy = child.attributes.parentClosePolicy ?? 0;
+    if (policy === 2) continue; // ABANDON
+    const childRun = engine.latestRun(child.namespace, child.workflowId);
+    if (!childRun || !childRun.isRunning || childRun.firstExecutionRunId !== (engine.getRun(child.namespace, child.workflowId, child.runId)?.firstExecutionRunId ?? '')) continue;
+    if (policy === 3) {
+      requestCancelRun(engine, childRun, { reason: 'parent closed (ParentClosePolicy REQUEST_CANCEL)', identity: 'devserver' });
+    } else {
+      terminateRun(engine, childRun, 'by parent close policy', undefined, 'devserver');
+    }
+  }
+}
+
+/** How long a workflow may still run before its execution expires (ms; 0 = no limit). */
+export function remainingExecutionMs(run: Run): number {
+  return run.executionExpirationMs > 0 ? Math.max(0, run.executionExpirationMs - Date.now()) : 0;
+}

@@ -1,0 +1,207 @@
+/** Workflow task operations: schedule, hand to a poller, complete, fail, time out. */
+import { CommandType, EventType as E, Msg, durationToMs, TimeoutType, WorkflowTaskFailedCause, msToDuration, msToTimestamp } from '../proto';
+import { notFound } from '../grpc/errors';
+import type { Engine } from './engine';
+import type { Run } from './run';
+import { WorkflowQueueTask, encodeTaskToken, TaskToken } from './tasks';
+import { processCommands, validateCommands } from './commands';
+import { dispatchQueuedQueries } from './query';
+
+const STICKY_DEADLINE = 'wft-schedule-to-start';
+const START_TO_CLOSE_DEADLINE = 'wft-start-to-close';
+
+/** Schedules a workflow task unless one is already scheduled or running. */
+export function scheduleWorkflowTask(engine: Engine, run: Run): void {
+  if (!run.isRunning || run.workflowTask) return;
+  const sticky = run.stickyQueue !== '';
+  const attempt = run.nextWorkflowTaskAttempt;
+  const event = engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, {
+    taskQueue: sticky
+      ? { name: run.stickyQueue, kind: 2, normalName: run.taskQueue }
+      : { name: run.taskQueue, kind: 1 },
+    startToCloseTimeout: msToDuration(run.workflowTaskTimeoutMs),
+    attempt,
+  });
+  offerWorkflowTask(engine, run, event.eventId);
+}
+
+/** An external event needs a workflow task, unless one is already pending or running. */
+export function scheduleAfterExternalEvent(engine: Engine, run: Run): void {
+  if (!run.workflowTaskInFlight) scheduleWorkflowTask(engine, run);
+}
+
+/** Puts the run's scheduled workflow task on its queue (also used after a restart). */
+export function offerWorkflowTask(engine: Engine, run: Run, scheduledEventId: number): void {
+  const task = run.workflowTask;
+  if (!task || task.scheduledEventId !== scheduledEventId) return;
+  const queue = engine.workflowQueue(run.namespace, task.taskQueue);
+  if (task.sticky && run.stickyScheduleToStartMs > 0) {
+    engine.setDeadline(run, STICKY_DEADLINE, Date.now() + run.stickyScheduleToStartMs, () => stickyTimedOut(engine, run, scheduledEventId));
+  }
+  queue.offer({
+    kind: 'workflow',
+    run,
+    scheduledEventId,
+    isStale: () => !run.isRunning || run.workflowTask?.scheduledEventId !== scheduledEventId || run.workflowTask.started,
+  });
+}
+
+/** The sticky worker did not pick the task up in time: time it out and reschedule on the normal queue. */
+function stickyTimedOut(engine: Engine, run: Run, scheduledEventId: number): void {
+  const task = run.workflowTask;
+  if (!run.isRunning || !task || task.scheduledEventId !== scheduledEventId || task.started) return;
+  engine.log('debug', `sticky queue ${task.taskQueue} not polled in time for ${run.workflowId}; falling back to ${run.taskQueue}`);
+  run.stickyQueue = '';
+  engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, {
+    scheduledEventId,
+    startedEventId: 0,
+    timeoutType: TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START,
+  });
+  flushAndReschedule(engine, run, true);
+}
+
+/** Turns a matched workflow task offer into the poll response, writing WorkflowTaskStarted. */
+export function startWorkflowTask(engine: Engine, task: WorkflowQueueTask, poll: Msg, fromQueue: string): Msg | undefined {
+  if (task.kind === 'query') return undefined;
+  const run = task.run;
+  const wft = run.workflowTask;
+  if (!wft || task.isStale()) return undefined;
+  engine.clearDeadline(run, STICKY_DEADLINE);
+  const started = engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_TASK_STARTED, {
+    scheduledEventId: wft.scheduledEventId,
+    identity: poll.identity ?? '',
+    requestId: poll.requestId ?? '',
+    historySizeBytes: 0,
+  });
+  const startedEventId = started.eventId;
+  engine.setDeadline(run, START_TO_CLOSE_DEADLINE, Date.now() + wft.startToCloseMs, () =>
+    workflowTaskStartToCloseTimedOut(engine, run, wft.scheduledEventId, startedEventId),
+  );
+  const previousStartedEventId = run.lastCompletedWorkflowTaskStartedEventId;
+  // A sticky worker has everything up to the last completed task cached; others need it all.
+  const isStickyPoll = fromQueue !== run.taskQueue && fromQueue === run.stickyQueue && previousStartedEventId > 0;
+  const events = isStickyPoll ? run.history.events.slice(previousStartedEventId) : run.history.events.slice();
+  const token: TaskToken = {
+    kind: 'w',
+    namespace: run.namespace,
+    workflowId: run.workflowId,
+    runId: run.runId,
+    scheduledEventId: wft.scheduledEventId,
+    attempt: wft.attempt,
+  };
+  return {
+    taskToken: encodeTaskToken(token),
+    workflowExecution: run.execution,
+    workflowType: { name: run.workflowType },
+    previousStartedEventId,
+    startedEventId,
+    attempt: wft.attempt,
+    backlogCountHint: 0,
+    history: { events },
+    workflowExecutionTaskQueue: { name: run.taskQueue, kind: 1 },
+    scheduledTime: msToTimestamp(wft.scheduledTimeMs),
+    startedTime: msToTimestamp(wft.startedTimeMs),
+  };
+}
+
+function workflowTaskStartToCloseTimedOut(engine: Engine, run: Run, scheduledEventId: number, startedEventId: number): void {
+  const task = run.workflowTask;
+  if (!run.isRunning || !task || task.scheduledEventId !== scheduledEventId || !task.started) return;
+  engine.log('debug', `workflow task ${scheduledEventId} of ${run.workflowId} timed out`);
+  // The worker that held it may be gone; the next attempt goes to the normal queue with full history.
+  run.stickyQueue = '';
+  engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, {
+    scheduledEventId,
+    startedEventId,
+    timeoutType: TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
+  });
+  flushAndReschedule(engine, run, true);
+}
+
+/** After a workflow task ends without closing the run: write buffered events, schedule the next task if needed. */
+export function flushAndReschedule(engine: Engine, run: Run, force: boolean): void {
+  const flushed = run.history.flush();
+  if (flushed.length > 0) engine.changed(run);
+  if (!run.isRunning) return;
+  if (force || flushed.length > 0) scheduleWorkflowTask(engine, run);
+  else dispatchQueuedQueries(engine, run);
+}
+
+/** Finds the in-flight workflow task a token names, or throws NOT_FOUND as the server does. */
+export function requireStartedWorkflowTask(engine: Engine, token: TaskToken): Run {
+  const run = engine.getRun(token.namespace, token.workflowId, token.runId);
+  const task = run?.workflowTask;
+  if (!run || !run.isRunning || !task || !task.started || task.scheduledEventId !== token.scheduledEventId || task.attempt !== token.attempt) {
+    throw notFound('Workflow task not found.');
+  }
+  return run;
+}
+
+export interface CompletionResult {
+  /** Set when the commands were rejected and the task failed instead. */
+  failureMessage?: string;
+}
+
+export function completeWorkflowTask(engine: Engine, run: Run, request: Msg): CompletionResult {
+  const task = run.workflowTask!;
+  const commands: Msg[] = request.commands ?? [];
+  engine.clearDeadline(run, START_TO_CLOSE_DEADLINE);
+  const problem = validateCommands(engine, run, commands);
+  if (problem) {
+    failWorkflowTask(engine, run, {
+      cause: problem.cause,
+      failure: { message: problem.message, applicationFailureInfo: { type: 'BadCommand', nonRetryable: true } },
+      identity: request.identity,
+    });
+    return { failureMessage: problem.message };
+  }
+  const closes = commands.some((command) => isClosingCommand(command.commandType));
+  if (closes && run.history.buffered.length > 0) {
+    // New events arrived while the worker decided to close: it must see them first.
+    failWorkflowTask(engine, run, {
+      cause: WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+      failure: { message: 'UnhandledCommand: new events arrived while the workflow task was running' },
+      identity: request.identity,
+    });
+    return {};
+  }
+  const completed = engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, {
+    scheduledEventId: task.scheduledEventId,
+    startedEventId: task.startedEventId,
+    identity: request.identity ?? '',
+    binaryChecksum: request.binaryChecksum ?? '',
+    workerVersion: request.workerVersionStamp ?? undefined,
+    sdkMetadata: request.sdkMetadata ?? undefined,
+    meteringMetadata: request.meteringMetadata ?? undefined,
+  });
+  const sticky = request.stickyAttributes?.workerTaskQueue?.name;
+  run.stickyQueue = sticky ?? '';
+  run.stickyScheduleToStartMs = sticky ? Math.max(1000, durationToMs(request.stickyAttributes.scheduleToStartTimeout)) : 0;
+  const needsNewTask = processCommands(engine, run, commands, completed.eventId, request.identity ?? '');
+  if (!run.isRunning) return {};
+  flushAndReschedule(engine, run, needsNewTask || request.forceCreateNewWorkflowTask === true);
+  return {};
+}
+
+export function failWorkflowTask(engine: Engine, run: Run, details: { cause: number; failure?: Msg; identity?: string }): void {
+  const task = run.workflowTask!;
+  engine.clearDeadline(run, START_TO_CLOSE_DEADLINE);
+  run.stickyQueue = '';
+  engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
+    scheduledEventId: task.scheduledEventId,
+    startedEventId: task.startedEventId,
+    cause: details.cause,
+    failure: details.failure,
+    identity: details.identity ?? '',
+  });
+  flushAndReschedule(engine, run, true);
+}
+
+function isClosingCommand(commandType: number): boolean {
+  return (
+    commandType === CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION ||
+    commandType === CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION ||
+    commandType === CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION ||
+    commandType === CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION
+  );
+}

@@ -1,0 +1,176 @@
+/**
+ * Durable state as an append-only journal of JSON lines. Each line records either a namespace or,
+ * for one run, the history events appended since its previous line plus the run's side state
+ * (what history does not carry: activity attempts and heartbeats, sticky queue, request ids) and
+ * its buffered events. Writes are grouped: every change reported before a flush is written with
+ * one append and one fsync, and callers await that before answering their RPC.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { EngineJournal, LogFn, NamespaceRecord } from '../engine/engine';
+import type { Run } from '../engine/run';
+import { encodeHistoryEvent } from '../proto';
+import { activitySideState, ActivitySideState } from '../engine/activity-state';
+
+export interface RunSideState {
+  startRequestId: string;
+  requestIds: string[];
+  stickyQueue: string;
+  stickyScheduleToStartMs: number;
+  activities: Record<string, ActivitySideState>;
+}
+
+export type JournalLine =
+  | { t: 'ns'; ns: NamespaceRecord }
+  | { t: 'run'; ns: string; wid: string; rid: string; from: number; ev: string[]; buf: { e: string; r?: number }[]; side: RunSideState };
+
+/** Rewrite the journal as a snapshot once it grows past this and doubles since the last snapshot. */
+const COMPACT_MIN_BYTES = 64 * 1024 * 1024;
+
+export class Journal implements EngineJournal {
+  private readonly pendingNamespaces: NamespaceRecord[] = [];
+  private readonly dirtyRuns = new Set<Run>();
+  private writing: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | undefined;
+  private size: number;
+  private compactedSize: number;
+  private closed = false;
+  /** Every run the journal has seen, for snapshots. */
+  private readonly knownRuns = new Set<Run>();
+  private readonly namespaces = new Map<string, NamespaceRecord>();
+
+  constructor(
+    private readonly filename: string,
+    private handle: fs.FileHandle,
+    initialSize: number,
+    private readonly log: LogFn,
+    readonly recoveredLines: JournalLine[],
+  ) {
+    this.size = initialSize;
+    this.compactedSize = initialSize;
+  }
+
+  namespaceChanged(record: NamespaceRecord): void {
+    this.namespaces.set(record.name, record);
+    this.pendingNamespaces.push(record);
+  }
+
+  runChanged(run: Run): void {
+    this.knownRuns.add(run);
+    this.dirtyRuns.add(run);
+  }
+
+  flush(): Promise<void> {
+    if (this.pendingNamespaces.length === 0 && this.dirtyRuns.size === 0) return this.writing;
+    // One write at a time; changes arriving meanwhile share the next write.
+    this.queued ??= this.writing.then(() => {
+      this.queued = undefined;
+      return this.writeBatch();
+    });
+    this.writing = this.queued;
+    return this.queued;
+  }
+
+  private async writeBatch(): Promise<void> {
+    if (this.closed) return;
+    const lines: string[] = [];
+    for (const record of this.pendingNamespaces.splice(0)) lines.push(JSON.stringify({ t: 'ns', ns: record }));
+    for (const run of this.dirtyRuns) lines.push(JSON.stringify(runLine(run, run.journaledEventCount)));
+    for (const run of this.dirtyRuns) run.journaledEventCount = run.history.events.length;
+    this.dirtyRuns.clear();
+    if (lines.length === 0) return;
+    const text = lines.join('\n') + '\n';
+    await this.handle.appendFile(text, 'utf8');
+    await this.handle.datasync();
+    this.size += Buffer.byteLength(text);
+    if (this.size > COMPACT_MIN_BYTES && this.size > 2 * this.compactedSize) await this.compact();
+  }
+
+  /** Replaces the journal with one line per namespace and per run. */
+  async compact(runs: Iterable<Run> = this.knownRuns): Promise<void> {
+    const tmp = `${this.filename}.compact-${process.pid}`;
+    const lines: string[] = [];
+    for (const record of this.namespaces.values()) lines.push(JSON.stringify({ t: 'ns', ns: record }));
+    for (const run of runs) {
+      this.knownRuns.add(run);
+      lines.push(JSON.stringify(runLine(run, 0)));
+      run.journaledEventCount = run.history.events.length;
+    }
+    const text = lines.length ? lines.join('\n') + '\n' : '';
+    const out = await fs.open(tmp, 'w');
+    await out.writeFile(text, 'utf8');
+    await out.sync();
+    await out.close();
+    await fs.rename(tmp, this.filename);
+    await this.handle.close();
+    this.handle = await fs.open(this.filename, 'a');
+    await syncDirectory(this.filename);
+    this.size = Buffer.byteLength(text);
+    this.compactedSize = this.size;
+    this.log('debug', `journal compacted to ${this.size} bytes`);
+  }
+
+  async close(): Promise<void> {
+    await this.flush().catch(() => undefined);
+    this.closed = true;
+    await this.writing.catch(() => undefined);
+    await this.handle.close().catch(() => undefined);
+  }
+}
+
+function runLine(run: Run, from: number): JournalLine {
+  const activities: Record<string, ActivitySideState> = {};
+  for (const [id, activity] of run.activities) activities[id] = activitySideState(activity);
+  return {
+    t: 'run',
+    ns: run.namespace,
+    wid: run.workflowId,
+    rid: run.runId,
+    from,
+    ev: run.history.events.slice(from).map((event) => encodeHistoryEvent(event).toString('base64')),
+    buf: run.history.buffered.map((entry) => ({ e: encodeHistoryEvent(entry.event).toString('base64'), r: entry.startedRef })),
+    side: {
+      startRequestId: run.startRequestId,
+      requestIds: [...run.requestIds].slice(-1000),
+      stickyQueue: run.stickyQueue,
+      stickyScheduleToStartMs: run.stickyScheduleToStartMs,
+      activities,
+    },
+  };
+}
+
+async function syncDirectory(filename: string): Promise<void> {
+  try {
+    const dir = await fs.open(path.dirname(filename), 'r');
+    await dir.sync().catch(() => undefined);
+    await dir.close();
+  } catch {
+    // Some filesystems do not allow opening directories; the rename is still atomic.
+  }
+}
+
+/** Opens (creating if needed) the journal and reads what it holds; a torn last line is ignored. */
+export async function openJournal(filename: string, log: LogFn): Promise<Journal> {
+  await fs.mkdir(path.dirname(path.resolve(filename)), { recursive: true });
+  let text = '';
+  try {
+    text = await fs.readFile(filename, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const lines: JournalLine[] = [];
+  const raw = text.split('\n');
+  for (let index = 0; index < raw.length; index++) {
+    const line = raw[index];
+    if (!line.trim()) continue;
+    try {
+      lines.push(JSON.parse(line) as JournalLine);
+    } catch {
+      // Only the last line can be torn by a crash mid-append; anything else is corruption.
+      if (index < raw.length - 2) throw new Error(`${filename}:${index + 1}: journal line is not valid JSON`);
+      log('warn', `${filename}:${index + 1}: ignoring a torn final journal line`);
+    }
+  }
+  const handle = await fs.open(filename, 'a');
+  return new Journal(filename, handle, Buffer.byteLength(text), log, lines);
+}

@@ -1,0 +1,64 @@
+/** End-to-end smoke tests of the engine with the real SDK worker and client. */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { startDevServer, DevServer } from '../../src';
+import type * as workflows from './workflows';
+
+let server: DevServer;
+let bundle: WorkflowBundleWithSourceMap;
+let connection: Connection;
+let nativeConnection: NativeConnection;
+let client: Client;
+
+beforeAll(async () => {
+  server = await startDevServer({ port: 0 });
+  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never });
+  connection = await Connection.connect({ address: server.address });
+  nativeConnection = await NativeConnection.connect({ address: server.address });
+  client = new Client({ connection });
+});
+
+afterAll(async () => {
+  await connection?.close();
+  await nativeConnection?.close();
+  await server?.stop();
+});
+
+function newWorker(taskQueue: string) {
+  return Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: { greet: async (name: string) => `Hello, ${name}` },
+  });
+}
+
+test('a workflow with an activity and a timer completes', async () => {
+  const taskQueue = `smoke-${randomUUID()}`;
+  const worker = await newWorker(taskQueue);
+  const result = await worker.runUntil(
+    client.workflow.execute<typeof workflows.activityAndTimer>('activityAndTimer', { taskQueue, workflowId: randomUUID(), args: ['Sparkify'] }),
+  );
+  expect(result).toBe('Hello, Sparkify!');
+});
+
+test('signals and queries reach the workflow', async () => {
+  const taskQueue = `smoke-${randomUUID()}`;
+  const worker = await newWorker(taskQueue);
+  await worker.runUntil(async () => {
+    const handle = await client.workflow.start<typeof workflows.sumUntil>('sumUntil', { taskQueue, workflowId: randomUUID(), args: [10] });
+    await handle.signal('add', 3);
+    await handle.signal('add', 4);
+    let total = 0;
+    for (let i = 0; i < 50 && total !== 7; i++) {
+      total = await handle.query<number>('total');
+      if (total !== 7) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(total).toBe(7);
+    await handle.signal('add', 5);
+    expect(await handle.result()).toBe(12);
+    const description = await handle.describe();
+    expect(description.status.name).toBe('COMPLETED');
+  });
+});

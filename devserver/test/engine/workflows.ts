@@ -1,0 +1,29 @@
+/** Workflows for the engine smoke tests (bundled once per test file). */
+import { condition, defineQuery, defineSignal, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+
+interface SmokeActivities {
+  greet(name: string): Promise<string>;
+}
+
+const { greet } = proxyActivities<SmokeActivities>({ startToCloseTimeout: '10s' });
+
+/** One activity, one timer, then the activity's result. */
+export async function activityAndTimer(name: string): Promise<string> {
+  const greeting = await greet(name);
+  await sleep(50);
+  return `${greeting}!`;
+}
+
+export const addSignal = defineSignal<[number]>('add');
+export const totalQuery = defineQuery<number>('total');
+
+/** Sums the values signalled to it until the sum reaches `target`. */
+export async function sumUntil(target: number): Promise<number> {
+  let total = 0;
+  setHandler(addSignal, (value: number) => {
+    total += value;
+  });
+  setHandler(totalQuery, () => total);
+  await condition(() => total >= target);
+  return total;
+}
