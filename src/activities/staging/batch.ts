@@ -35,8 +35,24 @@ export class StagingBatch {
     private readonly staging: string,
   ) {}
 
-  static async begin(client: Client, copySqlFile: string, staging: string): Promise<StagingBatch> {
+  /**
+   * Opens the batch's transaction; `claim` runs first in it (it locks the partition's progress)
+   * and may refuse, in which case the transaction is rolled back and undefined returned.
+   */
+  static async begin(
+    client: Client,
+    copySqlFile: string,
+    staging: string,
+    claim: () => Promise<boolean>,
+  ): Promise<StagingBatch | undefined> {
     await client.query('BEGIN');
+    let claimed = false;
+    try {
+      claimed = await claim();
+    } finally {
+      if (!claimed) await client.query('ROLLBACK').catch(() => undefined);
+    }
+    if (!claimed) return undefined;
     const batch = new StagingBatch(client, sqlStatement(copySqlFile), staging);
     batch.openCopy();
     return batch;

@@ -38,6 +38,21 @@ export async function readProgress(
 }
 
 /**
+ * Locks the partition's progress row for the current transaction, checking that it still says
+ * `expectedFilesDone`. Returns false when another attempt committed meanwhile.
+ */
+export async function claimProgress(
+  client: Client,
+  kind: StagingKind,
+  partitions: number,
+  partition: number,
+  expectedFilesDone: number,
+): Promise<boolean> {
+  const result = await client.query(sqlStatement('queries/claim_progress.sql'), [kind, partitions, partition, expectedFilesDone]);
+  return result.rowCount === 1;
+}
+
+/**
  * Moves the partition's progress to `next`, inside the batch's transaction. Returns false when the
  * row no longer says `expectedFilesDone`: another attempt of this partition committed meanwhile.
  */

@@ -9,7 +9,7 @@ import { warehouseFailure } from '../../warehouse/errors';
 import { StagingBatch } from './batch';
 import { loadEventFile } from './event-file';
 import { prefetch } from './prefetch';
-import { advanceProgress, progressResult, readProgress, type PartitionProgress } from './progress';
+import { advanceProgress, claimProgress, progressResult, readProgress, type PartitionProgress } from './progress';
 import { loadSongFile } from './song-file';
 
 /** When a batch is committed, and test seams for failures at chosen points. */
@@ -88,6 +88,19 @@ export async function stagePartition(
     ctx.heartbeat(result);
     let lastHeartbeat = Date.now();
 
+    const conflict = (): ApplicationFailure =>
+      ApplicationFailure.create({
+        message: `${doing}: another attempt committed this partition's progress meanwhile; this attempt stops so no file is loaded twice`,
+        type: 'StagingConflict',
+        nonRetryable: false,
+      });
+    const begin = async (): Promise<StagingBatch> => {
+      const opened = await StagingBatch.begin(client, COPY_SQL[kind], kind, () =>
+        claimProgress(client, kind, input.partitions, input.partition, committed.filesDone),
+      );
+      if (!opened) throw conflict();
+      return opened;
+    };
     const commit = async (open: StagingBatch): Promise<void> => {
       await open.finish();
       const next: PartitionProgress = {
@@ -99,13 +112,8 @@ export async function stagePartition(
         bytesRead: committed.bytesRead + open.bytes,
       };
       const advanced = await advanceProgress(client, kind, input.partitions, input.partition, committed.filesDone, next);
-      if (!advanced) {
-        throw ApplicationFailure.create({
-          message: `${doing}: another attempt committed this partition's progress meanwhile; this attempt stops so no file is loaded twice`,
-          type: 'StagingConflict',
-          nonRetryable: false,
-        });
-      }
+      // Cannot happen while the claim's row lock is held; checked anyway, as the last line of defence.
+      if (!advanced) throw conflict();
       await client.query('COMMIT');
       batch = undefined;
       committed = next;
@@ -123,7 +131,7 @@ export async function stagePartition(
     for await (const { item: file, value } of reads) {
       throwIfCancelled();
       await options.beforeFile?.(file, index++);
-      batch ??= await StagingBatch.begin(client, COPY_SQL[kind], kind);
+      batch ??= await begin();
       if (kind === 'songs') {
         const content = (await value) as Buffer;
         loadSongFile(file.path, content, batch);

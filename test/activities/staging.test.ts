@@ -1,0 +1,334 @@
+/**
+ * Staging COPYs against a real PostgreSQL: exact loaded rows and load_errors for a hand-written
+ * dataset, partitioning, batching, and exactly-once resume after failures at every point.
+ */
+import { CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import * as activities from '../../src/activities';
+import type { CopyStagingResult, SourceRef, WarehouseHandle } from '../../src/activities/types';
+import { stagePartition } from '../../src/activities/staging/stage-partition';
+import { eventLine, removeDataset, runIn, songFile, startWarehouseForTests, writeDataset, type WarehouseForTests } from './support';
+
+let wh: WarehouseForTests;
+beforeAll(async () => {
+  wh = await startWarehouseForTests('staging');
+});
+afterAll(() => wh?.stop());
+
+const E1 = 'log_data/2018/11/2018-11-01-events.json';
+const E2 = 'log_data/2018/11/2018-11-02-events.json';
+const E3 = 'log_data/2018/11/empty.json';
+
+const e1Lines = [
+  eventLine({ song: 'S1', artist: 'A1', length: 100.5 }),
+  '   ',
+  '{"auth":"Logged In","ts":1',
+  '[1,2]',
+  eventLine({ ts: undefined }),
+  eventLine({ ts: '1541105830796' }),
+  eventLine({ auth: null }),
+  eventLine({ userId: '8', location: 'Tab\there \\ back', userAgent: 'a\nb', page: 'Home', ts: 1541105830797 }),
+];
+const e2Line1 = eventLine({ ts: 1541190000000, userId: '' });
+const e2Line3 = eventLine({ itemInSession: 1.5 });
+
+const tinyFiles: Record<string, string> = {
+  [E1]: e1Lines.join('\n'),
+  [E2]: `${e2Line1}\r\n\r\n${e2Line3}\r\n`,
+  [E3]: '',
+  'log_data/README.txt': 'not an input file',
+  'song_data/A/A/A/TRA.json': songFile({ song_id: 'SOA', title: 'S1', artist_name: 'A1', duration: 100.5, artist_latitude: 1.25, year: 2001 }),
+  'song_data/A/A/B/TRB.json': '',
+  'song_data/A/A/B/TRC.json': '"just a string"',
+  'song_data/A/B/A/TRD.json': songFile({ year: 1999.5 }),
+  'song_data/B/TRE.json': ' \n',
+  'song_data/B/TRF.json': songFile({ song_id: 'SOF', title: 'x\\y' }),
+};
+
+const bytesOf = (paths: string[]): number => paths.reduce((sum, p) => sum + Buffer.byteLength(tinyFiles[p]), 0);
+
+describe('staging a hand-written dataset with bad rows', () => {
+  let source: SourceRef;
+  let warehouse: WarehouseHandle;
+  let events: CopyStagingResult;
+  let songs: CopyStagingResult;
+
+  beforeAll(async () => {
+    source = writeDataset(tinyFiles);
+    warehouse = await wh.fresh('tiny');
+    const env = new MockActivityEnvironment();
+    events = await runIn(env, activities.copyStagingEvents, { warehouse, source, partition: 0, partitions: 1 });
+    songs = await runIn(env, activities.copyStagingSongs, { warehouse, source, partition: 0, partitions: 1 });
+  });
+  afterAll(() => removeDataset(source));
+
+  it('counts every input row: read = loaded + rejected', () => {
+    expect(events).toEqual({
+      kind: 'events', partition: 0, filesDone: 3, linesRead: 9, rowsLoaded: 3, rowsRejected: 6, bytesRead: bytesOf([E1, E2, E3]),
+    });
+    expect(songs).toEqual({
+      kind: 'songs', partition: 0, filesDone: 6, linesRead: 6, rowsLoaded: 2, rowsRejected: 4,
+      bytesRead: bytesOf(Object.keys(tinyFiles).filter((p) => p.startsWith('song_data/'))),
+    });
+  });
+
+  it('loads the valid event lines with every field and their file and line', async () => {
+    const rows = await wh.rows(warehouse, 'SELECT * FROM staging_events ORDER BY source_file, source_line');
+    expect(rows).toEqual([
+      {
+        artist: 'A1', auth: 'Logged In', first_name: 'Ann', gender: 'F', item_in_session: '0', last_name: 'Lee',
+        length: 100.5, level: 'free', location: 'Here, CA', method: 'PUT', page: 'NextSong', registration: 1540919166796,
+        session_id: '1', song: 'S1', status: '200', ts: '1541105830796', user_agent: 'UA', user_id: '7',
+        source_file: E1, source_line: 1,
+      },
+      {
+        artist: null, auth: 'Logged In', first_name: 'Ann', gender: 'F', item_in_session: '0', last_name: 'Lee',
+        length: null, level: 'free', location: 'Tab\there \\ back', method: 'PUT', page: 'Home', registration: 1540919166796,
+        session_id: '1', song: null, status: '200', ts: '1541105830797', user_agent: 'a\nb', user_id: '8',
+        source_file: E1, source_line: 8,
+      },
+      {
+        artist: null, auth: 'Logged In', first_name: 'Ann', gender: 'F', item_in_session: '0', last_name: 'Lee',
+        length: null, level: 'free', location: 'Here, CA', method: 'PUT', page: 'NextSong', registration: 1540919166796,
+        session_id: '1', song: null, status: '200', ts: '1541190000000', user_agent: 'UA', user_id: '',
+        source_file: E2, source_line: 1,
+      },
+    ]);
+  });
+
+  it('loads the valid song files', async () => {
+    const rows = await wh.rows(warehouse, 'SELECT * FROM staging_songs ORDER BY source_file');
+    expect(rows).toEqual([
+      {
+        num_songs: '1', artist_id: 'AR1', artist_latitude: 1.25, artist_longitude: null, artist_location: '',
+        artist_name: 'A1', song_id: 'SOA', title: 'S1', duration: 100.5, year: '2001',
+        source_file: 'song_data/A/A/A/TRA.json', source_line: 1,
+      },
+      {
+        num_songs: '1', artist_id: 'AR1', artist_latitude: null, artist_longitude: null, artist_location: '',
+        artist_name: 'Artist', song_id: 'SOF', title: 'x\\y', duration: 200.5, year: '0',
+        source_file: 'song_data/B/TRF.json', source_line: 1,
+      },
+    ]);
+  });
+
+  it('records every rejected row in load_errors with file, line, raw text, kind and a reason naming the field', async () => {
+    const rows = await wh.rows(warehouse, 'SELECT file, line, staging, raw, reason_kind, reason FROM load_errors ORDER BY file, line');
+    expect(rows).toEqual([
+      { file: E1, line: 3, staging: 'events', raw: e1Lines[2], reason_kind: 'invalid-json', reason: expect.stringMatching(/^invalid JSON: /) },
+      { file: E1, line: 4, staging: 'events', raw: '[1,2]', reason_kind: 'not-object', reason: 'expected a JSON object, got array' },
+      { file: E1, line: 5, staging: 'events', raw: e1Lines[4], reason_kind: 'missing-field', reason: 'field "ts": required, missing' },
+      { file: E1, line: 6, staging: 'events', raw: e1Lines[5], reason_kind: 'wrong-type', reason: 'field "ts": expected integer, got string' },
+      { file: E1, line: 7, staging: 'events', raw: e1Lines[6], reason_kind: 'missing-field', reason: 'field "auth": required, got null' },
+      { file: E2, line: 3, staging: 'events', raw: `${e2Line3}\r`, reason_kind: 'wrong-type', reason: 'field "itemInSession": expected integer, got number' },
+      { file: 'song_data/A/A/B/TRB.json', line: 1, staging: 'songs', raw: '', reason_kind: 'empty-file', reason: 'empty file' },
+      { file: 'song_data/A/A/B/TRC.json', line: 1, staging: 'songs', raw: '"just a string"', reason_kind: 'not-object', reason: 'expected a JSON object, got string' },
+      { file: 'song_data/A/B/A/TRD.json', line: 1, staging: 'songs', raw: tinyFiles['song_data/A/B/A/TRD.json'], reason_kind: 'wrong-type', reason: 'field "year": expected integer, got number' },
+      { file: 'song_data/B/TRE.json', line: 1, staging: 'songs', raw: ' \n', reason_kind: 'empty-file', reason: 'empty file' },
+    ]);
+  });
+
+  it('gives the same rows when split over 3 partitions, each file in exactly one partition', async () => {
+    const split = await wh.fresh('tiny3');
+    const env = new MockActivityEnvironment();
+    const results: CopyStagingResult[] = [];
+    for (let partition = 0; partition < 3; partition++) {
+      results.push(await runIn(env, activities.copyStagingEvents, { warehouse: split, source, partition, partitions: 3 }));
+      results.push(await runIn(env, activities.copyStagingSongs, { warehouse: split, source, partition, partitions: 3 }));
+    }
+    const total = (kind: string, field: keyof CopyStagingResult) =>
+      results.filter((r) => r.kind === kind).reduce((sum, r) => sum + Number(r[field]), 0);
+    expect([total('events', 'filesDone'), total('events', 'linesRead'), total('events', 'rowsLoaded')]).toEqual([3, 9, 3]);
+    expect([total('songs', 'filesDone'), total('songs', 'rowsLoaded'), total('songs', 'rowsRejected')]).toEqual([6, 2, 4]);
+    const dump = async (h: WarehouseHandle) => [
+      await wh.rows(h, 'SELECT * FROM staging_events ORDER BY source_file, source_line'),
+      await wh.rows(h, 'SELECT * FROM staging_songs ORDER BY source_file'),
+      await wh.rows(h, 'SELECT * FROM load_errors ORDER BY file, line'),
+    ];
+    expect(await dump(split)).toEqual(await dump(warehouse));
+  });
+
+  it('batches many small files into few transactions', async () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) many[`song_data/X/TR${String(i).padStart(4, '0')}.json`] = songFile({ song_id: `SO${i}` });
+    const manySource = writeDataset(many);
+    try {
+      const target = await wh.fresh('many');
+      let commits = 0;
+      const result = await runIn(new MockActivityEnvironment(), () =>
+        stagePartition('songs', { warehouse: target, source: manySource, partition: 0, partitions: 1 }, {
+          batchBytes: 32 * 1024 * 1024,
+          batchFiles: 2000,
+          afterCommit: () => {
+            commits++;
+          },
+        }),
+      );
+      expect(result.rowsLoaded).toBe(300);
+      expect(commits).toBe(1);
+    } finally {
+      removeDataset(manySource);
+    }
+  });
+
+  it('fails fast with a non-retryable SourceNotFound naming a missing source', async () => {
+    const missing = { type: 'local' as const, path: '/nonexistent/sparkify-data' };
+    await expect(
+      runIn(new MockActivityEnvironment(), activities.copyStagingEvents, { warehouse, source: missing, partition: 0, partitions: 1 }),
+    ).rejects.toMatchObject({ type: 'SourceNotFound', nonRetryable: true, message: expect.stringContaining('/nonexistent/sparkify-data') });
+  });
+});
+
+describe('exactly-once resume', () => {
+  /** Six event files of four lines each; file 2 line 3 is not JSON. */
+  const files: Record<string, string> = {};
+  for (let day = 1; day <= 6; day++) {
+    const lines = [1, 2, 3, 4].map((n) => eventLine({ ts: 1541030400000 + day * 1000 + n, itemInSession: n, userId: String(day) }));
+    if (day === 2) lines[2] = 'not json';
+    files[`log_data/2018/11/2018-11-0${day}-events.json`] = lines.join('\n') + '\n';
+  }
+  const songs: Record<string, string> = {};
+  for (let i = 0; i < 12; i++) songs[`song_data/S/TR${String(i).padStart(2, '0')}.json`] = songFile({ song_id: `SO${i}` });
+  let source: SourceRef;
+  let clean: { events: CopyStagingResult; songs: CopyStagingResult; dump: unknown[] };
+
+  const input = (warehouse: WarehouseHandle) => ({ warehouse, source, partition: 0, partitions: 1 });
+  const dump = async (h: WarehouseHandle) => [
+    await wh.rows(h, 'SELECT * FROM staging_events ORDER BY source_file, source_line'),
+    await wh.rows(h, 'SELECT * FROM staging_songs ORDER BY source_file'),
+    await wh.rows(h, 'SELECT file, line, reason_kind FROM load_errors ORDER BY file, line'),
+  ];
+  const duplicates = async (h: WarehouseHandle) => [
+    ...(await wh.rows(h, 'SELECT source_file, source_line FROM staging_events GROUP BY 1, 2 HAVING COUNT(*) > 1')),
+    ...(await wh.rows(h, 'SELECT source_file FROM staging_songs GROUP BY 1 HAVING COUNT(*) > 1')),
+  ];
+  const recordingEnv = (beats: CopyStagingResult[], info: Record<string, unknown> = {}) => {
+    const env = new MockActivityEnvironment(info);
+    env.on('heartbeat', (details: CopyStagingResult) => beats.push(details));
+    return env;
+  };
+
+  beforeAll(async () => {
+    source = writeDataset({ ...files, ...songs });
+    const warehouse = await wh.fresh('clean');
+    const env = new MockActivityEnvironment();
+    clean = {
+      events: await runIn(env, activities.copyStagingEvents, input(warehouse)),
+      songs: await runIn(env, activities.copyStagingSongs, input(warehouse)),
+      dump: await dump(warehouse),
+    };
+    expect(clean.events).toMatchObject({ filesDone: 6, linesRead: 24, rowsLoaded: 23, rowsRejected: 1 });
+  });
+  afterAll(() => removeDataset(source));
+
+  it('resumes from the last heartbeat after an attempt failed mid-way', async () => {
+    const warehouse = await wh.fresh('crash');
+    const beats: CopyStagingResult[] = [];
+    const crashAtFourthFile = (_file: unknown, index: number) => {
+      if (index === 3) throw new Error('simulated worker crash');
+    };
+    await expect(
+      runIn(recordingEnv(beats), () =>
+        stagePartition('events', input(warehouse), { batchBytes: 1 << 30, batchFiles: 1, beforeFile: crashAtFourthFile }),
+      ),
+    ).rejects.toMatchObject({ nonRetryable: false, message: expect.stringContaining('simulated worker crash') });
+    const last = beats[beats.length - 1];
+    expect(last).toMatchObject({ filesDone: 3, linesRead: 12, rowsLoaded: 11, rowsRejected: 1 });
+    expect((await wh.rows(warehouse, 'SELECT COUNT(*)::int AS n FROM staging_events'))[0]).toEqual({ n: 11 });
+
+    const second = await runIn(recordingEnv([], { heartbeatDetails: last, attempt: 2 }), activities.copyStagingEvents, input(warehouse));
+    expect(second).toEqual(clean.events);
+    expect(await duplicates(warehouse)).toEqual([]);
+    const [stagedEvents, , errors] = await dump(warehouse);
+    expect([stagedEvents, errors]).toEqual([clean.dump[0], clean.dump[2]]);
+  });
+
+  it('does not load twice a batch that committed but was never heartbeated', async () => {
+    const warehouse = await wh.fresh('noheartbeat');
+    const beats: CopyStagingResult[] = [];
+    let commits = 0;
+    const dieAfterSecondCommit = () => {
+      if (++commits === 2) throw new Error('died between commit and heartbeat');
+    };
+    await expect(
+      runIn(recordingEnv(beats), () =>
+        stagePartition('events', input(warehouse), { batchBytes: 1 << 30, batchFiles: 1, afterCommit: dieAfterSecondCommit }),
+      ),
+    ).rejects.toThrow(/died between commit and heartbeat/);
+    const last = beats[beats.length - 1];
+    expect(last.filesDone).toBe(1);
+    // The second file is in the warehouse although no heartbeat says so.
+    expect((await wh.rows(warehouse, 'SELECT COUNT(DISTINCT source_file)::int AS n FROM staging_events'))[0]).toEqual({ n: 2 });
+
+    const second = await runIn(new MockActivityEnvironment({ heartbeatDetails: last, attempt: 2 }), activities.copyStagingEvents, input(warehouse));
+    expect(second).toEqual(clean.events);
+    expect(await duplicates(warehouse)).toEqual([]);
+    expect((await dump(warehouse))[0]).toEqual(clean.dump[0]);
+  });
+
+  it('resumes song staging (read-ahead and multi-file batches) after a crash', async () => {
+    const warehouse = await wh.fresh('songcrash');
+    const beats: CopyStagingResult[] = [];
+    await expect(
+      runIn(recordingEnv(beats), () =>
+        stagePartition('songs', input(warehouse), {
+          batchBytes: 1 << 30,
+          batchFiles: 5,
+          beforeFile: (_file, index) => {
+            if (index === 7) throw new Error('simulated crash');
+          },
+        }),
+      ),
+    ).rejects.toThrow(/simulated crash/);
+    const last = beats[beats.length - 1];
+    expect(last.filesDone).toBe(5);
+    expect((await wh.rows(warehouse, 'SELECT COUNT(*)::int AS n FROM staging_songs'))[0]).toEqual({ n: 5 });
+    const second = await runIn(new MockActivityEnvironment({ heartbeatDetails: last, attempt: 2 }), activities.copyStagingSongs, input(warehouse));
+    expect(second).toEqual(clean.songs);
+    expect(await duplicates(warehouse)).toEqual([]);
+    expect((await dump(warehouse))[1]).toEqual(clean.dump[1]);
+  });
+
+  it('stops between batches when cancelled, keeping only committed batches, and a retry completes', async () => {
+    const warehouse = await wh.fresh('cancel');
+    const beats: CopyStagingResult[] = [];
+    const env = recordingEnv(beats);
+    env.on('heartbeat', (details: CopyStagingResult) => {
+      if (details.filesDone === 2) env.cancel();
+    });
+    const outcome = await runIn(env, () => stagePartition('events', input(warehouse), { batchBytes: 1 << 30, batchFiles: 1 }))
+      .then(() => 'completed', (err: unknown) => err);
+    expect(outcome).toBeInstanceOf(CancelledFailure);
+    const [progress] = await wh.rows<{ files_done: number; last_file: string }>(warehouse, 'SELECT files_done, last_file FROM staging_progress');
+    expect(progress).toEqual({ files_done: 2, last_file: 'log_data/2018/11/2018-11-02-events.json' });
+    const loadedFiles = await wh.rows(warehouse, 'SELECT source_file, COUNT(*)::int AS n FROM staging_events GROUP BY 1 ORDER BY 1');
+    expect(loadedFiles).toEqual([
+      { source_file: 'log_data/2018/11/2018-11-01-events.json', n: 4 },
+      { source_file: 'log_data/2018/11/2018-11-02-events.json', n: 3 },
+    ]);
+    const retry = await runIn(new MockActivityEnvironment({ heartbeatDetails: beats[beats.length - 1], attempt: 2 }), 
+      activities.copyStagingEvents,
+      input(warehouse),
+    );
+    expect(retry).toEqual(clean.events);
+  });
+
+  it('refuses to commit when another attempt of the partition committed meanwhile', async () => {
+    const warehouse = await wh.fresh('conflict');
+    let other: CopyStagingResult | undefined;
+    const stale = runIn(new MockActivityEnvironment(), () =>
+      stagePartition('events', input(warehouse), {
+        batchBytes: 1 << 30,
+        batchFiles: 1,
+        beforeFile: async (_file, index) => {
+          // While this attempt is paused (say, a long GC or network partition), a retry runs to the end.
+          if (index === 1) other = await runIn(new MockActivityEnvironment({ attempt: 2 }), activities.copyStagingEvents, input(warehouse));
+        },
+      }),
+    );
+    await expect(stale).rejects.toMatchObject({ type: 'StagingConflict', nonRetryable: false });
+    expect(other).toEqual(clean.events);
+    expect(await duplicates(warehouse)).toEqual([]);
+    expect((await dump(warehouse))[0]).toEqual(clean.dump[0]);
+  });
+});
