@@ -6,6 +6,7 @@
 import { Context } from '@temporalio/activity';
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import type { CopyStagingInput, CopyStagingResult, TeardownWarehouseInput, WarehouseHandle } from '../../src/activities/types';
+import { DEFAULT_STAGING_OPTIONS, stagePartition, type StagingOptions } from '../../src/activities/staging/stage-partition';
 import { sparkifyActivities } from '../../src/worker';
 import type { EtlProgress, SparkifyEtlResult } from '../../src/workflows/input';
 import { warehouseIdFor } from '../../src/workflows/validate';
@@ -53,18 +54,25 @@ describe('a COPY activity that dies mid-way', () => {
   it('resumes on retry from its committed progress, loading no row twice', async () => {
     const crashes = new Map<number, number>(); // partition → files committed when attempt 1 died
     const finished = new Map<number, { attempt: number; filesDone: number }>();
+    // The real staging code, committing after every file so a partition has several commits; the
+    // first attempt dies right after a commit: on even partitions once it has heartbeated, on odd
+    // ones before (the heartbeat then lags the committed progress).
     const copyEventsDyingOnce = async (input: CopyStagingInput): Promise<CopyStagingResult> => {
       const ctx = Context.current();
-      if (ctx.info.attempt === 1) {
+      const crash = (filesDone: number) => {
+        crashes.set(input.partition, filesDone);
+        throw new InjectedCrash(`partition ${input.partition} died after ${filesDone} file(s)`);
+      };
+      const options: StagingOptions = { ...DEFAULT_STAGING_OPTIONS, batchFiles: 1 };
+      if (ctx.info.attempt === 1 && input.partition % 2 === 0) {
         interceptHeartbeat(ctx, (details) => {
           const filesDone = (details as Partial<CopyStagingResult> | undefined)?.filesDone ?? 0;
-          if (filesDone >= 1) {
-            crashes.set(input.partition, filesDone);
-            throw new InjectedCrash(`partition ${input.partition} died after ${filesDone} file(s)`);
-          }
+          if (filesDone >= 1) crash(filesDone);
         });
+      } else if (ctx.info.attempt === 1) {
+        options.afterCommit = (committed) => crash(committed.filesDone);
       }
-      const result = await sparkifyActivities.copyStagingEvents(input);
+      const result = await stagePartition('events', input, options);
       finished.set(input.partition, { attempt: ctx.info.attempt, filesDone: result.filesDone });
       return result;
     };
