@@ -79,7 +79,8 @@ function timeOutActivity(engine: Engine, run: Run, activity: ActivityState, time
     message: `activity ${timeoutNames[timeoutType]} timeout`,
     timeoutFailureInfo: { timeoutType, lastHeartbeatDetails: activity.heartbeatDetails },
   };
-  let retryState: number = RetryState.RETRY_STATE_TIMEOUT;
+  // Schedule-to-start and schedule-to-close timeouts are never retried (the server reports NON_RETRYABLE_FAILURE).
+  let retryState: number = RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE;
   if (retryable) {
     const outcome = retryActivity(engine, run, activity, failure);
     if (outcome.retried) return;
