@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ActivityRecorder, createActivities } from './helpers/activities';
+import { ActivityRecorder, createActivities, Gates } from './helpers/activities';
 import { ChildServer, freePort, startChildServer } from './helpers/child-server';
 import { fetchEvents, fetchEventTypes } from './helpers/history';
 import { uniqueId } from './helpers/ids';
@@ -43,7 +43,8 @@ devserverOnlyTest('a timer, a retrying activity, signals and request ids survive
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const client = new Client({ connection });
   const recorder = new ActivityRecorder();
-  const worker = await startWorker(nativeConnection, 'default', bundle, createActivities(recorder));
+  const gates = new Gates();
+  const worker = await startWorker(nativeConnection, 'default', bundle, createActivities(recorder, gates));
   try {
     const timerId = uniqueId('restart-timer');
     const activityId = uniqueId('restart-activity');
@@ -55,7 +56,8 @@ devserverOnlyTest('a timer, a retrying activity, signals and request ids survive
     const activity = await client.workflow.start(runActivity, {
       taskQueue: worker.taskQueue,
       workflowId: activityId,
-      args: ['failUntil', [activityKey, 3], { startToCloseTimeout: '10s', retry: { initialInterval: '2s', backoffCoefficient: 1, maximumAttempts: 5 } }],
+      // Fails attempts 1 and 2, holds attempt 3 until released, so the test can read its last failure.
+      args: ['failThenHold', [activityKey, 3], { startToCloseTimeout: '20s', retry: { initialInterval: '2s', backoffCoefficient: 1, maximumAttempts: 5 } }],
     });
     const signalled = await client.workflow.start(signalCollector, { taskQueue: worker.taskQueue, workflowId: signalId, args: [2] });
     await signalled.signal(addSignal, 'before-kill');
@@ -90,8 +92,18 @@ devserverOnlyTest('a timer, a retrying activity, signals and request ids survive
     const again = await client.workflowService.startWorkflowExecution(startRequest);
     expect(again.runId).toBe(requestRun.runId);
 
+    // Attempt 2 runs after the restart; its failure must be recorded and retried (not timed out).
+    await recorder.attemptStarted(activityKey, 3);
+    const pending = await waitFor('attempt 3 pending with its last failure', async () => {
+      const description = await client.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId: activityId } });
+      const info = description.pendingActivities?.[0];
+      return info?.attempt === 3 ? info : undefined;
+    });
+    expect(pending.lastFailure?.message).toBe('attempt 2 failed');
+    gates.release(activityKey);
+
     expect(await timer.result()).toBe('slept 3000 ms');
-    expect(await activity.result()).toEqual({ ok: true, result: 'succeeded on attempt 3' });
+    expect(await activity.result()).toEqual({ ok: true, result: 'released on attempt 3' });
     expect(await signalled.result()).toEqual(['before-kill', 'after-restart']);
     expect(recorder.of(activityKey).map((a) => a.attempt)).toEqual([1, 2, 3]);
 

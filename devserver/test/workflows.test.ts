@@ -175,7 +175,7 @@ describe('child workflows', () => {
       ok: false,
       failure: {
         kind: 'ChildWorkflowFailure',
-        message: 'Child Workflow execution cancelled',
+        message: 'Child Workflow execution failed', // the SDK's fixed message; the cause says cancelled
         retryState: 'NON_RETRYABLE_FAILURE',
         workflowType: 'waitForever',
         cause: { kind: 'CancelledFailure', message: '' },
