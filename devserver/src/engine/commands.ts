@@ -3,13 +3,14 @@
  * fails the whole workflow task with the matching WorkflowTaskFailedCause, as the server does),
  * then turned into history events in order.
  */
-import { CommandType as C, EventType as E, Msg, RetryState, WorkflowTaskFailedCause as Cause, durationToMs, msToDuration } from '../proto';
+import { CommandType as C, EventType as E, Msg, WorkflowTaskFailedCause as Cause, durationToMs, msToDuration } from '../proto';
 import type { Engine } from './engine';
 import type { Run } from './run';
 import { dispatchActivity, requestCancelActivity } from './activity';
 import { cancelTimer, startTimer } from './timer';
 import { afterClose } from './lifecycle';
 import { continueAsNew } from './continue-as-new';
+import { closeFailedRun } from './workflow-retry';
 import { initiateChild } from './child-workflow';
 import { initiateExternalCancel, initiateExternalSignal } from './external';
 import { retryPolicyProblem, normalizeRetryPolicy } from './retry';
@@ -226,12 +227,7 @@ export function processCommands(engine: Engine, run: Run, commands: Msg[], compl
         afterClose(engine, run);
         break;
       case C.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
-        engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, {
-          failure: a.failure,
-          retryState: RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET,
-          workflowTaskCompletedEventId: completedEventId,
-        });
-        afterClose(engine, run);
+        closeFailedRun(engine, run, E.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, { failure: a.failure, workflowTaskCompletedEventId: completedEventId });
         break;
       case C.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
         engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, { workflowTaskCompletedEventId: completedEventId, details: a.details });

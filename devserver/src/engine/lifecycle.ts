@@ -9,6 +9,7 @@ import { Run } from './run';
 import { attributesOf } from './history';
 import { scheduleAfterExternalEvent, scheduleWorkflowTask } from './workflow-task';
 import { dispatchQueuedQueries, failQueuedQueries } from './query';
+import { closeFailedRun } from './workflow-retry';
 
 export interface StartParams {
   namespace: string;
@@ -104,7 +105,7 @@ export function armRunTimeout(engine: Engine, run: Run): void {
   if (deadlines.length === 0) return;
   engine.setDeadline(run, RUN_DEADLINE, Math.min(...deadlines), () => {
     if (!run.isRunning) return;
-    forceClose(engine, run, E.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT, { retryState: RetryState.RETRY_STATE_TIMEOUT });
+    forceClose(engine, run, E.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT, {});
   });
 }
 
@@ -130,6 +131,10 @@ export function forceClose(engine: Engine, run: Run, eventType: number, attribut
   }
   const flushed = run.history.flush();
   if (flushed.length > 0) engine.changed(run);
+  if (eventType === E.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT) {
+    closeFailedRun(engine, run, eventType, attributes);
+    return;
+  }
   engine.appendEvent(run, eventType, attributes);
   afterClose(engine, run);
 }

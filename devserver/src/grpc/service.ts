@@ -7,6 +7,9 @@ import * as grpcJs from '@grpc/grpc-js';
 import { temporal, grpc as grpcProto, Msg, MessageType, decodePlain } from '../proto';
 import { RpcError, invalidArgument, unimplemented } from './errors';
 
+/** DEVSERVER_TRACE_RPC=1 prints each answered call with its start time and duration. */
+const traceCalls = process.env.DEVSERVER_TRACE_RPC === '1';
+
 export interface CallContext {
   /** Aborted when the caller cancels the call or its deadline passes. */
   signal: AbortSignal;
@@ -92,7 +95,9 @@ async function runUnary(
     } catch (error) {
       throw invalidArgument(`${methodName} request is not a valid protobuf message: ${(error as Error).message}`);
     }
+    const startedAt = traceCalls ? performance.now() : 0;
     const response = await handler(request, { signal: controller.signal, metadata: call.metadata });
+    if (traceCalls) process.stderr.write(`[rpc] ${startedAt.toFixed(1)} ${methodName} +${(performance.now() - startedAt).toFixed(1)}ms\n`);
     callback(null, response);
   } catch (error) {
     if (error instanceof RpcError) {

@@ -62,3 +62,20 @@ test('signals and queries reach the workflow', async () => {
     expect(description.status.name).toBe('COMPLETED');
   });
 });
+
+test('a failing workflow with a retry policy is retried as new runs until it succeeds', async () => {
+  const taskQueue = `smoke-${randomUUID()}`;
+  const worker = await newWorker(taskQueue);
+  const workflowId = randomUUID();
+  const result = await worker.runUntil(
+    client.workflow.execute<typeof workflows.failTwiceThenSucceed>('failTwiceThenSucceed', {
+      taskQueue,
+      workflowId,
+      retry: { initialInterval: '10ms', backoffCoefficient: 1, maximumAttempts: 5 },
+    }),
+  );
+  expect(result).toBe(3);
+  const runs: string[] = [];
+  for await (const info of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(info.status.name);
+  expect(runs.sort()).toEqual(['COMPLETED', 'FAILED', 'FAILED']);
+});

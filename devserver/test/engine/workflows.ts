@@ -1,5 +1,5 @@
 /** Workflows for the engine smoke tests (bundled once per test file). */
-import { condition, defineQuery, defineSignal, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, condition, defineQuery, defineSignal, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 
 interface SmokeActivities {
   greet(name: string): Promise<string>;
@@ -26,4 +26,11 @@ export async function sumUntil(target: number): Promise<number> {
   setHandler(totalQuery, () => total);
   await condition(() => total >= target);
   return total;
+}
+
+/** Fails its first two attempts with an ApplicationFailure; returns the attempt that succeeded. */
+export async function failTwiceThenSucceed(): Promise<number> {
+  const { attempt } = workflowInfo();
+  if (attempt < 3) throw ApplicationFailure.create({ type: 'Flaky', message: `attempt ${attempt} failed` });
+  return attempt;
 }
