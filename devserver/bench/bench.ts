@@ -64,6 +64,8 @@ function measurement(name: string, unit: string, samples: number[], target: numb
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  // Recorded with the results: on a shared 2-core machine the load explains much of the spread.
+  const loadAtStart = os.loadavg().map((l) => Math.round(l * 100) / 100);
   const sizes = options.quick ? QUICK : FULL;
   Runtime.install({ logger: new DefaultLogger('WARN') });
   console.log(`bench:devserver: ${options.repeats} repeats, ${sizes.sequential} sequential activities, ${sizes.concurrent} concurrent workflows${options.quick ? ' (quick)' : ''}`);
@@ -118,7 +120,7 @@ async function main(): Promise<void> {
   const output = {
     benchmark: 'devserver',
     recordedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverageAtStart: loadAtStart },
     options: { ...options, ...sizes },
     results,
   };
