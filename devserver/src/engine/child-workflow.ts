@@ -29,7 +29,7 @@ export function initiateChild(engine: Engine, parent: Run, a: Msg, completedEven
   });
   const child = parent.children.get(event.eventId)!;
   // The child starts after this workflow task's events are in place, as the server's transfer task does.
-  setImmediate(() => startChild(engine, parent, child));
+  engine.runSoon(`starting child ${child.workflowId}`, () => startChild(engine, parent, child));
 }
 
 /** Starts an initiated child (also used after a restart for children initiated but not started). */
@@ -56,7 +56,6 @@ export function startChild(engine: Engine, parent: Run, child: ChildWorkflowStat
       workflowTaskCompletedEventId: a.workflowTaskCompletedEventId,
     });
     scheduleAfterExternalEvent(engine, parent);
-    engine.commit().catch((error) => engine.log('error', `journal write failed: ${(error as Error).message}`));
     return;
   }
   const childRun = startRun(engine, {
@@ -85,7 +84,6 @@ export function startChild(engine: Engine, parent: Run, child: ChildWorkflowStat
     header: a.header,
   });
   scheduleAfterExternalEvent(engine, parent);
-  engine.commit().catch((error) => engine.log('error', `journal write failed: ${(error as Error).message}`));
 }
 
 export function pendingChildInfo(child: ChildWorkflowState): Msg {

@@ -220,6 +220,19 @@ export class Engine {
     run.deadlines.clear();
   }
 
+  /** Runs `work` on the next turn of the event loop; its failures are logged, never thrown. */
+  runSoon(what: string, work: () => void): void {
+    setImmediate(() => {
+      if (this.stopped) return;
+      try {
+        work();
+      } catch (error) {
+        this.log('error', `${what} failed: ${(error as Error).stack ?? String(error)}`);
+      }
+      this.commit().catch((error) => this.log('error', `journal write failed: ${(error as Error).message}`));
+    });
+  }
+
   stop(): void {
     this.stopped = true;
     for (const run of this.runs.values()) {

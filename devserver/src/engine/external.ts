@@ -17,7 +17,7 @@ export function initiateExternalSignal(engine: Engine, source: Run, a: Msg, comp
     childWorkflowOnly: a.childWorkflowOnly,
     header: a.header,
   });
-  setImmediate(() => deliverExternalSignal(engine, source, initiated.eventId));
+  engine.runSoon('external signal', () => deliverExternalSignal(engine, source, initiated.eventId));
 }
 
 /** Delivers an initiated external signal (also used after a restart). */
@@ -53,7 +53,6 @@ export function deliverExternalSignal(engine: Engine, source: Run, initiatedEven
     });
   }
   scheduleAfterExternalEvent(engine, source);
-  engine.commit().catch((error) => engine.log('error', `journal write failed: ${(error as Error).message}`));
 }
 
 export function initiateExternalCancel(engine: Engine, source: Run, a: Msg, completedEventId: number): void {
@@ -66,7 +65,7 @@ export function initiateExternalCancel(engine: Engine, source: Run, a: Msg, comp
     childWorkflowOnly: a.childWorkflowOnly,
     reason: a.reason,
   });
-  setImmediate(() => deliverExternalCancel(engine, source, initiated.eventId));
+  engine.runSoon('external cancel', () => deliverExternalCancel(engine, source, initiated.eventId));
 }
 
 export function deliverExternalCancel(engine: Engine, source: Run, initiatedEventId: number): void {
@@ -97,5 +96,4 @@ export function deliverExternalCancel(engine: Engine, source: Run, initiatedEven
     });
   }
   scheduleAfterExternalEvent(engine, source);
-  engine.commit().catch((error) => engine.log('error', `journal write failed: ${(error as Error).message}`));
 }

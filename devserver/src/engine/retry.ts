@@ -44,7 +44,7 @@ function failureIsNonRetryable(policy: Msg, failure: Msg | null | undefined): bo
   const info = failure.applicationFailureInfo;
   if (info?.nonRetryable) return true;
   const type: string | undefined = info?.type;
-  if (type && (policy.nonRetryableErrorTypes as string[]).includes(type)) return true;
+  if (type && ((policy.nonRetryableErrorTypes as string[] | undefined) ?? []).includes(type)) return true;
   return false;
 }
 

@@ -108,7 +108,7 @@ function reactivate(engine: Engine, run: Run): void {
   } else if (task) {
     offerWorkflowTask(engine, run, task.scheduledEventId);
   }
-  for (const child of run.children.values()) if (!child.runId) setImmediate(() => startChild(engine, run, child));
-  for (const id of run.externalSignals.keys()) setImmediate(() => deliverExternalSignal(engine, run, id));
-  for (const id of run.externalCancels.keys()) setImmediate(() => deliverExternalCancel(engine, run, id));
+  for (const child of run.children.values()) if (!child.runId) engine.runSoon('restarting a child start', () => startChild(engine, run, child));
+  for (const id of run.externalSignals.keys()) engine.runSoon('redelivering an external signal', () => deliverExternalSignal(engine, run, id));
+  for (const id of run.externalCancels.keys()) engine.runSoon('redelivering an external cancel', () => deliverExternalCancel(engine, run, id));
 }
