@@ -5,7 +5,7 @@
  */
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Client, isGrpcServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { defaultPayloadConverter, NamespaceNotFoundError } from '@temporalio/common';
+import { defaultPayloadConverter, defineSearchAttributeKey, NamespaceNotFoundError, SearchAttributeType } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
@@ -151,6 +151,53 @@ describe('list and count', () => {
     expect(listed[0].closeTime).toBeInstanceOf(Date);
 
     await server.client.workflow.getHandle(ids.running).terminate('list test done');
+  });
+
+  test('custom search attributes set at start are listed and filtered by value', async () => {
+    // CustomKeywordField / CustomIntField are pre-registered on Temporal's dev server too.
+    const keyword = defineSearchAttributeKey('CustomKeywordField', SearchAttributeType.KEYWORD);
+    const int = defineSearchAttributeKey('CustomIntField', SearchAttributeType.INT);
+    const prefix = uniqueId('custom-sa');
+    const start = (suffix: string, color: string, size: number) =>
+      server.client.workflow.start(waitForever, {
+        taskQueue: worker.taskQueue,
+        workflowId: `${prefix}-${suffix}`,
+        typedSearchAttributes: [
+          { key: keyword, value: color },
+          { key: int, value: size },
+        ],
+      });
+    const handles = [await start('small-blue', 'blue', 3), await start('big-blue', 'blue', 30), await start('big-red', 'red', 40)];
+    const inSet = `WorkflowId IN (${handles.map((h) => `'${h.workflowId}'`).join(', ')})`;
+    const list = async (query: string) => {
+      const found: string[] = [];
+      for await (const execution of server.client.workflow.list({ query })) found.push(execution.workflowId.slice(prefix.length + 1));
+      return found.sort();
+    };
+    await waitFor('visibility to index the custom attributes', async () => ((await list(`${inSet} AND CustomIntField >= 0`)).length === 3 ? true : undefined));
+    expect(await list(`${inSet} AND CustomKeywordField = 'blue'`)).toEqual(['big-blue', 'small-blue']);
+    expect(await list(`${inSet} AND CustomIntField > 10`)).toEqual(['big-blue', 'big-red']);
+    expect(await list(`${inSet} AND CustomKeywordField = 'blue' AND CustomIntField BETWEEN 10 AND 35`)).toEqual(['big-blue']);
+    expect((await server.client.workflow.count(`${inSet} AND CustomKeywordField != 'blue'`)).count).toBe(1);
+    const description = await handles[2].describe();
+    expect(description.typedSearchAttributes.get(keyword)).toBe('red');
+    expect(description.typedSearchAttributes.get(int)).toBe(40);
+    for (const handle of handles) await handle.terminate('custom search attribute test done');
+  });
+
+  devserverOnlyTest('ORDER BY orders the listing (SQL visibility on the real server rejects it)', async () => {
+    const prefix = uniqueId('order-by');
+    const ids = [`${prefix}-1`, `${prefix}-2`, `${prefix}-3`];
+    for (const workflowId of ids) await server.client.workflow.execute(sleeper, { taskQueue: worker.taskQueue, workflowId, args: [1] });
+    const list = async (query: string) => {
+      const found: string[] = [];
+      for await (const execution of server.client.workflow.list({ query })) found.push(execution.workflowId);
+      return found;
+    };
+    const inSet = `WorkflowId IN (${ids.map((id) => `'${id}'`).join(', ')})`;
+    expect(await list(`${inSet} ORDER BY StartTime ASC`)).toEqual(ids);
+    expect(await list(`${inSet} ORDER BY StartTime DESC`)).toEqual([...ids].reverse());
+    expect(await list(`${inSet} ORDER BY CloseTime`)).toEqual(ids);
   });
 
   test('a malformed list query is INVALID_ARGUMENT', async () => {
