@@ -2,7 +2,8 @@
  * Conformance: timers, signals, queries, signal-with-start, child workflows, continue-as-new,
  * cancellation, termination and failure of workflows, through the real SDK worker and client.
  */
-import { WorkflowFailedError } from '@temporalio/client';
+import { Client, QueryNotRegisteredError, QueryRejectedError, WorkflowFailedError } from '@temporalio/client';
+import { TimeoutFailure } from '@temporalio/common';
 import { ActivityRecorder, createActivities } from './helpers/activities';
 import { fetchEvents, fetchEventTypes } from './helpers/history';
 import { uniqueId } from './helpers/ids';
@@ -107,6 +108,22 @@ describe('signals and queries', () => {
     await handle.signal(addSignal, 'only');
     await handle.result();
     expect(await handle.query(itemsQuery)).toEqual(['only']);
+  });
+
+  test('an unknown query type is QueryNotRegisteredError; NOT_OPEN rejects queries on closed runs', async () => {
+    const workflowId = uniqueId('query-errors');
+    const handle = await server.client.workflow.start(signalCollector, { taskQueue: worker.taskQueue, workflowId, args: [1] });
+    const unknown = await handle.query('noSuchQuery').then(() => undefined, (e: unknown) => e);
+    expect(unknown).toBeInstanceOf(QueryNotRegisteredError);
+    expect((unknown as Error).message).toContain('noSuchQuery');
+    await handle.signal(addSignal, 'done');
+    await handle.result();
+    const strictClient = new Client({ connection: server.connection, namespace: server.namespace, workflow: { queryRejectCondition: 'NOT_OPEN' } });
+    const rejected = await strictClient.workflow.getHandle(workflowId).query(itemsQuery).then(() => undefined, (e: unknown) => e);
+    expect(rejected).toBeInstanceOf(QueryRejectedError);
+    expect((rejected as QueryRejectedError).status).toBe(2); // WORKFLOW_EXECUTION_STATUS_COMPLETED
+    // Without a reject condition the closed run still answers from its history.
+    expect(await handle.query(itemsQuery)).toEqual(['done']);
   });
 
   test('signal-with-start starts once, then signals the running workflow', async () => {
@@ -247,6 +264,26 @@ describe('workflow lifecycle', () => {
     expect(await fetchEventTypes(server.client, workflowId)).toEqual([
       ...FIRST_TASK, 'WorkflowExecutionCancelRequested', ...TASK, 'WorkflowExecutionCanceled',
     ]);
+  });
+
+  test('a run timeout ends the run TIMED_OUT with RETRY_POLICY_NOT_SET', async () => {
+    const workflowId = uniqueId('run-timeout');
+    const handle = await server.client.workflow.start(waitForever, { taskQueue: worker.taskQueue, workflowId, workflowRunTimeout: '500ms' });
+    const error = await failureOf(handle.result());
+    expect(error.message).toBe('Workflow execution timed out');
+    expect(error.retryState).toBe('RETRY_POLICY_NOT_SET');
+    expect(error.cause).toBeInstanceOf(TimeoutFailure);
+    expect((error.cause as TimeoutFailure).timeoutType).toBe('START_TO_CLOSE');
+    expect((await handle.describe()).status.name).toBe('TIMED_OUT');
+    expect(await fetchEventTypes(server.client, workflowId)).toEqual([...FIRST_TASK, 'WorkflowExecutionTimedOut']);
+  });
+
+  test('an execution timeout ends the run TIMED_OUT with retry state TIMEOUT', async () => {
+    const workflowId = uniqueId('execution-timeout');
+    const handle = await server.client.workflow.start(waitForever, { taskQueue: worker.taskQueue, workflowId, workflowExecutionTimeout: '500ms' });
+    const error = await failureOf(handle.result());
+    expect(error.retryState).toBe('TIMEOUT');
+    expect((await handle.describe()).status.name).toBe('TIMED_OUT');
   });
 
   test('a workflow failure reaches the client with its ApplicationFailure', async () => {
