@@ -173,6 +173,22 @@ export function startActivityTask(engine: Engine, offer: ActivityTaskOffer, poll
   };
 }
 
+/** Starts an attempt for the worker completing the workflow task (eager activity execution). */
+export function startEagerActivity(engine: Engine, run: Run, activity: ActivityState, identity: string): Msg | undefined {
+  activity.phase = 'scheduled';
+  const attempt = activity.attempt;
+  return startActivityTask(
+    engine,
+    {
+      run,
+      scheduledEventId: activity.scheduledEventId,
+      attempt,
+      isStale: () => run.activities.get(activity.scheduledEventId) !== activity || activity.attempt !== attempt || activity.phase !== 'scheduled',
+    },
+    { identity },
+  );
+}
+
 /** Resolves a task token (or workflow id + activity id) to the started attempt it names. */
 export function requireStartedActivity(engine: Engine, token: TaskToken): { run: Run; activity: ActivityState } {
   const run = engine.getRun(token.namespace, token.workflowId, token.runId);

@@ -6,7 +6,7 @@
 import { CommandType as C, EventType as E, Msg, WorkflowTaskFailedCause as Cause, durationToMs, msToDuration } from '../proto';
 import type { Engine } from './engine';
 import type { Run } from './run';
-import { dispatchActivity, requestCancelActivity } from './activity';
+import { dispatchActivity, requestCancelActivity, startEagerActivity } from './activity';
 import { cancelTimer, startTimer } from './timer';
 import { afterClose } from './lifecycle';
 import { continueAsNew } from './continue-as-new';
@@ -158,7 +158,7 @@ export function validateCommands(engine: Engine, run: Run, commands: Msg[]): Com
 }
 
 /** Writes the events for validated commands. Returns true if the workflow must see new events in another task. */
-export function processCommands(engine: Engine, run: Run, commands: Msg[], completedEventId: number, identity: string): boolean {
+export function processCommands(engine: Engine, run: Run, commands: Msg[], completedEventId: number, identity: string, eagerTasks?: Msg[]): boolean {
   let needsNewTask = false;
   for (const command of commands) {
     const a = attributesOfCommand(command) ?? {};
@@ -180,7 +180,12 @@ export function processCommands(engine: Engine, run: Run, commands: Msg[], compl
           useWorkflowBuildId: a.useWorkflowBuildId,
           priority: a.priority,
         });
-        dispatchActivity(engine, run, run.activities.get(event.eventId)!);
+        const activity = run.activities.get(event.eventId)!;
+        const sameQueue = activity.taskQueue === run.taskQueue;
+        // Eager execution: the completing worker reserved a slot and gets the task in its response.
+        const eager = a.requestEagerExecution === true && sameQueue && eagerTasks ? startEagerActivity(engine, run, activity, identity) : undefined;
+        if (eager) eagerTasks!.push(eager);
+        else dispatchActivity(engine, run, activity);
         break;
       }
       case C.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK:

@@ -210,7 +210,7 @@ function notifyParent(engine: Engine, child: Run): void {
       engine.appendExternalEvent(parent, E.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED, { ...common, details: closeAttributes.details }, childState.startedEvent);
       break;
     case S.WORKFLOW_EXECUTION_STATUS_TIMED_OUT:
-      engine.appendExternalEvent(parent, E.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT, { ...common, retryState: RetryState.RETRY_STATE_TIMEOUT }, childState.startedEvent);
+      engine.appendExternalEvent(parent, E.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT, { ...common, retryState: closeAttributes.retryState ?? RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET }, childState.startedEvent);
       break;
     case S.WORKFLOW_EXECUTION_STATUS_TERMINATED:
       engine.appendExternalEvent(parent, E.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED, common, childState.startedEvent);

@@ -14,8 +14,14 @@ const RETRY_INITIATOR = 2; // CONTINUE_AS_NEW_INITIATOR_RETRY
 /** Closes `run` as failed (or timed out), retrying it if its policy allows. */
 export function closeFailedRun(engine: Engine, run: Run, eventType: number, attributes: Msg): void {
   const policy = run.startedAttributes.retryPolicy;
+  if (run.executionExpirationMs > 0 && Date.now() >= run.executionExpirationMs) {
+    // The whole execution ran out of time: nothing can retry it.
+    engine.appendEvent(run, eventType, { ...attributes, retryState: RetryState.RETRY_STATE_TIMEOUT });
+    afterClose(engine, run);
+    return;
+  }
   if (!policy) {
-    engine.appendEvent(run, eventType, { ...attributes, retryState: eventType === E.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT ? RetryState.RETRY_STATE_TIMEOUT : RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET });
+    engine.appendEvent(run, eventType, { ...attributes, retryState: RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET });
     afterClose(engine, run);
     return;
   }

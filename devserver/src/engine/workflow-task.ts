@@ -140,6 +140,8 @@ export function requireStartedWorkflowTask(engine: Engine, token: TaskToken): Ru
 export interface CompletionResult {
   /** Set when the commands were rejected and the task failed instead. */
   failureMessage?: string;
+  /** Activity tasks started eagerly for the completing worker. */
+  activityTasks?: Msg[];
 }
 
 export function completeWorkflowTask(engine: Engine, run: Run, request: Msg): CompletionResult {
@@ -177,10 +179,11 @@ export function completeWorkflowTask(engine: Engine, run: Run, request: Msg): Co
   const sticky = request.stickyAttributes?.workerTaskQueue?.name;
   run.stickyQueue = sticky ?? '';
   run.stickyScheduleToStartMs = sticky ? Math.max(1000, durationToMs(request.stickyAttributes.scheduleToStartTimeout)) : 0;
-  const needsNewTask = processCommands(engine, run, commands, completed.eventId, request.identity ?? '');
-  if (!run.isRunning) return {};
+  const activityTasks: Msg[] = [];
+  const needsNewTask = processCommands(engine, run, commands, completed.eventId, request.identity ?? '', activityTasks);
+  if (!run.isRunning) return { activityTasks };
   flushAndReschedule(engine, run, needsNewTask || request.forceCreateNewWorkflowTask === true);
-  return {};
+  return { activityTasks };
 }
 
 export function failWorkflowTask(engine: Engine, run: Run, details: { cause: number; failure?: Msg; identity?: string }): void {

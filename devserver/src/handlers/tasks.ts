@@ -96,7 +96,7 @@ export function taskHandlers(engine: Engine): Record<string, UnaryHandler> {
       const outcome = completeWorkflowTask(engine, run, request);
       await engine.commit();
       if (outcome.failureMessage) throw invalidArgument(outcome.failureMessage);
-      return {};
+      return { activityTasks: outcome.activityTasks ?? [] };
     },
 
     async RespondWorkflowTaskFailed(request) {
