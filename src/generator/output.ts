@@ -10,7 +10,14 @@ export class Directories {
 
   ensure(dir: string): void {
     if (this.made.has(dir)) return;
-    fs.mkdirSync(dir, { recursive: true });
+    const parent = path.dirname(dir);
+    if (parent !== dir) this.ensure(parent);
+    // One plain mkdir per new directory: cheaper than a recursive mkdir that re-walks the parents.
+    try {
+      fs.mkdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
     this.made.add(dir);
   }
 }
