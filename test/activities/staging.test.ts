@@ -332,3 +332,47 @@ describe('exactly-once resume', () => {
     expect((await dump(warehouse))[0]).toEqual(clean.dump[0]);
   });
 });
+
+describe('staging text that is not plain ASCII', () => {
+  const F = 'log_data/2018/11/2018-11-03-events.json';
+  // The logs escape "/" as "\/" in user agents.
+  const unicodeLine = eventLine({ artist: 'Ñico Sterling', song: 'こころ (Radio Edit)', userAgent: 'Mozilla/5.0', ts: 1 }).replace('Mozilla/5.0', 'Mozilla\\/5.0');
+  const escapedLine = '{"auth":"Logged In","itemInSession":0,"level":"free","method":"PUT","page":"Home","sessionId":1,"status":200,"ts":2,"userId":"5","artist":"caf\\u00e9 \\ud83c\\udfb5","song":"a\\/b \\"q\\""}';
+  const rejectedLine = '{"artist":"Dóra","ts":"x"}';
+  const content = Buffer.concat([
+    Buffer.from(`${unicodeLine}\n`, 'utf8'),
+    Buffer.from(`${escapedLine}\n`, 'utf8'),
+    Buffer.from('\u00a0\u3000\n', 'utf8'), // Unicode spaces only: a blank line
+    Buffer.from(`${rejectedLine}\n`, 'utf8'),
+    Buffer.from(eventLine({ artist: 'bad-\u0001', ts: 4 }).replace('bad-\\u0001', 'bad-'), 'utf8'),
+  ]);
+  const invalidUtf8 = Buffer.concat([Buffer.from(eventLine({ artist: 'XX', ts: 5 }).split('XX')[0]), Buffer.from([0xff, 0xfe]), Buffer.from(eventLine({ artist: 'XX', ts: 5 }).split('XX')[1])]);
+  let source: SourceRef;
+  let warehouse: WarehouseHandle;
+  let result: CopyStagingResult;
+
+  beforeAll(async () => {
+    source = writeDataset({ [F]: content, 'log_data/2018/11/2018-11-04-events.json': invalidUtf8 });
+    warehouse = await wh.fresh('unicode');
+    result = await runIn(new MockActivityEnvironment(), activities.copyStagingEvents, { warehouse, source, partition: 0, partitions: 1 });
+  });
+  afterAll(() => removeDataset(source));
+
+  it('keeps UTF-8 text, decodes JSON escapes, and treats Unicode-space lines as blank', async () => {
+    expect(result).toMatchObject({ filesDone: 2, linesRead: 5, rowsLoaded: 4, rowsRejected: 1 });
+    const rows = await wh.rows(warehouse, 'SELECT source_file, source_line, artist, song, user_agent FROM staging_events ORDER BY source_file, source_line');
+    expect(rows).toEqual([
+      { source_file: F, source_line: 1, artist: 'Ñico Sterling', song: 'こころ (Radio Edit)', user_agent: 'Mozilla/5.0' },
+      { source_file: F, source_line: 2, artist: 'café 🎵', song: 'a/b "q"', user_agent: null },
+      { source_file: F, source_line: 5, artist: 'bad-', song: null, user_agent: 'UA' },
+      { source_file: 'log_data/2018/11/2018-11-04-events.json', source_line: 1, artist: '\ufffd\ufffd', song: null, user_agent: 'UA' },
+    ]);
+  });
+
+  it('records a rejected non-ASCII line with its exact text', async () => {
+    const rows = await wh.rows(warehouse, 'SELECT file, line, raw, reason_kind, reason FROM load_errors');
+    expect(rows).toEqual([
+      { file: F, line: 4, raw: rejectedLine, reason_kind: 'missing-field', reason: 'field "auth": required, missing' },
+    ]);
+  });
+});

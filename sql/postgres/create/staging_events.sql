@@ -1,7 +1,7 @@
 -- One row per loaded event line: every source field, plus where it came from.
 -- No keys: COPY speed matters here, and staging_progress guarantees each file is loaded once.
 DROP TABLE IF EXISTS staging_events;
-CREATE TABLE staging_events (
+CREATE UNLOGGED TABLE staging_events (
   artist          TEXT,
   auth            TEXT NOT NULL,
   first_name      TEXT,

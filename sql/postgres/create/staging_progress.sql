@@ -1,7 +1,7 @@
 -- How far each staging partition got: updated in the same transaction as each loaded batch,
 -- so a retried COPY resumes exactly after the last committed file.
 DROP TABLE IF EXISTS staging_progress;
-CREATE TABLE staging_progress (
+CREATE UNLOGGED TABLE staging_progress (
   staging       TEXT NOT NULL,
   partitions    INTEGER NOT NULL,
   partition_no  INTEGER NOT NULL,

@@ -1,6 +1,6 @@
 -- One row per loaded song file: every source field, plus where it came from (line is always 1).
 DROP TABLE IF EXISTS staging_songs;
-CREATE TABLE staging_songs (
+CREATE UNLOGGED TABLE staging_songs (
   num_songs        BIGINT NOT NULL,
   artist_id        TEXT NOT NULL,
   artist_latitude  DOUBLE PRECISION,

@@ -3,6 +3,7 @@ import { finished } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import { sqlStatement } from '../../warehouse/sql-files';
+import { bytesFromUtf8 } from './byte-text';
 import { copyText, withoutNul } from './copy-text';
 import type { ReasonKind } from './rules';
 
@@ -28,6 +29,8 @@ export class StagingBatch {
   rowsLoaded = 0;
   rowsRejected = 0;
   lastFile = '';
+  private escapedFor = '';
+  private escapedFile = '';
 
   private constructor(
     private readonly client: Client,
@@ -62,15 +65,19 @@ export class StagingBatch {
     this.copy = this.client.query(copyFrom(this.copySql));
   }
 
-  /** Appends one loaded row: its COPY columns plus provenance. */
+  /** Appends one loaded row: its COPY columns (a byte string, see byte-text.ts) plus provenance. */
   row(columns: string, file: string, line: number): void {
-    const text = `${columns}\t${copyText(file)}\t${line}\n`;
+    if (file !== this.escapedFor) {
+      this.escapedFor = file;
+      this.escapedFile = bytesFromUtf8(copyText(file));
+    }
+    const text = `${columns}\t${this.escapedFile}\t${line}\n`;
     this.pending.push(text);
     this.pendingChars += text.length;
     this.rowsLoaded++;
   }
 
-  /** Records one rejected row for load_errors. */
+  /** Records one rejected row for load_errors (raw and reason are real text). */
   reject(file: string, line: number, raw: string, kind: ReasonKind, reason: string): void {
     const text = `${copyText(file)}\t${line}\t${this.staging}\t${copyText(withoutNul(raw))}\t${kind}\t${copyText(withoutNul(reason))}\n`;
     this.rejects.push(text);
@@ -94,7 +101,8 @@ export class StagingBatch {
     const chunk = this.pending.join('');
     this.pending = [];
     this.pendingChars = 0;
-    if (!this.copy.write(chunk)) await once(this.copy, 'drain');
+    // Rows are byte strings: latin1 turns them back into the exact UTF-8 bytes.
+    if (!this.copy.write(Buffer.from(chunk, 'latin1'))) await once(this.copy, 'drain');
   }
 
   private async endCopy(): Promise<void> {

@@ -1,16 +1,21 @@
+import { isUtf8 } from 'node:buffer';
 import type { StagingBatch } from './batch';
+import { isBlankBytes, validateBytes, validateChars } from './byte-text';
 import { SONG_FIELDS } from './rules';
-import { validateText } from './validate';
 
-/** One song file is one input row at line 1; a file of zero bytes or only whitespace is an empty file. */
+/**
+ * One song file is one input row at line 1; a file of zero bytes or only whitespace is an empty
+ * file. Valid UTF-8 is handled as a byte string (see byte-text.ts).
+ */
 export function loadSongFile(path: string, content: Buffer, batch: StagingBatch): void {
   batch.linesRead++;
-  const text = content.toString('utf8');
-  if (text.trim() === '') {
-    batch.reject(path, 1, text, 'empty-file', 'empty file');
+  const asBytes = isUtf8(content);
+  const text = content.toString(asBytes ? 'latin1' : 'utf8');
+  if (asBytes ? isBlankBytes(text) : text.trim() === '') {
+    batch.reject(path, 1, asBytes ? content.toString('utf8') : text, 'empty-file', 'empty file');
     return;
   }
-  const result = validateText(text, SONG_FIELDS);
+  const result = asBytes ? validateBytes(text, SONG_FIELDS) : validateChars(text, SONG_FIELDS);
   if (result.ok) batch.row(result.columns, path, 1);
-  else batch.reject(path, 1, text, result.kind, result.reason);
+  else batch.reject(path, 1, result.raw, result.kind, result.reason);
 }

@@ -19,8 +19,9 @@ function reject(kind: ReasonKind, reason: string): Validation {
 }
 
 /**
- * Checks one parsed object against the rules, field by field in rule order (the first broken rule
- * is reported), and renders the COPY text columns in the same pass.
+ * Checks one parsed value against the rules, field by field in rule order (the first broken rule
+ * is reported), rendering the COPY text columns in the same pass. Plain property reads equal own
+ * property reads here: no rule names a property of Object.prototype.
  */
 export function validateObject(value: unknown, fields: readonly FieldRule[]): Validation {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -30,7 +31,7 @@ export function validateObject(value: unknown, fields: readonly FieldRule[]): Va
   let columns = '';
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i];
-    const v = Object.prototype.hasOwnProperty.call(record, field.name) ? record[field.name] : undefined;
+    const v = record[field.name];
     let text: string;
     if (v === undefined || v === null) {
       if (field.required) {
