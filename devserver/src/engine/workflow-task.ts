@@ -46,6 +46,17 @@ export function offerWorkflowTask(engine: Engine, run: Run, scheduledEventId: nu
   });
 }
 
+/**
+ * Stops using the run's sticky queue (ResetStickyTaskQueue, ShutdownWorker): a workflow task
+ * waiting there moves to the normal queue at once, with full history.
+ */
+export function abandonStickyQueue(engine: Engine, run: Run): void {
+  run.stickyQueue = '';
+  engine.changed(run);
+  const task = run.workflowTask;
+  if (run.isRunning && task && task.sticky && !task.started) stickyTimedOut(engine, run, task.scheduledEventId);
+}
+
 /** The sticky worker did not pick the task up in time: time it out and reschedule on the normal queue. */
 function stickyTimedOut(engine: Engine, run: Run, scheduledEventId: number): void {
   const task = run.workflowTask;

@@ -6,7 +6,7 @@ import type { Engine } from '../engine/engine';
 import type { UnaryHandler, CallContext } from '../grpc/service';
 import type { TaskQueue, PendingPoll } from '../engine/task-queue';
 import { decodeTaskToken } from '../engine/tasks';
-import { completeWorkflowTask, failWorkflowTask, requireStartedWorkflowTask, startWorkflowTask } from '../engine/workflow-task';
+import { abandonStickyQueue, completeWorkflowTask, failWorkflowTask, requireStartedWorkflowTask, startWorkflowTask } from '../engine/workflow-task';
 import { startQueryTask, answerQuery } from '../engine/query';
 import {
   cancelActivityReported,
@@ -179,8 +179,7 @@ export function taskHandlers(engine: Engine): Record<string, UnaryHandler> {
       engine.requireNamespace(namespace);
       requireField(request.execution?.workflowId, 'Execution.WorkflowId');
       const run = engine.findRun(namespace, request.execution);
-      run.stickyQueue = '';
-      engine.changed(run);
+      abandonStickyQueue(engine, run);
       await engine.commit();
       return {};
     },
@@ -192,10 +191,7 @@ export function taskHandlers(engine: Engine): Record<string, UnaryHandler> {
       if (sticky) {
         // Workflows cached by that worker go back to their normal queues, with full history.
         for (const run of engine.runs.values()) {
-          if (run.namespace === namespace && run.stickyQueue === sticky) {
-            run.stickyQueue = '';
-            engine.changed(run);
-          }
+          if (run.namespace === namespace && run.stickyQueue === sticky) abandonStickyQueue(engine, run);
         }
         engine.workflowQueues.delete(`${namespace}\u0000${sticky}`);
       }

@@ -34,3 +34,16 @@ export async function failTwiceThenSucceed(): Promise<number> {
   if (attempt < 3) throw ApplicationFailure.create({ type: 'Flaky', message: `attempt ${attempt} failed` });
   return attempt;
 }
+
+export const proceedSignal = defineSignal('proceed');
+
+/** Waits for `proceed`, sleeps `sleepMs`, then returns how many times it was told to proceed. */
+export async function waitThenSleep(sleepMs: number): Promise<number> {
+  let proceeded = 0;
+  setHandler(proceedSignal, () => {
+    proceeded++;
+  });
+  await condition(() => proceeded > 0);
+  await sleep(sleepMs);
+  return proceeded;
+}

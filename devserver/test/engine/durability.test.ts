@@ -1,0 +1,78 @@
+/** The journal: a server restarted on the same state file carries on open workflows. */
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { startDevServer } from '../../src';
+
+const EventType = temporal.api.enums.v1.EventType;
+
+let bundle: WorkflowBundleWithSourceMap;
+let dir: string;
+
+beforeAll(async () => {
+  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devserver-journal-'));
+});
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('a signal and a running timer survive a restart; a worker that shut down hands its sticky workflows back', async () => {
+  const dbFilename = path.join(dir, 'state.jsonl');
+  const taskQueue = `durable-${randomUUID()}`;
+  const workflowId = `durable-${randomUUID()}`;
+
+  // First life: start, let a worker cache the workflow (sticky), shut that worker down, signal.
+  const first = await startDevServer({ port: 0, dbFilename, namespaces: ['journal-ns'] });
+  const connection1 = await Connection.connect({ address: first.address });
+  const native1 = await NativeConnection.connect({ address: first.address });
+  const client1 = new Client({ connection: connection1 });
+  const worker1 = await Worker.create({ connection: native1, taskQueue, workflowBundle: bundle, activities: {} });
+  const handle = await worker1.runUntil(async () => {
+    const started = await client1.workflow.start('waitThenSleep', { taskQueue, workflowId, args: [1500] });
+    // The first workflow task has completed once the workflow can be queried.
+    await started.query('__stack_trace');
+    return started;
+  });
+  // worker1 is shut down (ShutdownWorker): a second worker must get the next task without waiting for the sticky timeout.
+  const worker2 = await Worker.create({ connection: native1, taskQueue, workflowBundle: bundle, activities: {} });
+  const before = Date.now();
+  await worker2.runUntil(async () => {
+    await handle.signal('proceed');
+    // The signal is processed and the timer started once the pending workflow task is gone.
+    for (;;) {
+      const description = await client1.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
+      if (!description.pendingWorkflowTask) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+  expect(Date.now() - before).toBeLessThan(8000);
+  await connection1.close();
+  await native1.close();
+  await first.stop();
+
+  // Second life on the same file: the namespace, the run and its timer are still there.
+  const second = await startDevServer({ port: 0, dbFilename });
+  const connection2 = await Connection.connect({ address: second.address });
+  const native2 = await NativeConnection.connect({ address: second.address });
+  const client2 = new Client({ connection: connection2 });
+  try {
+    const namespaces = await connection2.workflowService.listNamespaces({});
+    expect(namespaces.namespaces.map((ns) => ns.namespaceInfo?.name).sort()).toEqual(['default', 'journal-ns']);
+    const worker3 = await Worker.create({ connection: native2, taskQueue, workflowBundle: bundle, activities: {} });
+    const result = await worker3.runUntil(client2.workflow.getHandle(workflowId).result());
+    expect(result).toBe(1);
+    const history = await client2.workflow.getHandle(workflowId).fetchHistory();
+    const types = (history.events ?? []).map((event) => event.eventType);
+    expect(types.filter((type) => type === EventType.EVENT_TYPE_TIMER_STARTED)).toHaveLength(1);
+    expect(types.filter((type) => type === EventType.EVENT_TYPE_TIMER_FIRED)).toHaveLength(1);
+    expect(types.filter((type) => type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)).toHaveLength(1);
+  } finally {
+    await connection2.close();
+    await native2.close();
+    await second.stop();
+  }
+});
