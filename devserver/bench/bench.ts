@@ -3,7 +3,9 @@
  * and client, in process. Reports medians of
  *   (a) one no-op activity round trip (measured inside the workflow),
  *   (b) a workflow of sequential no-op activities (ms per activity),
- *   (c) many concurrent short workflows, each running one no-op activity (wall time).
+ *   (c) many concurrent short workflows, each running one no-op activity (wall time),
+ *   (d) for reference, the same sequential cycle driven by raw gRPC calls without the SDK worker:
+ *       the server's share of (b) (no target; see raw-protocol.ts).
  * Writes bench/results/devserver.json.
  */
 import { Client, Connection } from '@temporalio/client';
@@ -13,6 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startDevServer } from '../src/index';
+import { rawSequentialActivities } from './raw-protocol';
 import { sequentialNoops } from './workflows';
 
 interface BenchOptions {
@@ -25,8 +28,9 @@ interface Measurement {
   unit: string;
   samples: number[];
   median: number;
-  target: number;
-  pass: boolean;
+  /** Absent for reference measurements, which have no target. */
+  target?: number;
+  pass?: boolean;
 }
 
 const FULL = { sequential: 200, concurrent: 500 };
@@ -57,9 +61,11 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function measurement(name: string, unit: string, samples: number[], target: number): Measurement {
+function measurement(name: string, unit: string, samples: number[], target?: number): Measurement {
   const value = median(samples);
-  return { name, unit, samples: samples.map((s) => Math.round(s * 100) / 100), median: Math.round(value * 100) / 100, target, pass: value < target };
+  const result: Measurement = { name, unit, samples: samples.map((s) => Math.round(s * 100) / 100), median: Math.round(value * 100) / 100 };
+  if (target !== undefined) Object.assign(result, { target, pass: value < target });
+  return result;
 }
 
 async function main(): Promise<void> {
@@ -112,6 +118,10 @@ async function main(): Promise<void> {
     results.push(measurement(`${sizes.concurrent} concurrent workflows (1 activity each)`, 'ms total', wall, concurrentTarget));
   });
 
+  const raw: number[] = [];
+  for (let repeat = 0; repeat < options.repeats; repeat++) raw.push((await rawSequentialActivities(client, sizes.sequential)) / sizes.sequential);
+  results.push(measurement(`${sizes.sequential} sequential activities, raw gRPC, no SDK (server share)`, 'ms/activity', raw));
+
   await connection.close();
   await nativeConnection.close();
   await server.stop();
@@ -131,7 +141,12 @@ async function main(): Promise<void> {
 }
 
 function printTable(results: Measurement[]): void {
-  const rows = results.map((r) => [r.name, `${r.median} ${r.unit}`, `< ${r.target} ${r.unit}`, r.pass ? 'PASS' : 'FAIL']);
+  const rows = results.map((r) => [
+    r.name,
+    `${r.median} ${r.unit}`,
+    r.target === undefined ? '(reference)' : `< ${r.target} ${r.unit}`,
+    r.pass === undefined ? '' : r.pass ? 'PASS' : 'FAIL',
+  ]);
   const header = ['measurement (median)', 'value', 'target', 'result'];
   const widths = header.map((h, column) => Math.max(h.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ');
