@@ -52,6 +52,18 @@ describe('sparkify up', () => {
     }
   });
 
+  it('exits 1 with the failure in one line when the run fails (and says so in --json)', async () => {
+    const expected = readExpected('sparkify-corrupt');
+    const rejected = Object.values(expected.rejectedByKind).reduce((a, b) => a + b, 0);
+    const run = await sparkify(['up', '--json', '--source', fixturePath('sparkify-corrupt')]);
+    expect(run.code).toBe(1);
+    const message = `workflow failed: TooManyRejectedRows: ${rejected} rows rejected, more than maxErrors 0`;
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: expect.stringContaining(message) });
+    const lastLine = run.stderr.trim().split('\n').at(-1)!;
+    expect(lastLine.startsWith(`sparkify up: ${message}`)).toBe(true);
+    expect(run.stderr).not.toMatch(/^\s+at /m); // no stack trace
+  });
+
   it('reports a bad flag in one line with exit code 2', async () => {
     const run = await sparkify(['up', '--concurrency', 'x']);
     expect(run.code).toBe(2);

@@ -4,13 +4,17 @@
  * sample data (generated on first use), with live progress and a summary at the end.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Client } from '@temporalio/client';
 import { connectClient, connectWorker, describeTemporal, temporalSettings, type TemporalSettings } from '../../client/connection';
+import type { WarehouseHandle } from '../../activities/types';
+import { localWarehouseDirectory } from '../../warehouse/local-provider';
 import { createSparkifyWorker } from '../../worker';
 import { helpText, parseCommandArgs, UsageError, type FlagSpecs } from '../lib/args';
 import { runCommand } from '../lib/command';
 import { newWorkflowId, startEtl, watchEtl } from '../lib/etl-client';
 import { ETL_FLAGS, etlInputFromFlags } from '../lib/etl-flags';
+import { holdEmbeddedPostgresSigint } from '../lib/exit-hooks';
 import { describeError } from '../lib/failure';
 import { createProgressView } from '../lib/progress';
 import { installCliRuntime } from '../lib/runtime';
@@ -43,6 +47,7 @@ export function run(argv: string[]): Promise<number> {
       }
     }
     installCliRuntime({ handleSignals: false });
+    const restoreSigint = holdEmbeddedPostgresSigint();
     sourceDir ??= await ensureSampleDataset(say);
     const input = etlInputFromFlags(flags, sourceDir);
 
@@ -82,14 +87,26 @@ export function run(argv: string[]): Promise<number> {
         }
         const { result } = outcome;
         console.log(flags.json ? JSON.stringify({ workflowId, ok: true, ...result }, null, 2) : renderSummary(workflowId, result));
+        if (result.warehouse?.provider === 'local') say(keptLocalWarehouseNote(result.warehouse));
         return 0;
       } finally {
         await Promise.all([workerConnection.close(), clientConnection.close()]);
       }
     } finally {
       await temporal.stop();
+      restoreSigint();
     }
   });
+}
+
+/** A kept local warehouse's server is a child of this process: say how to reach it and how to stop it. */
+function keptLocalWarehouseNote(w: WarehouseHandle): string {
+  const directory = localWarehouseDirectory(w.warehouseId);
+  return [
+    `the kept warehouse's PostgreSQL keeps running while this process does:`,
+    `  psql -h ${w.host} -p ${w.port} -U ${w.user} ${w.database}   (password in ${path.join(directory, 'password')}; tables in schema ${w.schema})`,
+    `Ctrl-C stops it; its data stays in ${directory}`,
+  ].join('\n');
 }
 
 /** The Temporal to use: TEMPORAL_ADDRESS when set, else our devserver started in this process. */

@@ -30,7 +30,7 @@ export function run(argv: string[]): Promise<number> {
       return 0;
     }
     const settings = temporalSettings(flags['task-queue'] ? { taskQueue: flags['task-queue'] } : {});
-    installCliRuntime({ handleSignals: true });
+    installCliRuntime({ handleSignals: true, level: 'INFO' });
     const connection = await connectWorker(settings);
     try {
       const worker = await createSparkifyWorker({

@@ -2,7 +2,7 @@
  * One-line messages for what can go wrong in a CLI command. User errors (bad flags, bad input,
  * unreachable server) carry no stack; a workflow failure is reduced to its innermost cause.
  */
-import { ActivityFailure, ApplicationFailure, TemporalFailure, WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, CancelledFailure, TemporalFailure, WorkflowFailedError } from '@temporalio/client';
 import { TemporalConfigError } from '../../client/connection';
 import { UsageError } from './args';
 
@@ -10,7 +10,10 @@ import { UsageError } from './args';
 export function describeError(err: unknown): { exitCode: number; message: string } {
   if (err instanceof UsageError) return { exitCode: 2, message: err.message };
   if (err instanceof TemporalConfigError) return { exitCode: 1, message: err.message };
-  if (err instanceof WorkflowFailedError) return { exitCode: 1, message: `workflow failed: ${failureChain(err.cause)}` };
+  if (err instanceof WorkflowFailedError) {
+    if (err.cause instanceof CancelledFailure) return { exitCode: 1, message: 'workflow cancelled' };
+    return { exitCode: 1, message: `workflow failed: ${failureChain(err.cause)}` };
+  }
   if (err instanceof TemporalFailure) return { exitCode: 1, message: failureChain(err) };
   return { exitCode: 1, message: err instanceof Error ? err.message : String(err) };
 }
