@@ -69,12 +69,19 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   });
   log('info', `devserver listening on ${ip}:${port}${options.dbFilename ? ` (state in ${options.dbFilename})` : ' (in memory)'}`);
 
+  // Retention: closed runs past their namespace's retention period are dropped hourly.
+  const retentionSweep = setInterval(() => {
+    if (engine.removeExpiredRuns() > 0) void journal?.compactAfterWrites().catch((error) => log('error', `journal compaction failed: ${(error as Error).message}`));
+  }, 3_600_000);
+  retentionSweep.unref();
+
   let stopping: Promise<void> | undefined;
   return {
     address: `${ip}:${port}`,
     port,
     stop() {
       stopping ??= (async () => {
+        clearInterval(retentionSweep);
         engine.stop();
         await new Promise<void>((resolve) => {
           const timer = setTimeout(() => {

@@ -27,6 +27,8 @@ export interface NamespaceRecord {
 export interface EngineJournal {
   namespaceChanged(record: NamespaceRecord): void;
   runChanged(run: Run): void;
+  /** A closed run left retention: it need not be kept any more. */
+  runRemoved(run: Run): void;
   /** Resolves once every change reported so far is durable. */
   flush(): Promise<void>;
 }
@@ -88,6 +90,27 @@ export class Engine {
     const list = this.workflows.get(workflowKey);
     if (list) list.push(run);
     else this.workflows.set(workflowKey, [run]);
+  }
+
+  /**
+   * Drops closed runs older than their namespace's retention period (the latest run of a
+   * workflow id is kept so id-reuse policies keep working), as the server's retention does.
+   */
+  removeExpiredRuns(nowMs = Date.now()): number {
+    let removed = 0;
+    for (const [workflowKey, list] of this.workflows) {
+      const kept = list.filter((run, index) => {
+        if (run.isRunning || index === list.length - 1) return true;
+        const retentionMs = (this.namespaces.get(run.namespace)?.retentionDays ?? 1) * 86_400_000;
+        if (run.closeTimeMs + retentionMs > nowMs) return true;
+        this.runs.delete(run.key);
+        this.journal?.runRemoved(run);
+        removed++;
+        return false;
+      });
+      if (kept.length !== list.length) this.workflows.set(workflowKey, kept);
+    }
+    return removed;
   }
 
   latestRun(namespace: string, workflowId: string): Run | undefined {

@@ -60,6 +60,12 @@ export class Journal implements EngineJournal {
     this.dirtyRuns.add(run);
   }
 
+  /** Forgets a run removed by retention; the next snapshot leaves it out. */
+  runRemoved(run: Run): void {
+    this.knownRuns.delete(run);
+    this.dirtyRuns.delete(run);
+  }
+
   flush(): Promise<void> {
     if (this.pendingNamespaces.length === 0 && this.dirtyRuns.size === 0) return this.writing;
     // One write at a time; changes arriving meanwhile share the next write.
@@ -84,6 +90,12 @@ export class Journal implements EngineJournal {
     await this.handle.datasync();
     this.size += Buffer.byteLength(text);
     if (this.size > COMPACT_MIN_BYTES && this.size > 2 * this.compactedSize) await this.compact();
+  }
+
+  /** Compacts after the writes already queued (runtime callers must not race a write). */
+  compactAfterWrites(): Promise<void> {
+    this.writing = this.writing.then(() => this.compact());
+    return this.writing;
   }
 
   /** Replaces the journal with one line per namespace and per run. */

@@ -74,8 +74,9 @@ export async function recoverEngine(engine: Engine, journal: Journal): Promise<v
     engine.addRun(run);
     runs.push(run);
   }
+  engine.removeExpiredRuns();
   // Start from a clean, compact file (this also drops a torn final line).
-  await journal.compact(runs);
+  await journal.compact(runs.filter((run) => engine.runs.has(run.key)));
   engine.journal = journal;
   for (const run of runs) if (run.isRunning) reactivate(engine, run);
   await engine.commit();
