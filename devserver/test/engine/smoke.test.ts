@@ -79,3 +79,25 @@ test('a failing workflow with a retry policy is retried as new runs until it suc
   for await (const info of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(info.status.name);
   expect(runs.sort()).toEqual(['COMPLETED', 'FAILED', 'FAILED']);
 });
+
+test('a workflow task that keeps failing is retried with a growing attempt while the run stays open', async () => {
+  const taskQueue = `smoke-${randomUUID()}`;
+  const worker = await newWorker(taskQueue);
+  const workflowId = randomUUID();
+  await worker.runUntil(async () => {
+    const handle = await client.workflow.start('alwaysBroken', { taskQueue, workflowId, workflowTaskTimeout: '1s' });
+    let attempt = 0;
+    for (let i = 0; i < 100 && attempt < 2; i++) {
+      const description = await client.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
+      attempt = description.pendingWorkflowTask?.attempt ?? 0;
+      if (attempt < 2) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(attempt).toBeGreaterThanOrEqual(2);
+    const history = await handle.fetchHistory();
+    const failed = (history.events ?? []).filter((event) => event.workflowTaskFailedEventAttributes);
+    expect(failed.length).toBeGreaterThanOrEqual(1);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    await handle.terminate('test over');
+    expect((await handle.describe()).status.name).toBe('TERMINATED');
+  });
+});

@@ -47,3 +47,8 @@ export async function waitThenSleep(sleepMs: number): Promise<number> {
   await sleep(sleepMs);
   return proceeded;
 }
+
+/** Throws a plain Error on every activation: the workflow task fails and is retried, the run stays open. */
+export async function alwaysBroken(): Promise<void> {
+  throw new TypeError('broken workflow code');
+}
