@@ -16,10 +16,14 @@ function isTransientSqlState(code: string): boolean {
   );
 }
 
+/**
+ * Message and code of anything thrown. Duck-typed rather than `instanceof Error`: errors made by
+ * Node internals may come from another realm (a test sandbox), where instanceof fails.
+ */
 function describe(err: unknown): { message: string; code?: string } {
-  if (err instanceof Error) {
+  if (typeof err === 'object' && err !== null && 'message' in err) {
     const code = (err as { code?: unknown }).code;
-    return { message: err.message, code: typeof code === 'string' ? code : undefined };
+    return { message: String((err as { message: unknown }).message), code: typeof code === 'string' ? code : undefined };
   }
   return { message: String(err) };
 }
@@ -37,7 +41,7 @@ export function warehouseFailure(err: unknown, doing: string): ApplicationFailur
       message: `${what} while ${doing}: ${message}${code ? ` (${code})` : ''}`,
       type,
       nonRetryable,
-      cause: err instanceof Error ? err : undefined,
+      cause: typeof err === 'object' && err !== null && 'message' in err ? (err as Error) : undefined,
     });
 
   if (code === '28P01' || code === '28000') return failure('WarehouseAuthentication', true, 'authentication failed');

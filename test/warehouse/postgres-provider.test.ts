@@ -1,0 +1,94 @@
+/**
+ * The `postgres` provider on an existing server (SPARKIFY_POSTGRES_URL): a warehouse is a schema;
+ * plus the registry and configuration failures.
+ */
+import { MockActivityEnvironment } from '@temporalio/testing';
+import * as activities from '../../src/activities';
+import type { WarehouseHandle } from '../../src/activities/types';
+import { schemaForWarehouse } from '../../src/warehouse/names';
+import { registeredProviders } from '../../src/warehouse/registry';
+import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
+
+const run = <A extends unknown[], R>(env: MockActivityEnvironment, fn: (...args: A) => Promise<R>, ...args: A): Promise<R> =>
+  env.run(fn as (...args: unknown[]) => Promise<R>, ...args) as Promise<R>;
+
+let pg: TestPostgres;
+beforeAll(async () => {
+  pg = await startTestPostgres('provider');
+});
+afterAll(() => pg?.stop());
+beforeEach(() => {
+  process.env.SPARKIFY_POSTGRES_URL = pg.url;
+});
+
+async function schemaExists(schema: string): Promise<boolean> {
+  const client = await pg.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema]);
+    return rowCount === 1;
+  } finally {
+    await client.end();
+  }
+}
+
+it('provisions a schema named after the warehouse, idempotently, and drops it on teardown', async () => {
+  const env = new MockActivityEnvironment();
+  const target = { provider: 'postgres' as const, warehouseId: 'etl_run_42' };
+  const handle: WarehouseHandle = await run(env, activities.provisionWarehouse, target);
+  expect(handle).toEqual({
+    provider: 'postgres', warehouseId: 'etl_run_42', host: '127.0.0.1', port: pg.port, database: 'postgres', user: pg.user,
+    schema: 'sparkify_etl_run_42',
+  });
+  expect(JSON.stringify(handle)).not.toContain(pg.password);
+  expect(await schemaExists('sparkify_etl_run_42')).toBe(true);
+  expect(await run(env, activities.provisionWarehouse, target)).toEqual(handle);
+
+  expect(await run(env, activities.createTables, { warehouse: handle })).toEqual({
+    tables: ['staging_events', 'staging_songs', 'load_errors', 'staging_progress', 'songplays', 'users', 'songs', 'artists', 'time'],
+  });
+  expect(await run(env, activities.teardownWarehouse, target)).toEqual({ warehouseId: 'etl_run_42', removed: true });
+  expect(await schemaExists('sparkify_etl_run_42')).toBe(false);
+  expect(await run(env, activities.teardownWarehouse, target)).toEqual({ warehouseId: 'etl_run_42', removed: false });
+});
+
+it('keeps warehouses apart: two ids, two schemas', async () => {
+  const env = new MockActivityEnvironment();
+  const a = await run(env, activities.provisionWarehouse, { provider: 'postgres', warehouseId: 'Run-A' });
+  const b = await run(env, activities.provisionWarehouse, { provider: 'postgres', warehouseId: 'run_a' });
+  expect(a.schema).not.toBe(b.schema);
+  expect(await schemaExists(a.schema)).toBe(true);
+  expect(await schemaExists(b.schema)).toBe(true);
+  await run(env, activities.teardownWarehouse, { provider: 'postgres', warehouseId: 'Run-A' });
+  expect(await schemaExists(a.schema)).toBe(false);
+  expect(await schemaExists(b.schema)).toBe(true);
+  await run(env, activities.teardownWarehouse, { provider: 'postgres', warehouseId: 'run_a' });
+});
+
+it('names schemas sparkify_<id>: valid identifiers of at most 63 characters', () => {
+  expect(schemaForWarehouse('abc_1')).toBe('sparkify_abc_1');
+  expect(schemaForWarehouse('ETL/1')).toMatch(/^sparkify_etl_1_[0-9a-f]{8}$/);
+  const long = schemaForWarehouse('x'.repeat(200));
+  expect(long.length).toBeLessThanOrEqual(63);
+  expect(long).toMatch(/^sparkify_x+_[0-9a-f]{8}$/);
+  expect(schemaForWarehouse('x'.repeat(200))).not.toBe(schemaForWarehouse('x'.repeat(201)));
+});
+
+it('fails non-retryably, naming the setting but not its value, when SPARKIFY_POSTGRES_URL is missing or malformed', async () => {
+  const env = new MockActivityEnvironment();
+  delete process.env.SPARKIFY_POSTGRES_URL;
+  await expect(run(env, activities.provisionWarehouse, { provider: 'postgres', warehouseId: 'x' })).rejects.toMatchObject({
+    type: 'ConfigurationError', nonRetryable: true, message: expect.stringContaining('SPARKIFY_POSTGRES_URL is not set'),
+  });
+  process.env.SPARKIFY_POSTGRES_URL = 'mysql://user:s3cret-value@host/db';
+  const failure = await run(env, activities.provisionWarehouse, { provider: 'postgres', warehouseId: 'x' }).catch((e: Error) => e);
+  expect(failure).toMatchObject({ type: 'ConfigurationError', nonRetryable: true });
+  expect((failure as Error).message).toContain('SPARKIFY_POSTGRES_URL');
+  expect((failure as Error).message).not.toContain('s3cret-value');
+});
+
+it('rejects a provider this build does not have, naming it, without retrying', async () => {
+  expect(registeredProviders()).toEqual(['local', 'postgres']);
+  await expect(
+    run(new MockActivityEnvironment(), activities.provisionWarehouse, { provider: 'redshift', warehouseId: 'x' }),
+  ).rejects.toMatchObject({ type: 'UnknownWarehouseProvider', nonRetryable: true, message: expect.stringContaining('"redshift"') });
+});
