@@ -147,6 +147,7 @@ export function signalRun(engine: Engine, run: Run, signal: { signalName: string
   if (signal.requestId) {
     if (run.requestIds.has(signal.requestId)) return;
     run.requestIds.add(signal.requestId);
+    if (run.requestIds.size > 100) run.requestIds.delete(run.requestIds.values().next().value as string);
   }
   engine.appendExternalEvent(run, E.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, {
     signalName: signal.signalName,

@@ -143,7 +143,8 @@ function runLine(run: Run, from: number): JournalLine {
     buf: run.history.buffered.map((entry) => ({ e: encodeHistoryEvent(entry.event).toString('base64'), r: entry.startedRef })),
     side: {
       startRequestId: run.startRequestId,
-      requestIds: [...run.requestIds].slice(-1000),
+      // The most recent request ids are enough to recognise a client retrying its call.
+      requestIds: [...run.requestIds].slice(-100),
       stickyQueue: run.stickyQueue,
       stickyScheduleToStartMs: run.stickyScheduleToStartMs,
       activities,
