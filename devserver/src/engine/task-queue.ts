@@ -1,12 +1,12 @@
 /**
  * Matching: one FIFO of tasks and one FIFO of waiting long polls per task queue. A task offered
  * while a poller waits goes straight to that poller; a poll that finds a task takes it at once.
- * Tasks are offers, not commitments: `tryDeliver` may find a task stale (its workflow moved on)
+ * Tasks are offers, not commitments: `deliver` may find a task stale (its workflow moved on)
  * and drop it, so the queue never needs to be searched to remove tasks.
  */
 
 export interface PendingPoll<Task> {
-  /** Tries to hand `task` to this poll; returns false if the task turned out stale. */
+  /** Tries to hand `task` to this poll; false if the task is stale, or if the poll went away (it then sets `done`). */
   deliver(task: Task): boolean;
   identity: string;
   done: boolean;
@@ -23,6 +23,16 @@ class Fifo<T> {
 
   push(item: T): void {
     this.items.push(item);
+  }
+
+  /** Puts an item back at the front. */
+  unshift(item: T): void {
+    if (this.head > 0) {
+      this.head--;
+      this.items[this.head] = item;
+    } else {
+      this.items.unshift(item);
+    }
   }
 
   shift(): T | undefined {
@@ -64,13 +74,14 @@ export class TaskQueue<Task extends { isStale(): boolean }> {
       const poll = this.polls.shift();
       if (!poll) break;
       if (poll.done) continue;
-      if (task.isStale()) return;
       if (poll.deliver(task)) return;
-      // deliver() refused the task: it is stale; the poll stays waiting.
-      this.polls.push(poll);
+      // A poll that went away meanwhile marks itself done: try the next one with the same task.
+      if (poll.done) continue;
+      // Otherwise the task was stale: drop it, the poll keeps its place.
+      this.polls.unshift(poll);
       return;
     }
-    this.tasks.push(task);
+    if (!task.isStale()) this.tasks.push(task);
   }
 
   /** Registers a poll; returns true if it was satisfied at once from the backlog. */
@@ -81,6 +92,10 @@ export class TaskQueue<Task extends { isStale(): boolean }> {
       if (!task) break;
       if (task.isStale()) continue;
       if (poll.deliver(task)) return true;
+      if (poll.done) {
+        this.tasks.unshift(task);
+        return true;
+      }
     }
     this.polls.push(poll);
     return false;

@@ -34,7 +34,8 @@ function longPoll<Task extends { isStale(): boolean }>(
       identity,
       done: false,
       deliver(task) {
-        if (poll.done || context.signal.aborted) return false;
+        if (context.signal.aborted) poll.done = true;
+        if (poll.done) return false;
         const response = start(task);
         if (!response) return false;
         poll.done = true;
