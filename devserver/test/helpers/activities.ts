@@ -3,7 +3,7 @@
  * worker handed it (attempt, heartbeat details from the previous attempt, cancellation) under a key
  * the test chooses; tests then assert on those records exactly.
  */
-import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, CompleteAsyncError, Context } from '@temporalio/activity';
 
 export interface AttemptRecord {
   attempt: number;
@@ -14,6 +14,8 @@ export interface AttemptRecord {
 
 export class ActivityRecorder {
   private readonly attempts = new Map<string, AttemptRecord[]>();
+  /** Task tokens of activities left for the test to complete (asynchronous completion). */
+  readonly taskTokens = new Map<string, Uint8Array>();
   private readonly listeners = new Map<string, Array<(record: AttemptRecord) => void>>();
   readonly cancelled = new Set<string>();
 
@@ -118,6 +120,13 @@ export function createActivities(recorder: ActivityRecorder, gates: Gates = new 
           throw error;
         }
       }
+    },
+
+    /** Leaves its completion to the test, which finds the task token under `key`. */
+    async completeAsync(key: string): Promise<never> {
+      recorder.record(key);
+      recorder.taskTokens.set(key, Context.current().info.taskToken);
+      throw new CompleteAsyncError();
     },
 
     /** Fails retryably before `holdAttempt`; on it, heartbeats `holding` and waits for the test's gate. */

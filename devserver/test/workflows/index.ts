@@ -13,15 +13,19 @@ import {
   defineQuery,
   defineSignal,
   executeChild,
+  getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   startChild,
   TemporalFailure,
   TimeoutFailure,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ConformanceActivities } from '../helpers/activities';
 
 export interface FailureSummary {
@@ -210,4 +214,66 @@ export async function durableSteps(key: string, timerMs: number): Promise<{ sign
   await sleep(timerMs);
   await condition(() => signals.length >= 2);
   return { signals, activity };
+}
+
+/** Two local activities (recorded as markers) and one normal activity. */
+export async function localAndRemote(value: string): Promise<unknown[]> {
+  const local = proxyLocalActivities<ConformanceActivities>({ startToCloseTimeout: '10s' });
+  const remote = proxyActivities<ConformanceActivities>({ startToCloseTimeout: '10s' });
+  return [await local.echo(`${value}-local-1`), await local.echo(`${value}-local-2`), await remote.echo(`${value}-remote`)];
+}
+
+/** Runs the activity the test completes (or fails) through the async completion client. */
+export async function asyncCompletion(key: string): Promise<Outcome> {
+  const { completeAsync } = proxyActivities<ConformanceActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 1 } });
+  try {
+    return { ok: true, result: await completeAsync(key) };
+  } catch (error) {
+    return { ok: false, failure: summarizeFailure(error) };
+  }
+}
+
+/** Signals and then cancels another workflow by id. */
+export async function signalAndCancelExternal(targetId: string): Promise<string> {
+  const target = getExternalWorkflowHandle(targetId);
+  await target.signal(addSignal, 'from another workflow');
+  await target.cancel();
+  return 'signalled and cancelled';
+}
+
+/** Starts a child with an id a running workflow already holds. */
+export async function childIdConflict(childId: string): Promise<Outcome> {
+  try {
+    return { ok: true, result: await executeChild(childEcho, { args: ['x'], workflowId: childId }) };
+  } catch (error) {
+    return { ok: false, failure: summarizeFailure(error) };
+  }
+}
+
+export const upsertSignal = defineSignal<[string, number]>('upsert');
+
+/** Upserts CustomKeywordField / CustomIntField when signalled, then waits. */
+export async function upsertOnSignal(): Promise<never> {
+  const keywordKey = defineSearchAttributeKey('CustomKeywordField', SearchAttributeType.KEYWORD);
+  const intKey = defineSearchAttributeKey('CustomIntField', SearchAttributeType.INT);
+  setHandler(upsertSignal, (keyword, int) =>
+    upsertSearchAttributes([
+      { key: keywordKey, value: keyword },
+      { key: intKey, value: int },
+    ]),
+  );
+  await condition(() => false);
+  throw new Error('unreachable');
+}
+
+/** Fails on its first attempt (per workflowInfo().attempt), succeeds on the next: workflow retry policy. */
+export async function failFirstAttempt(): Promise<string> {
+  const { attempt } = workflowInfo();
+  if (attempt < 2) throw ApplicationFailure.retryable(`workflow attempt ${attempt} failed`, 'WorkflowFlaky');
+  return `succeeded on workflow attempt ${attempt}`;
+}
+
+/** Throws a plain Error, which fails the workflow task (not the workflow) so the server retries the task. */
+export async function brokenWorkflowTask(): Promise<never> {
+  throw new Error('workflow code is broken');
 }
