@@ -7,11 +7,11 @@ import { ApplicationFailure, defaultPayloadConverter, defineSearchAttributeKey, 
 import { temporal } from '@temporalio/proto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityRecorder, createActivities } from './helpers/activities';
-import { fetchEvents, fetchEventTypes } from './helpers/history';
+import { fetchEvents, fetchEventTypes, historyProblems } from './helpers/history';
 import { uniqueId } from './helpers/ids';
 import { ConformanceServer, openConformanceServer } from './helpers/server';
 import { waitFor } from './helpers/wait';
-import { bundleConformanceWorkflows, RunningWorker, startWorker } from './helpers/worker';
+import { bundleConformanceWorkflows, RunningWorker, startWorker, WorkflowBundle } from './helpers/worker';
 import {
   asyncCompletion,
   brokenWorkflowTask,
@@ -20,6 +20,7 @@ import {
   failingWorkflow,
   localAndRemote,
   signalAndCancelExternal,
+  addSignal,
   signalCollector,
   sleeper,
   upsertOnSignal,
@@ -29,10 +30,11 @@ import {
 
 let server: ConformanceServer;
 let worker: RunningWorker;
+let bundle: WorkflowBundle;
 const recorder = new ActivityRecorder();
 
 beforeAll(async () => {
-  const bundle = await bundleConformanceWorkflows();
+  bundle = await bundleConformanceWorkflows();
   server = await openConformanceServer();
   worker = await startWorker(server.nativeConnection, server.namespace, bundle, createActivities(recorder));
 });
@@ -241,4 +243,45 @@ test('a failing workflow task is retried; only its first failure is written to h
   expect(events.filter((e) => e.workflowTaskFailedEventAttributes)).toHaveLength(1);
   expect((await handle.describe()).status.name).toBe('RUNNING');
   await handle.terminate('broken task test done');
+});
+
+test('signals sent concurrently are all delivered exactly once, with a well-formed history', async () => {
+  const workflowId = uniqueId('signal-burst');
+  const handle = await server.client.workflow.start(signalCollector, { taskQueue: worker.taskQueue, workflowId, args: [20] });
+  const values = Array.from({ length: 20 }, (_, i) => `s${String(i).padStart(2, '0')}`);
+  await Promise.all(values.map((value) => handle.signal(addSignal, value)));
+  const received = await handle.result();
+  expect([...received].sort()).toEqual(values);
+  const events = await fetchEvents(server.client, workflowId);
+  expect(historyProblems(events)).toEqual([]);
+  // The order the workflow saw is the order of the Signaled events in history.
+  const signalled = events.filter((e) => e.workflowExecutionSignaledEventAttributes);
+  expect(signalled.map((e) => defaultPayloadConverter.fromPayload(e.workflowExecutionSignaledEventAttributes!.input!.payloads![0]))).toEqual(received);
+});
+
+test('a workflow moves to a fresh worker after the first one shuts down (sticky queue released)', async () => {
+  const taskQueue = uniqueId('handover');
+  const workflowId = uniqueId('handover-wf');
+  const first = await startWorker(server.nativeConnection, server.namespace, bundle, createActivities(recorder), {
+    taskQueue,
+    stickyQueueScheduleToStartTimeout: '1s',
+  });
+  const handle = await server.client.workflow.start(signalCollector, { taskQueue, workflowId, args: [2] });
+  await handle.signal(addSignal, 'to the first worker');
+  await waitFor('first worker handled the signal', async () => {
+    const types = await fetchEventTypes(server.client, workflowId);
+    return types.includes('WorkflowExecutionSignaled') && types[types.length - 1] === 'WorkflowTaskCompleted' ? true : undefined;
+  });
+  await first.stop();
+  const second = await startWorker(server.nativeConnection, server.namespace, bundle, createActivities(recorder), { taskQueue });
+  try {
+    await handle.signal(addSignal, 'to the second worker');
+    expect(await handle.result()).toEqual(['to the first worker', 'to the second worker']);
+  } finally {
+    await second.stop();
+  }
+  const events = await fetchEvents(server.client, workflowId);
+  expect(historyProblems(events)).toEqual([]);
+  // The shut-down worker's sticky queue must not swallow the task: no workflow task timed out.
+  expect(events.map((e) => e.eventType).filter((t) => t === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)).toEqual([]);
 });

@@ -38,3 +38,34 @@ export async function fetchEventTypes(client: Client, workflowId: string, runId?
 export function eventIds(events: HistoryEvent[]): number[] {
   return events.map((event) => Number(event.eventId));
 }
+
+/**
+ * Structural problems of a history, as messages (empty when well formed): event ids must run 1..n,
+ * and every workflow task started/completed/failed/timed-out event must point back at the events
+ * that opened it.
+ */
+export function historyProblems(events: HistoryEvent[]): string[] {
+  const problems: string[] = [];
+  const typeById = new Map<number, string>();
+  events.forEach((event, index) => {
+    const id = Number(event.eventId);
+    if (id !== index + 1) problems.push(`event #${index + 1} has id ${id}`);
+    typeById.set(id, eventTypeName(event.eventType));
+  });
+  const expectType = (at: number, field: string, id: unknown, type: string) => {
+    if (typeById.get(Number(id)) !== type) problems.push(`event ${at}: ${field} ${String(id)} is ${typeById.get(Number(id)) ?? 'missing'}, not ${type}`);
+  };
+  for (const event of events) {
+    const at = Number(event.eventId);
+    const started = event.workflowTaskStartedEventAttributes;
+    if (started) expectType(at, 'scheduledEventId', started.scheduledEventId, 'WorkflowTaskScheduled');
+    const closed = event.workflowTaskCompletedEventAttributes ?? event.workflowTaskFailedEventAttributes;
+    if (closed) {
+      expectType(at, 'scheduledEventId', closed.scheduledEventId, 'WorkflowTaskScheduled');
+      expectType(at, 'startedEventId', closed.startedEventId, 'WorkflowTaskStarted');
+    }
+    const activityClosed = event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes;
+    if (activityClosed) expectType(at, 'scheduledEventId', activityClosed.scheduledEventId, 'ActivityTaskScheduled');
+  }
+  return problems;
+}
