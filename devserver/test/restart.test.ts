@@ -51,6 +51,8 @@ devserverOnlyTest('a timer, a retrying activity, signals and request ids survive
     const signalId = uniqueId('restart-signal');
     const requestWorkflowId = uniqueId('restart-request');
     const activityKey = uniqueId('restart-attempts');
+    const inFlightId = uniqueId('restart-in-flight');
+    const inFlightKey = uniqueId('restart-in-flight-attempts');
 
     const timer = await client.workflow.start(sleeper, { taskQueue: worker.taskQueue, workflowId: timerId, args: [3000] });
     const activity = await client.workflow.start(runActivity, {
@@ -58,6 +60,12 @@ devserverOnlyTest('a timer, a retrying activity, signals and request ids survive
       workflowId: activityId,
       // Fails attempts 1 and 2, holds attempt 3 until released, so the test can read its last failure.
       args: ['failThenHold', [activityKey, 3], { startToCloseTimeout: '20s', retry: { initialInterval: '2s', backoffCoefficient: 1, maximumAttempts: 5 } }],
+    });
+    // An attempt handed to the worker before the kill and completed after the restart.
+    const inFlight = await client.workflow.start(runActivity, {
+      taskQueue: worker.taskQueue,
+      workflowId: inFlightId,
+      args: ['failThenHold', [inFlightKey, 1], { startToCloseTimeout: '60s', retry: { maximumAttempts: 3 } }],
     });
     const signalled = await client.workflow.start(signalCollector, { taskQueue: worker.taskQueue, workflowId: signalId, args: [2] });
     await signalled.signal(addSignal, 'before-kill');
@@ -82,6 +90,7 @@ devserverOnlyTest('a timer, a retrying activity, signals and request ids survive
       return description.pendingActivities?.[0]?.attempt === 2 ? true : undefined;
     });
     expect(recorder.of(activityKey).map((a) => a.attempt)).toEqual([1]);
+    await recorder.attemptStarted(inFlightKey, 1);
 
     server.process.kill('SIGKILL');
     expect(await server.exited).toBe('SIGKILL');
@@ -101,6 +110,10 @@ devserverOnlyTest('a timer, a retrying activity, signals and request ids survive
     });
     expect(pending.lastFailure?.message).toBe('attempt 2 failed');
     gates.release(activityKey);
+    // The attempt that was running through the restart completes with its original task token.
+    gates.release(inFlightKey);
+    expect(await inFlight.result()).toEqual({ ok: true, result: 'released on attempt 1' });
+    expect(recorder.of(inFlightKey).map((a) => a.attempt)).toEqual([1]);
 
     expect(await timer.result()).toBe('slept 3000 ms');
     expect(await activity.result()).toEqual({ ok: true, result: 'released on attempt 3' });
