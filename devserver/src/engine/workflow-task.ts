@@ -153,6 +153,8 @@ export interface CompletionResult {
   failureMessage?: string;
   /** Activity tasks started eagerly for the completing worker. */
   activityTasks?: Msg[];
+  /** The next workflow task, started for the completing worker when it asked for it. */
+  workflowTask?: Msg;
 }
 
 export function completeWorkflowTask(engine: Engine, run: Run, request: Msg): CompletionResult {
@@ -194,7 +196,23 @@ export function completeWorkflowTask(engine: Engine, run: Run, request: Msg): Co
   const needsNewTask = processCommands(engine, run, commands, completed.eventId, request.identity ?? '', activityTasks);
   if (!run.isRunning) return { activityTasks };
   flushAndReschedule(engine, run, needsNewTask || request.forceCreateNewWorkflowTask === true);
-  return { activityTasks };
+  return { activityTasks, workflowTask: returnNewTaskInline(engine, run, request) };
+}
+
+/**
+ * A worker that caches the run (it sent sticky attributes) may ask for the next workflow task in
+ * the completion response; it then gets it at once, with partial history as on the sticky queue.
+ */
+function returnNewTaskInline(engine: Engine, run: Run, request: Msg): Msg | undefined {
+  const next = run.workflowTask;
+  if (!request.returnNewWorkflowTask || !run.stickyQueue || !next || next.started || !next.sticky) return undefined;
+  const scheduledEventId = next.scheduledEventId;
+  return startWorkflowTask(
+    engine,
+    { kind: 'workflow', run, scheduledEventId, isStale: () => run.workflowTask?.scheduledEventId !== scheduledEventId || run.workflowTask.started },
+    { identity: request.identity },
+    run.stickyQueue,
+  );
 }
 
 export function failWorkflowTask(engine: Engine, run: Run, details: { cause: number; failure?: Msg; identity?: string }): void {

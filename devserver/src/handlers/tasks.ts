@@ -97,7 +97,7 @@ export function taskHandlers(engine: Engine): Record<string, UnaryHandler> {
       const outcome = completeWorkflowTask(engine, run, request);
       await engine.commit();
       if (outcome.failureMessage) throw invalidArgument(outcome.failureMessage);
-      return { activityTasks: outcome.activityTasks ?? [] };
+      return { activityTasks: outcome.activityTasks ?? [], workflowTask: outcome.workflowTask };
     },
 
     async RespondWorkflowTaskFailed(request) {

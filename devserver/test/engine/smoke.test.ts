@@ -30,7 +30,13 @@ function newWorker(taskQueue: string) {
     connection: nativeConnection,
     taskQueue,
     workflowBundle: bundle,
-    activities: { greet: async (name: string) => `Hello, ${name}` },
+    activities: {
+      greet: async (name: string) => `Hello, ${name}`,
+      slowGreet: async (name: string) => {
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+        return `Slowly, ${name}`;
+      },
+    },
   });
 }
 
@@ -100,4 +106,18 @@ test('a workflow task that keeps failing is retried with a growing attempt while
     await handle.terminate('test over');
     expect((await handle.describe()).status.name).toBe('TERMINATED');
   });
+});
+
+test('a local activity longer than the workflow task timeout completes (workflow task heartbeats)', async () => {
+  const taskQueue = `smoke-${randomUUID()}`;
+  const worker = await newWorker(taskQueue);
+  const workflowId = randomUUID();
+  const result = await worker.runUntil(
+    client.workflow.execute('slowLocalActivity', { taskQueue, workflowId, args: ['Sparkify'], workflowTaskTimeout: '2s' }),
+  );
+  expect(result).toBe('Slowly, Sparkify');
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const events = history.events ?? [];
+  // The worker heartbeats the long workflow task by completing it and asking for a new one.
+  expect(events.filter((event) => event.workflowTaskCompletedEventAttributes).length).toBeGreaterThanOrEqual(2);
 });

@@ -1,11 +1,17 @@
 /** Workflows for the engine smoke tests (bundled once per test file). */
-import { ApplicationFailure, condition, defineQuery, defineSignal, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, defineQuery, defineSignal, proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 
 interface SmokeActivities {
   greet(name: string): Promise<string>;
 }
 
 const { greet } = proxyActivities<SmokeActivities>({ startToCloseTimeout: '10s' });
+const { slowGreet } = proxyLocalActivities<{ slowGreet(name: string): Promise<string> }>({ startToCloseTimeout: '30s' });
+
+/** A local activity that outlives the workflow task timeout: the worker heartbeats the task meanwhile. */
+export async function slowLocalActivity(name: string): Promise<string> {
+  return await slowGreet(name);
+}
 
 /** One activity, one timer, then the activity's result. */
 export async function activityAndTimer(name: string): Promise<string> {
