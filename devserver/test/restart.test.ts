@@ -17,7 +17,7 @@ import { uniqueId } from './helpers/ids';
 import { devserverOnlyTest, installQuietRuntime } from './helpers/server';
 import { waitFor } from './helpers/wait';
 import { bundleConformanceWorkflows, startWorker, WorkflowBundle } from './helpers/worker';
-import { addSignal, runActivity, signalCollector, sleeper } from './workflows';
+import { addSignal, parentAwaitingSignalledChild, runActivity, signalCollector, sleeper } from './workflows';
 
 const FIRST_TASK = ['WorkflowExecutionStarted', 'WorkflowTaskScheduled', 'WorkflowTaskStarted', 'WorkflowTaskCompleted'];
 const TASK = ['WorkflowTaskScheduled', 'WorkflowTaskStarted', 'WorkflowTaskCompleted'];
@@ -53,6 +53,9 @@ devserverOnlyTest('a timer, a retrying activity, signals and request ids survive
     const activityKey = uniqueId('restart-attempts');
     const inFlightId = uniqueId('restart-in-flight');
     const inFlightKey = uniqueId('restart-in-flight-attempts');
+    const parentId = uniqueId('restart-parent');
+    const childId = `${parentId}-child`;
+    const overdueId = uniqueId('restart-overdue');
 
     const timer = await client.workflow.start(sleeper, { taskQueue: worker.taskQueue, workflowId: timerId, args: [3000] });
     const activity = await client.workflow.start(runActivity, {
@@ -68,6 +71,7 @@ devserverOnlyTest('a timer, a retrying activity, signals and request ids survive
       args: ['failThenHold', [inFlightKey, 1], { startToCloseTimeout: '60s', retry: { maximumAttempts: 3 } }],
     });
     const signalled = await client.workflow.start(signalCollector, { taskQueue: worker.taskQueue, workflowId: signalId, args: [2] });
+    const parent = await client.workflow.start(parentAwaitingSignalledChild, { taskQueue: worker.taskQueue, workflowId: parentId, args: [childId] });
     await signalled.signal(addSignal, 'before-kill');
     const startRequest = {
       namespace: 'default',
@@ -91,6 +95,13 @@ devserverOnlyTest('a timer, a retrying activity, signals and request ids survive
     });
     expect(recorder.of(activityKey).map((a) => a.attempt)).toEqual([1]);
     await recorder.attemptStarted(inFlightKey, 1);
+    await waitFor('child running', async () => {
+      const description = await client.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId: parentId } });
+      return description.pendingChildren?.[0]?.runId ? true : undefined;
+    });
+    // Started last, just before the kill: its 300 ms are over by the time the server is back.
+    const overdue = await client.workflow.start(sleeper, { taskQueue: worker.taskQueue, workflowId: overdueId, args: [300] });
+    await waitFor('overdue timer started', async () => ((await fetchEventTypes(client, overdueId)).includes('TimerStarted') ? true : undefined));
 
     server.process.kill('SIGKILL');
     expect(await server.exited).toBe('SIGKILL');
@@ -98,6 +109,7 @@ devserverOnlyTest('a timer, a retrying activity, signals and request ids survive
     expect(server.address).toBe(`127.0.0.1:${port}`);
 
     await signalled.signal(addSignal, 'after-restart');
+    await client.workflow.getHandle(childId).signal(addSignal, 'child after restart');
     const again = await client.workflowService.startWorkflowExecution(startRequest);
     expect(again.runId).toBe(requestRun.runId);
 
@@ -112,10 +124,16 @@ devserverOnlyTest('a timer, a retrying activity, signals and request ids survive
     gates.release(activityKey);
     // The attempt that was running through the restart completes with its original task token.
     gates.release(inFlightKey);
-    expect(await inFlight.result()).toEqual({ ok: true, result: 'released on attempt 1' });
-    expect(recorder.of(inFlightKey).map((a) => a.attempt)).toEqual([1]);
 
     expect(await timer.result()).toBe('slept 3000 ms');
+    expect(await overdue.result()).toBe('slept 300 ms');
+    expect(await parent.result()).toEqual(['child after restart']);
+    expect(await fetchEventTypes(client, overdueId)).toEqual([...FIRST_TASK, 'TimerStarted', 'TimerFired', ...TASK, 'WorkflowExecutionCompleted']);
+    expect((await fetchEventTypes(client, parentId)).filter((t) => t.includes('Child'))).toEqual([
+      'StartChildWorkflowExecutionInitiated',
+      'ChildWorkflowExecutionStarted',
+      'ChildWorkflowExecutionCompleted',
+    ]);
     expect(await activity.result()).toEqual({ ok: true, result: 'released on attempt 3' });
     expect(await signalled.result()).toEqual(['before-kill', 'after-restart']);
     expect(recorder.of(activityKey).map((a) => a.attempt)).toEqual([1, 2, 3]);
@@ -129,6 +147,9 @@ devserverOnlyTest('a timer, a retrying activity, signals and request ids survive
     expect(await fetchEventTypes(client, signalId)).toEqual([
       ...FIRST_TASK, 'WorkflowExecutionSignaled', ...TASK, 'WorkflowExecutionSignaled', ...TASK, 'WorkflowExecutionCompleted',
     ]);
+    // Checked last so an open finding here does not hide the checks above.
+    expect(await inFlight.result()).toEqual({ ok: true, result: 'released on attempt 1' });
+    expect(recorder.of(inFlightKey).map((a) => a.attempt)).toEqual([1]);
   } finally {
     await worker.stop();
     await connection.close();

@@ -277,3 +277,8 @@ export async function failFirstAttempt(): Promise<string> {
 export async function brokenWorkflowTask(): Promise<never> {
   throw new Error('workflow code is broken');
 }
+
+/** Waits for a child that itself waits for one signal; returns the child's result. */
+export async function parentAwaitingSignalledChild(childId: string): Promise<string[]> {
+  return await executeChild(signalCollector, { args: [1], workflowId: childId });
+}
