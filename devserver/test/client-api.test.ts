@@ -200,6 +200,29 @@ describe('list and count', () => {
     expect(await list(`${inSet} ORDER BY CloseTime`)).toEqual(ids);
   });
 
+  test('raw ListWorkflowExecutions pages with pageSize and nextPageToken, without gaps or repeats', async () => {
+    const prefix = uniqueId('list-pages');
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index++) {
+      const workflowId = `${prefix}-${index}`;
+      await server.client.workflow.execute(sleeper, { taskQueue: worker.taskQueue, workflowId, args: [1] });
+      ids.push(workflowId);
+    }
+    const query = `WorkflowId IN (${ids.map((id) => `'${id}'`).join(', ')})`;
+    await waitFor('five closed runs listed', async () => ((await server.client.workflow.count(query)).count === 5 ? true : undefined));
+    const pages: string[][] = [];
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await server.client.workflowService.listWorkflowExecutions({ namespace: server.namespace, query, pageSize: 2, nextPageToken });
+      pages.push((page.executions ?? []).map((e) => e.execution!.workflowId!));
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken && pages.length < 10);
+    // Closed one after another, so the default order (close time descending) is the reverse start order.
+    expect(pages.flat()).toEqual([...ids].reverse());
+    expect(pages.every((page) => page.length <= 2)).toBe(true);
+    expect(pages.filter((page) => page.length > 0).length).toBe(3);
+  });
+
   test('a malformed list query is INVALID_ARGUMENT', async () => {
     const failure = await grpcFailure(() =>
       server.client.workflowService.listWorkflowExecutions({ namespace: server.namespace, query: "WorkflowId = 'x' AND" }),
