@@ -15,7 +15,7 @@ import { uniqueId } from './helpers/ids';
 import { ConformanceServer, devserverOnlyTest, openConformanceServer } from './helpers/server';
 import { waitFor } from './helpers/wait';
 import { bundleConformanceWorkflows, RunningWorker, startWorker } from './helpers/worker';
-import { addSignal, failingWorkflow, parentWithPendingChild, pendingActivityHolder, signalCollector, sleeper, timerChain, waitForever } from './workflows';
+import { addSignal, failingWorkflow, parentWithPendingChild, pendingActivityHolder, runActivity, signalCollector, sleeper, timerChain, waitForever } from './workflows';
 
 const { HistoryEventFilterType } = temporal.api.enums.v1;
 
@@ -80,6 +80,29 @@ describe('describe', () => {
     expect(await handle.result()).toBe('released on attempt 3');
     const after = await server.client.workflowService.describeWorkflowExecution({ namespace: server.namespace, execution: { workflowId } });
     expect(after.pendingActivities ?? []).toEqual([]);
+  });
+
+  test('an activity waiting between attempts is SCHEDULED with its next attempt and its schedule time', async () => {
+    const key = uniqueId('describe-backoff');
+    const workflowId = uniqueId('describe-backoff-wf');
+    const handle = await server.client.workflow.start(runActivity, {
+      taskQueue: worker.taskQueue,
+      workflowId,
+      args: ['failUntil', [key, 2], { startToCloseTimeout: '10s', retry: { initialInterval: '3s', backoffCoefficient: 1, maximumAttempts: 2 } }],
+    });
+    const pending = await waitFor('activity in backoff', async () => {
+      const description = await server.client.workflowService.describeWorkflowExecution({ namespace: server.namespace, execution: { workflowId } });
+      const activity = description.pendingActivities?.[0];
+      return activity?.attempt === 2 ? activity : undefined;
+    });
+    expect(pending.state).toBe(temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED);
+    expect(pending.lastFailure?.message).toBe('attempt 1 failed');
+    expect(pending.maximumAttempts).toBe(2);
+    const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+    expect(ms(pending.lastAttemptCompleteTime)).toBeGreaterThan(0);
+    expect(Math.round(ms(pending.nextAttemptScheduleTime) - ms(pending.lastAttemptCompleteTime))).toBe(3000);
+    expect(Math.round(ms(pending.currentRetryInterval))).toBe(3000);
+    expect(await handle.result()).toEqual({ ok: true, result: 'succeeded on attempt 2' });
   });
 
   test('pending child shows its ids and type; closing the parent terminates it', async () => {
