@@ -77,7 +77,7 @@ export function taskHandlers(engine: Engine): Record<string, UnaryHandler> {
       const response = await longPoll(engine, queue, request.identity ?? '', context, (task) =>
         task.kind === 'query' ? startQueryTask(engine, task, queueName) : startWorkflowTask(engine, task, request, queueName),
       );
-      if (response.taskToken) await engine.commit();
+      if (response.taskToken) commitInBackground(engine);
       return response;
     },
 
@@ -87,7 +87,7 @@ export function taskHandlers(engine: Engine): Record<string, UnaryHandler> {
       const queueName = requireField(request.taskQueue?.name, 'TaskQueue.Name');
       const queue = engine.activityQueue(namespace, queueName);
       const response = await longPoll(engine, queue, request.identity ?? '', context, (task) => startActivityTask(engine, task, request));
-      if (response.taskToken) await engine.commit();
+      if (response.taskToken) commitInBackground(engine);
       return response;
     },
 
@@ -212,6 +212,15 @@ export function taskHandlers(engine: Engine): Record<string, UnaryHandler> {
       return { pollers, taskQueueStatus: { backlogCountHint: queue?.backlog ?? 0 } };
     },
   };
+}
+
+/**
+ * Handing out a task need not wait for the disk: if the server dies before the start is durable,
+ * the recovered state still has the task scheduled and hands it out again, and the worker's answer
+ * to the lost start is refused as NOT_FOUND (at-least-once, as Temporal promises).
+ */
+function commitInBackground(engine: Engine): void {
+  engine.commit().catch((error) => engine.log('error', `journal write failed: ${(error as Error).message}`));
 }
 
 function activityById(engine: Engine, request: Msg) {
