@@ -148,7 +148,8 @@ describe('activity timeouts', () => {
   test('schedule-to-close timeout ends the activity across attempts', async () => {
     const key = uniqueId('schedule-to-close');
     const outcome = await run('sleepFor', [key, 3000], {
-      scheduleToCloseTimeout: '700ms',
+      // Long enough for attempt 1 to start even on a loaded machine, far shorter than its 3 s sleep.
+      scheduleToCloseTimeout: '1500ms',
       startToCloseTimeout: '5s',
       retry: { initialInterval: '50ms', maximumAttempts: 5 },
     });
@@ -169,7 +170,8 @@ describe('activity timeouts', () => {
     const key = uniqueId('heartbeat-timeout');
     const outcome = await run('heartbeatOnceThenStall', [key, 3000], {
       startToCloseTimeout: '10s',
-      heartbeatTimeout: '500ms',
+      // Each attempt's one heartbeat must reach the server before this elapses, also under load.
+      heartbeatTimeout: '1s',
       retry: { initialInterval: '50ms', maximumAttempts: 2 },
     });
     const attempts = recorder.of(key);
