@@ -2,16 +2,20 @@
  * The launcher as a process: flags, namespaces, clean stop on SIGTERM, and standing in for the
  * `temporal` binary under TestWorkflowEnvironment.createLocal (existing-path). Devserver only.
  */
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ActivityRecorder, createActivities } from './helpers/activities';
 import { freePort, portIsClosed, startChildServer, TEMPORAL_BIN } from './helpers/child-server';
 import { uniqueId } from './helpers/ids';
 import { devserverOnlyTest, installQuietRuntime } from './helpers/server';
 import { waitFor } from './helpers/wait';
 import { bundleConformanceWorkflows, startWorker, WorkflowBundle } from './helpers/worker';
-import { runActivity } from './workflows';
+import { runActivity, waitForever } from './workflows';
 
 let bundle: WorkflowBundle;
 
@@ -84,4 +88,36 @@ devserverOnlyTest('stands in for the temporal binary in TestWorkflowEnvironment.
   }
   // The SDK stops the server with SIGKILL: bin/temporal must not leave a process holding the port.
   await waitFor('port released after teardown', async () => ((await portIsClosed(port)) ? true : undefined), 10_000);
+});
+
+devserverOnlyTest('state in --db-filename survives a clean SIGTERM stop: workflows and registered namespaces', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devserver-clean-restart-'));
+  const args = ['--port', '0', '--db-filename', path.join(dir, 'state.db'), '--log-level', 'warn'];
+  try {
+    let server = await startChildServer(args);
+    let connection = await Connection.connect({ address: server.address });
+    const namespace = uniqueId('registered');
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(86_400_000) });
+    const client = new Client({ connection });
+    const workflowId = uniqueId('clean-restart');
+    const handle = await client.workflow.start(waitForever, { taskQueue: uniqueId('nobody'), workflowId });
+    await connection.close();
+    server.process.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+
+    server = await startChildServer(args);
+    connection = await Connection.connect({ address: server.address });
+    try {
+      const description = await connection.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
+      expect(description.workflowExecutionInfo?.execution?.runId).toBe(handle.firstExecutionRunId);
+      expect(description.workflowExecutionInfo?.status).toBe(1); // RUNNING
+      expect((await connection.workflowService.describeNamespace({ namespace })).namespaceInfo?.name).toBe(namespace);
+    } finally {
+      await connection.close();
+      server.process.kill('SIGTERM');
+      await server.exited;
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
