@@ -41,6 +41,12 @@ export function findSystemField(name: string): SystemField | undefined {
   return SYSTEM_FIELDS_BY_NAME.get(name);
 }
 
+/** The system field a name matches ignoring case ('workflowid' -> WorkflowId), for typo errors. */
+export function findSystemFieldIgnoringCase(name: string): SystemField | undefined {
+  const lower = name.toLowerCase();
+  return SYSTEM_FIELDS.find((field) => field.name.toLowerCase() === lower);
+}
+
 /** Converts a literal to the system field's value space, or explains (with the position) why it cannot. */
 export function systemLiteral(field: SystemField, literal: Literal): string | number {
   const shown = literal.kind === 'string' ? `'${literal.value}'` : String(literal.value);

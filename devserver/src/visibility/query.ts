@@ -6,7 +6,17 @@
  * time descending, then start time descending, then run id ascending.
  */
 import { VisibilityQueryError } from './query-error';
-import { compareCustom, compareScalars, findSystemField, readCustom, Scalar, storedTimeMs, SystemField, systemLiteral } from './query-fields';
+import {
+  compareCustom,
+  compareScalars,
+  findSystemField,
+  findSystemFieldIgnoringCase,
+  readCustom,
+  Scalar,
+  storedTimeMs,
+  SystemField,
+  systemLiteral,
+} from './query-fields';
 import { Expression, FieldRef, Literal, OrderTerm, parseVisibilityQuery } from './query-parser';
 import { VisibilityRecord } from './record';
 
@@ -60,11 +70,9 @@ function resolveOperand(field: FieldRef): Operand {
 
 /** 'workflowid' is almost surely a typo for WorkflowId; matching nothing silently would hide it. */
 function rejectMiscasedSystemName(field: FieldRef): void {
-  const lower = field.name.toLowerCase();
-  for (const candidate of ['WorkflowId', 'WorkflowType', 'RunId', 'TaskQueue', 'ExecutionStatus', 'StartTime', 'ExecutionTime', 'CloseTime', 'HistoryLength', 'ExecutionDuration']) {
-    if (candidate.toLowerCase() === lower) {
-      throw new VisibilityQueryError(`unknown search attribute '${field.name}' at position ${field.position}; did you mean ${candidate}?`);
-    }
+  const candidate = findSystemFieldIgnoringCase(field.name);
+  if (candidate) {
+    throw new VisibilityQueryError(`unknown search attribute '${field.name}' at position ${field.position}; did you mean ${candidate.name}?`);
   }
 }
 
