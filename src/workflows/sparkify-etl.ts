@@ -47,6 +47,8 @@ export async function sparkifyEtl(rawInput: unknown): Promise<SparkifyEtlResult>
   };
 
   const target = { provider: input.warehouse.provider, warehouseId: warehouseIdFor(workflowInfo().workflowId) };
+  // Set once teardown has been tried, so a failing teardown is not retried all over again below.
+  let teardownTried = input.keepWarehouse;
   try {
     const warehouse = await stage('provision', () => activities.provisionWarehouse(target));
     const handle = { warehouse };
@@ -90,7 +92,11 @@ export async function sparkifyEtl(rawInput: unknown): Promise<SparkifyEtlResult>
     // Cross-check: rows counted by the readers against rows that are actually in the warehouse.
     const loaded = (summary.tables.staging_events ?? 0) + (summary.tables.staging_songs ?? 0);
     const rejectedInWarehouse = summary.tables.load_errors ?? 0;
-    if (!input.keepWarehouse) await stage('teardown', () => activities.teardownWarehouse(target));
+    if (!teardownTried) {
+      teardownTried = true;
+      // Past this point a cancellation must not interrupt the teardown it would otherwise cause.
+      await CancellationScope.nonCancellable(() => stage('teardown', () => activities.teardownWarehouse(target)));
+    }
     progress.stage = 'done';
     return {
       warehouseId: target.warehouseId,
@@ -103,8 +109,8 @@ export async function sparkifyEtl(rawInput: unknown): Promise<SparkifyEtlResult>
       ...(input.keepWarehouse ? { warehouse } : {}),
     };
   } catch (err) {
-    progress.stage = isCancellation(err) ? 'cancelled' : 'failed';
-    if (!input.keepWarehouse) {
+    const outcome = isCancellation(err) ? 'cancelled' : 'failed';
+    if (!teardownTried) {
       // Teardown must run even when the workflow itself is being cancelled.
       await CancellationScope.nonCancellable(async () => {
         try {
@@ -114,8 +120,8 @@ export async function sparkifyEtl(rawInput: unknown): Promise<SparkifyEtlResult>
           log.error('teardown after failure failed', { warehouseId: target.warehouseId, error: String(teardownErr) });
         }
       });
-      progress.stage = isCancellation(err) ? 'cancelled' : 'failed';
     }
+    progress.stage = outcome;
     throw err;
   }
 

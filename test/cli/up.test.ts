@@ -21,7 +21,8 @@ function sparkify(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> 
   const childEnv = { ...process.env, ...env };
   delete childEnv.TEMPORAL_ADDRESS; // `up` must start its own devserver
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, env: childEnv });
+    // A hung CLI is killed (and the test fails on its exit code) instead of outliving the test.
+    const child = spawn(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, env: childEnv, timeout: 150_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -4,7 +4,16 @@
  */
 import * as path from 'node:path';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import type { WarehouseHandle } from '../../src/activities/types';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type {
+  CopyStagingInput,
+  CopyStagingResult,
+  StagingKind,
+  StagingPlan,
+  WarehouseHandle,
+} from '../../src/activities/types';
+import { sparkifyActivities } from '../../src/worker';
+import type { SparkifyActivities } from '../../src/workflows/activity-api';
 import type { EtlProgress, SparkifyEtlInput, SparkifyEtlResult } from '../../src/workflows/input';
 import { warehouseIdFor } from '../../src/workflows/validate';
 import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
@@ -37,9 +46,14 @@ afterAll(async () => {
   await temporal?.stop();
 });
 
-async function runEtl(workflowId: string, input: SparkifyEtlInput, onProgress?: (p: EtlProgress) => void) {
+async function runEtl(
+  workflowId: string,
+  input: SparkifyEtlInput,
+  onProgress?: (p: EtlProgress) => void,
+  activities?: Partial<SparkifyActivities>,
+) {
   const taskQueue = temporal.taskQueue('e2e');
-  const worker = await temporal.worker(taskQueue);
+  const worker = await temporal.worker(taskQueue, { activities });
   return worker.runUntil(async () => {
     const handle = await temporal.env.client.workflow.start('sparkifyEtl', { taskQueue, workflowId, args: [input] });
     let done = false;
@@ -110,8 +124,32 @@ describe('sparkifyEtl on test/fixtures/sparkify-small', () => {
 
   it('gives identical star tables when run again on the same data (other partitioning too)', async () => {
     expect(firstChecksums).toBeDefined();
-    const second = await runEtl('e2e-small-2', { source, concurrency: 3, partitions: 5, keepWarehouse: true });
+    // Also watch the fan-out: one COPY per partition, never more than `concurrency` per kind at once.
+    const calls = { events: [] as number[], songs: [] as number[] };
+    const inFlight = { events: 0, songs: 0 };
+    const most = { events: 0, songs: 0 };
+    const counted =
+      (kind: StagingKind, copy: SparkifyActivities['copyStagingEvents']) =>
+      async (input: CopyStagingInput): Promise<CopyStagingResult> => {
+        calls[kind].push(input.partition);
+        most[kind] = Math.max(most[kind], ++inFlight[kind]);
+        try {
+          return await copy(input);
+        } finally {
+          inFlight[kind]--;
+        }
+      };
+    const second = await runEtl('e2e-small-2', { source, concurrency: 3, partitions: 5, keepWarehouse: true }, undefined, {
+      copyStagingEvents: counted('events', sparkifyActivities.copyStagingEvents),
+      copyStagingSongs: counted('songs', sparkifyActivities.copyStagingSongs),
+    });
     kept.push(second.warehouse!);
+    const plan = (await new MockActivityEnvironment().run(sparkifyActivities.planStaging, { source, partitions: 5 })) as StagingPlan;
+    for (const kind of ['events', 'songs'] as const) {
+      const nonEmpty = plan[kind].filesPerPartition.flatMap((files, partition) => (files > 0 ? [partition] : []));
+      expect({ kind, partitions: [...calls[kind]].sort((a, b) => a - b) }).toEqual({ kind, partitions: nonEmpty });
+      expect(most[kind]).toBeLessThanOrEqual(3);
+    }
     expect(second.warehouseId).not.toBe(first.warehouseId);
     expect(second.tables).toEqual(first.tables);
     expect(await starChecksums(second.warehouse!)).toEqual(firstChecksums);

@@ -14,7 +14,7 @@ import { helpText, parseCommandArgs, UsageError, type FlagSpecs } from '../lib/a
 import { runCommand } from '../lib/command';
 import { newWorkflowId, startEtl, watchEtl } from '../lib/etl-client';
 import { ETL_FLAGS, etlInputFromFlags } from '../lib/etl-flags';
-import { holdEmbeddedPostgresSigint } from '../lib/exit-hooks';
+import { exitEvenIfHandlesLeak, holdEmbeddedPostgresSigint } from '../lib/exit-hooks';
 import { describeError } from '../lib/failure';
 import { createProgressView } from '../lib/progress';
 import { installCliRuntime } from '../lib/runtime';
@@ -52,6 +52,7 @@ export function run(argv: string[]): Promise<number> {
     const input = etlInputFromFlags(flags, sourceDir);
 
     const temporal = await startTemporal(say);
+    let keepServing = false;
     try {
       const workflowId = newWorkflowId('sparkify-up');
       // A queue of our own: the run's source path is only known to be visible to this process.
@@ -87,7 +88,11 @@ export function run(argv: string[]): Promise<number> {
         }
         const { result } = outcome;
         console.log(flags.json ? JSON.stringify({ workflowId, ok: true, ...result }, null, 2) : renderSummary(workflowId, result));
-        if (result.warehouse?.provider === 'local') say(keptLocalWarehouseNote(result.warehouse));
+        if (result.warehouse?.provider === 'local') {
+          // The kept server is a child of this process: stay until Ctrl-C stops it.
+          keepServing = true;
+          say(keptLocalWarehouseNote(result.warehouse));
+        }
         return 0;
       } finally {
         await Promise.all([workerConnection.close(), clientConnection.close()]);
@@ -95,6 +100,7 @@ export function run(argv: string[]): Promise<number> {
     } finally {
       await temporal.stop();
       restoreSigint();
+      if (!keepServing) exitEvenIfHandlesLeak();
     }
   });
 }

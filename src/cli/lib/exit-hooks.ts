@@ -16,3 +16,12 @@ export function holdEmbeddedPostgresSigint(): () => void {
     for (const listener of added) process.on('SIGINT', listener);
   };
 }
+
+/**
+ * For a one-shot command that is done: if some handle leaked (a library's idle thread or socket)
+ * would keep the process alive, end it after a grace period. The timer is unref'd, so it never
+ * delays a process that exits on its own; process.exit() keeps the exit code already set.
+ */
+export function exitEvenIfHandlesLeak(graceMs = 2000): void {
+  setTimeout(() => process.exit(), graceMs).unref();
+}
