@@ -212,3 +212,39 @@ describe('errors name the bad token and its position', () => {
     expect(errorOf(query)).toBe(message);
   });
 });
+
+describe('compare is a consistent total order', () => {
+  /** Deterministic pseudo-random numbers (mulberry32) so failures reproduce. */
+  function random(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  test.each(['', 'ORDER BY StartTime', 'ORDER BY CloseTime DESC', 'ORDER BY Amount DESC, StartTime ASC'])('%s', (query) => {
+    const next = random(42);
+    // Few distinct values so ties (and the tie-breakers) are exercised.
+    const sample = Array.from({ length: 60 }, (_, i) =>
+      record({
+        workflowId: `w${i}`,
+        runId: `r${Math.floor(next() * 20)}`,
+        startTime: T('2024-05-01T00:00:00Z') + Math.floor(next() * 4) * 1000,
+        closeTime: next() < 0.3 ? undefined : T('2024-05-02T00:00:00Z') + Math.floor(next() * 4) * 1000,
+        searchAttributes: next() < 0.3 ? {} : { Amount: Math.floor(next() * 3) },
+      }),
+    );
+    const { compare } = compileVisibilityQuery(query);
+    for (const a of sample) {
+      expect(compare(a, a)).toBe(0);
+      for (const b of sample) expect(Math.sign(compare(a, b)) + Math.sign(compare(b, a))).toBe(0);
+    }
+    const sorted = [...sample].sort(compare);
+    for (let i = 0; i + 1 < sorted.length; i++) {
+      for (let j = i + 1; j < sorted.length; j++) expect(compare(sorted[i], sorted[j])).toBeLessThanOrEqual(0);
+    }
+  });
+});
