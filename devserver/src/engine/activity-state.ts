@@ -29,6 +29,9 @@ export interface ActivityState {
   heartbeatDetails?: Msg;
   lastFailure?: Msg;
   lastWorkerIdentity: string;
+  /** When the last failed attempt ended and how long the retry waits (for describe). */
+  lastAttemptCompleteTimeMs: number;
+  currentRetryIntervalMs: number;
   cancelRequested: boolean;
   cancelRequestedEventId: number;
   /** The ActivityTaskStarted event once written (it may still be buffered). */
@@ -57,6 +60,8 @@ export function activityFromScheduled(event: Msg, attributes: Msg): ActivityStat
     startedRequestId: '',
     lastHeartbeatTimeMs: 0,
     lastWorkerIdentity: '',
+    lastAttemptCompleteTimeMs: 0,
+    currentRetryIntervalMs: 0,
     cancelRequested: false,
     cancelRequestedEventId: 0,
   };
@@ -75,6 +80,8 @@ export type ActivitySideState = Pick<
   | 'heartbeatDetails'
   | 'lastFailure'
   | 'lastWorkerIdentity'
+  | 'lastAttemptCompleteTimeMs'
+  | 'currentRetryIntervalMs'
 >;
 
 export function activitySideState(activity: ActivityState): ActivitySideState {
@@ -89,5 +96,7 @@ export function activitySideState(activity: ActivityState): ActivitySideState {
     heartbeatDetails: activity.heartbeatDetails,
     lastFailure: activity.lastFailure,
     lastWorkerIdentity: activity.lastWorkerIdentity,
+    lastAttemptCompleteTimeMs: activity.lastAttemptCompleteTimeMs,
+    currentRetryIntervalMs: activity.currentRetryIntervalMs,
   };
 }

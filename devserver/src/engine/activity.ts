@@ -105,6 +105,8 @@ function retryActivity(engine: Engine, run: Run, activity: ActivityState, failur
   if (activity.cancelRequested) return { retried: false, retryState: RetryState.RETRY_STATE_CANCEL_REQUESTED };
   if (!decision.retry) return { retried: false, retryState: decision.retryState };
   activity.lastFailure = failure;
+  activity.lastAttemptCompleteTimeMs = now;
+  activity.currentRetryIntervalMs = decision.backoffMs;
   activity.attempt += 1;
   activity.phase = 'backoff';
   activity.currentAttemptScheduledTimeMs = now + decision.backoffMs;
@@ -292,6 +294,8 @@ export function pendingActivityInfo(activity: ActivityState): Msg {
     expirationTime: activity.scheduleToCloseMs > 0 ? msToTimestamp(activity.scheduledTimeMs + activity.scheduleToCloseMs) : undefined,
     lastFailure: activity.lastFailure,
     lastWorkerIdentity: activity.lastWorkerIdentity,
-    currentRetryInterval: activity.phase === 'backoff' ? msToDuration(Math.max(0, activity.currentAttemptScheduledTimeMs - Date.now())) : undefined,
+    currentRetryInterval: activity.currentRetryIntervalMs > 0 ? msToDuration(activity.currentRetryIntervalMs) : undefined,
+    lastAttemptCompleteTime: activity.lastAttemptCompleteTimeMs ? msToTimestamp(activity.lastAttemptCompleteTimeMs) : undefined,
+    nextAttemptScheduleTime: activity.phase === 'backoff' ? msToTimestamp(activity.currentAttemptScheduledTimeMs) : undefined,
   };
 }

@@ -87,7 +87,8 @@ export function taskHandlers(engine: Engine): Record<string, UnaryHandler> {
       const queueName = requireField(request.taskQueue?.name, 'TaskQueue.Name');
       const queue = engine.activityQueue(namespace, queueName);
       const response = await longPoll(engine, queue, request.identity ?? '', context, (task) => startActivityTask(engine, task, request));
-      if (response.taskToken) commitInBackground(engine);
+      // A started attempt survives a restart (its worker may still answer), so the start must be durable first.
+      if (response.taskToken) await engine.commit();
       return response;
     },
 
@@ -215,9 +216,8 @@ export function taskHandlers(engine: Engine): Record<string, UnaryHandler> {
 }
 
 /**
- * Handing out a task need not wait for the disk: if the server dies before the start is durable,
- * the recovered state still has the task scheduled and hands it out again, and the worker's answer
- * to the lost start is refused as NOT_FOUND (at-least-once, as Temporal promises).
+ * Handing out a workflow task need not wait for the disk: a restart times out an in-flight
+ * workflow task anyway, so a lost start only means the task is handed out again.
  */
 function commitInBackground(engine: Engine): void {
   engine.commit().catch((error) => engine.log('error', `journal write failed: ${(error as Error).message}`));

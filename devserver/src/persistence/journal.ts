@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { EngineJournal, LogFn, NamespaceRecord } from '../engine/engine';
 import type { Run } from '../engine/run';
-import { encodeHistoryEvent } from '../proto';
+import { MessageType, decodePlain, encodeHistoryEvent, temporal } from '../proto';
 import { activitySideState, ActivitySideState } from '../engine/activity-state';
 
 export interface RunSideState {
@@ -17,8 +17,11 @@ export interface RunSideState {
   requestIds: string[];
   stickyQueue: string;
   stickyScheduleToStartMs: number;
-  activities: Record<string, ActivitySideState>;
+  activities: Record<string, JournaledActivitySide>;
 }
+
+/** ActivitySideState with its message-typed fields as base64 protobuf. */
+export type JournaledActivitySide = Omit<ActivitySideState, 'heartbeatDetails' | 'lastFailure'> & { heartbeatDetails?: string; lastFailure?: string };
 
 export type JournalLine =
   | { t: 'ns'; ns: NamespaceRecord }
@@ -131,8 +134,8 @@ export class Journal implements EngineJournal {
 }
 
 function runLine(run: Run, from: number): JournalLine {
-  const activities: Record<string, ActivitySideState> = {};
-  for (const [id, activity] of run.activities) activities[id] = activitySideState(activity);
+  const activities: Record<string, JournaledActivitySide> = {};
+  for (const [id, activity] of run.activities) activities[id] = encodeActivitySide(activitySideState(activity));
   return {
     t: 'run',
     ns: run.namespace,
@@ -149,6 +152,27 @@ function runLine(run: Run, from: number): JournalLine {
       stickyScheduleToStartMs: run.stickyScheduleToStartMs,
       activities,
     },
+  };
+}
+
+const Payloads = temporal.api.common.v1.Payloads;
+const Failure = temporal.api.failure.v1.Failure;
+
+/** Message-typed side fields go through protobuf (base64), as JSON cannot carry their bytes. */
+function encodeActivitySide(side: ActivitySideState): JournaledActivitySide {
+  return {
+    ...side,
+    heartbeatDetails: side.heartbeatDetails ? Buffer.from(Payloads.encode(side.heartbeatDetails).finish()).toString('base64') : undefined,
+    lastFailure: side.lastFailure ? Buffer.from(Failure.encode(side.lastFailure).finish()).toString('base64') : undefined,
+  };
+}
+
+export function decodeActivitySide(side: JournaledActivitySide): ActivitySideState {
+  const decode = (type: MessageType, value: unknown) => (typeof value === 'string' ? decodePlain(type, Buffer.from(value, 'base64')) : undefined);
+  return {
+    ...side,
+    heartbeatDetails: decode(Payloads as unknown as MessageType, side.heartbeatDetails),
+    lastFailure: decode(Failure as unknown as MessageType, side.lastFailure),
   };
 }
 

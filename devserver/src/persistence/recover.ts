@@ -2,11 +2,12 @@
  * Rebuilds the engine from the journal: namespaces, then each run's history replayed through
  * `Run.apply`, its buffered events and side state; then every open run is reactivated (timers
  * re-armed, overdue ones fire at once; tasks re-offered; a workflow task that was in flight is
- * timed out so it is redelivered; activity attempts that were running are dispatched again).
+ * timed out so it is redelivered; running activity attempts keep running under their timeouts).
  */
 import { EventType as E, TimeoutType, decodeHistoryEvent } from '../proto';
 import type { Engine } from '../engine/engine';
 import { Run } from '../engine/run';
+import { decodeActivitySide } from './journal';
 import type { Journal, JournalLine, RunSideState } from './journal';
 import { armTimer } from '../engine/timer';
 import { armActivityDeadline, dispatchActivity } from '../engine/activity';
@@ -68,7 +69,7 @@ export async function recoverEngine(engine: Engine, journal: Journal): Promise<v
     run.stickyScheduleToStartMs = image.side.stickyScheduleToStartMs;
     for (const [id, side] of Object.entries(image.side.activities)) {
       const activity = run.activities.get(Number(id));
-      if (activity) Object.assign(activity, side);
+      if (activity) Object.assign(activity, decodeActivitySide(side));
     }
     run.journaledEventCount = run.history.events.length;
     engine.addRun(run);
@@ -88,13 +89,10 @@ function reactivate(engine: Engine, run: Run): void {
   armFirstTaskBackoff(engine, run);
   for (const timer of run.timers.values()) armTimer(engine, run, timer);
   for (const activity of run.activities.values()) {
-    if (activity.phase === 'backoff') {
-      armActivityDeadline(engine, run, activity);
-    } else {
-      // A running attempt's worker may be gone: offer the same attempt again from now.
-      if (activity.phase === 'started') activity.currentAttemptScheduledTimeMs = Date.now();
-      dispatchActivity(engine, run, activity);
-    }
+    // A running attempt stays running: its worker may still answer, and if it is gone the
+    // attempt's start-to-close or heartbeat timeout retries it, as on the real server.
+    if (activity.phase === 'scheduled') dispatchActivity(engine, run, activity);
+    else armActivityDeadline(engine, run, activity);
   }
   const task = run.workflowTask;
   if (task?.started) {
