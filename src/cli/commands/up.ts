@@ -46,6 +46,7 @@ export function run(argv: string[]): Promise<number> {
         throw new UsageError(`--source ${sourceDir}: no such directory`);
       }
     }
+    etlInputFromFlags(flags, sourceDir ?? '.'); // every flag checked before anything starts
     installCliRuntime({ handleSignals: false });
     const restoreSigint = holdEmbeddedPostgresSigint();
     sourceDir ??= await ensureSampleDataset(say);
@@ -126,5 +127,5 @@ async function startTemporal(say: (line: string) => void): Promise<{ settings: T
   const { startDevServer } = await import('../../../devserver/src');
   const server = await startDevServer({ port: 0 });
   say(`started the Temporal devserver at ${server.address}`);
-  return { settings: temporalSettings({ address: server.address }), stop: () => Promise.resolve(server.stop()) };
+  return { settings: temporalSettings({ address: server.address, namespace: 'default' }), stop: () => Promise.resolve(server.stop()) };
 }
