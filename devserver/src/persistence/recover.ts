@@ -91,8 +91,13 @@ function reactivate(engine: Engine, run: Run): void {
   for (const activity of run.activities.values()) {
     // A running attempt stays running: its worker may still answer, and if it is gone the
     // attempt's start-to-close or heartbeat timeout retries it, as on the real server.
-    if (activity.phase === 'scheduled') dispatchActivity(engine, run, activity);
-    else armActivityDeadline(engine, run, activity);
+    if (activity.phase === 'scheduled') {
+      dispatchActivity(engine, run, activity);
+    } else {
+      // The worker could not heartbeat while the server was down: its heartbeat clock restarts now.
+      if (activity.phase === 'started' && activity.heartbeatMs > 0) activity.lastHeartbeatTimeMs = Math.max(activity.lastHeartbeatTimeMs, Date.now());
+      armActivityDeadline(engine, run, activity);
+    }
   }
   const task = run.workflowTask;
   if (task?.started) {
