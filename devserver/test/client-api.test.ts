@@ -127,6 +127,31 @@ describe('describe', () => {
   });
 });
 
+describe('server and task queue information', () => {
+  test('GetSystemInfo advertises the capabilities the SDK relies on', async () => {
+    const { capabilities } = await server.client.workflowService.getSystemInfo({});
+    expect(capabilities).toMatchObject({
+      signalAndQueryHeader: true,
+      internalErrorDifferentiation: true,
+      activityFailureIncludeHeartbeat: true,
+      encodedFailureAttributes: true,
+      upsertMemo: true,
+      sdkMetadata: true,
+    });
+  });
+
+  test('DescribeTaskQueue lists the worker among the pollers of both task types', async () => {
+    const identity = worker.worker.options.identity;
+    for (const taskQueueType of [temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY]) {
+      const pollers = await waitFor(`pollers of type ${taskQueueType}`, async () => {
+        const description = await server.client.workflowService.describeTaskQueue({ namespace: server.namespace, taskQueue: { name: worker.taskQueue }, taskQueueType });
+        return description.pollers?.length ? description.pollers : undefined;
+      });
+      expect(pollers.map((poller) => poller.identity)).toContain(identity);
+    }
+  });
+});
+
 describe('list and count', () => {
   test('common queries select, count and order runs', async () => {
     const prefix = uniqueId('list');

@@ -18,11 +18,13 @@ import {
   childIdConflict,
   failFirstAttempt,
   failingWorkflow,
+  largePayload,
   localAndRemote,
   signalAndCancelExternal,
   addSignal,
   signalCollector,
   sleeper,
+  timerChain,
   upsertOnSignal,
   upsertSignal,
   waitForever,
@@ -284,4 +286,26 @@ test('a workflow moves to a fresh worker after the first one shuts down (sticky 
   expect(historyProblems(events)).toEqual([]);
   // The shut-down worker's sticky queue must not swallow the task: no workflow task timed out.
   expect(events.map((e) => e.eventType).filter((t) => t === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)).toEqual([]);
+});
+
+test('a worker without a workflow cache replays full histories (no sticky queue)', async () => {
+  const taskQueue = uniqueId('no-cache');
+  const uncached = await startWorker(server.nativeConnection, server.namespace, bundle, createActivities(recorder), { taskQueue, maxCachedWorkflows: 0 });
+  try {
+    const workflowId = uniqueId('no-cache-wf');
+    // 40 timers: every one of the 41 workflow tasks replays the whole history so far (up to ~200 events).
+    expect(await server.client.workflow.execute(timerChain, { taskQueue, workflowId, args: [40] })).toBe(40);
+    const events = await fetchEvents(server.client, workflowId);
+    expect(events).toHaveLength(4 + 40 * 5 + 1);
+    expect(historyProblems(events)).toEqual([]);
+  } finally {
+    await uncached.stop();
+  }
+});
+
+test('a 1 MB payload makes the round trip through an activity and the history', async () => {
+  const workflowId = uniqueId('large-payload');
+  expect(await server.client.workflow.execute(largePayload, { taskQueue: worker.taskQueue, workflowId, args: [1024 * 1024] })).toBe(1024 * 1024);
+  const completed = (await fetchEvents(server.client, workflowId)).find((e) => e.activityTaskCompletedEventAttributes)!;
+  expect((defaultPayloadConverter.fromPayload(completed.activityTaskCompletedEventAttributes!.result!.payloads![0]) as string).length).toBe(1024 * 1024);
 });

@@ -282,3 +282,11 @@ export async function brokenWorkflowTask(): Promise<never> {
 export async function parentAwaitingSignalledChild(childId: string): Promise<string[]> {
   return await executeChild(signalCollector, { args: [1], workflowId: childId });
 }
+
+/** Echoes `size` characters through an activity and returns how many came back. */
+export async function largePayload(size: number): Promise<number> {
+  const { echo } = proxyActivities<ConformanceActivities>({ startToCloseTimeout: '30s' });
+  const text = 'x'.repeat(size);
+  const back = (await echo(text)) as string;
+  return back === text ? back.length : -1;
+}
