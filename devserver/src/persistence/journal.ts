@@ -72,7 +72,8 @@ export class Journal implements EngineJournal {
   flush(): Promise<void> {
     if (this.pendingNamespaces.length === 0 && this.dirtyRuns.size === 0) return this.writing;
     // One write at a time; changes arriving meanwhile share the next write.
-    this.queued ??= this.writing.then(() => {
+    // A failed write fails the calls that waited for it; later writes try again.
+    this.queued ??= this.writing.catch(() => undefined).then(() => {
       this.queued = undefined;
       return this.writeBatch();
     });
@@ -97,7 +98,7 @@ export class Journal implements EngineJournal {
 
   /** Compacts after the writes already queued (runtime callers must not race a write). */
   compactAfterWrites(): Promise<void> {
-    this.writing = this.writing.then(() => this.compact());
+    this.writing = this.writing.catch(() => undefined).then(() => this.compact());
     return this.writing;
   }
 
