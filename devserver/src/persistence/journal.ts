@@ -83,15 +83,24 @@ export class Journal implements EngineJournal {
 
   private async writeBatch(): Promise<void> {
     if (this.closed) return;
-    const lines: string[] = [];
-    for (const record of this.pendingNamespaces.splice(0)) lines.push(JSON.stringify({ t: 'ns', ns: record }));
-    for (const run of this.dirtyRuns) lines.push(JSON.stringify(runLine(run, run.journaledEventCount)));
-    for (const run of this.dirtyRuns) run.journaledEventCount = run.history.events.length;
+    const namespaces = this.pendingNamespaces.splice(0);
+    const runs = [...this.dirtyRuns];
     this.dirtyRuns.clear();
+    const lines: string[] = namespaces.map((record) => JSON.stringify({ t: 'ns', ns: record }));
+    const counts = runs.map((run) => run.history.events.length);
+    runs.forEach((run, index) => lines.push(JSON.stringify(runLine(run, run.journaledEventCount, counts[index]))));
     if (lines.length === 0) return;
     const text = lines.join('\n') + '\n';
-    await this.handle.appendFile(text, 'utf8');
-    await this.handle.datasync();
+    try {
+      await this.handle.appendFile(text, 'utf8');
+      await this.handle.datasync();
+    } catch (error) {
+      // Nothing of this batch counts as written: the next write carries it again.
+      this.pendingNamespaces.unshift(...namespaces);
+      for (const run of runs) this.dirtyRuns.add(run);
+      throw error;
+    }
+    runs.forEach((run, index) => (run.journaledEventCount = counts[index]));
     this.size += Buffer.byteLength(text);
     if (this.size > COMPACT_MIN_BYTES && this.size > 2 * this.compactedSize) await this.compact();
   }
@@ -134,7 +143,7 @@ export class Journal implements EngineJournal {
   }
 }
 
-function runLine(run: Run, from: number): JournalLine {
+function runLine(run: Run, from: number, to = run.history.events.length): JournalLine {
   const activities: Record<string, JournaledActivitySide> = {};
   for (const [id, activity] of run.activities) activities[id] = encodeActivitySide(activitySideState(activity));
   return {
@@ -143,7 +152,7 @@ function runLine(run: Run, from: number): JournalLine {
     wid: run.workflowId,
     rid: run.runId,
     from,
-    ev: run.history.events.slice(from).map((event) => encodeHistoryEvent(event).toString('base64')),
+    ev: run.history.events.slice(from, to).map((event) => encodeHistoryEvent(event).toString('base64')),
     buf: run.history.buffered.map((entry) => ({ e: encodeHistoryEvent(entry.event).toString('base64'), r: entry.startedRef })),
     side: {
       startRequestId: run.startRequestId,
