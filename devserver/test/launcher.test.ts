@@ -3,6 +3,7 @@
  * `temporal` binary under TestWorkflowEnvironment.createLocal (existing-path). Devserver only.
  */
 import { Client, Connection } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { spawnSync } from 'node:child_process';
@@ -62,10 +63,12 @@ devserverOnlyTest('serves default and extra namespaces, warns on unknown flags, 
 });
 
 devserverOnlyTest('stands in for the temporal binary in TestWorkflowEnvironment.createLocal', async () => {
+  const orderStatus = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: TEMPORAL_BIN },
-      searchAttributes: [],
+      // Passed on as --search-attribute OrderStatus=Keyword.
+      searchAttributes: [orderStatus],
       extraArgs: ['--some-future-flag', 'value'],
     },
   });
@@ -74,12 +77,15 @@ devserverOnlyTest('stands in for the temporal binary in TestWorkflowEnvironment.
     const recorder = new ActivityRecorder();
     const worker = await startWorker(env.nativeConnection, 'default', bundle, createActivities(recorder));
     try {
+      const workflowId = uniqueId('create-local');
       const outcome = await env.client.workflow.execute(runActivity, {
         taskQueue: worker.taskQueue,
-        workflowId: uniqueId('create-local'),
+        workflowId,
         args: ['echo', ['through createLocal'], { startToCloseTimeout: '10s' }],
+        typedSearchAttributes: [{ key: orderStatus, value: 'shipped' }],
       });
       expect(outcome).toEqual({ ok: true, result: 'through createLocal' });
+      expect((await env.client.workflow.count(`OrderStatus = 'shipped' AND WorkflowId = '${workflowId}'`)).count).toBe(1);
     } finally {
       await worker.stop();
     }
