@@ -1,3 +1,4 @@
+/** Dev tool: `DEVSERVER_TRACE_RPC=1 npx tsx devserver/test/engine/trace-seq.ts N`: one workflow of N sequential no-op activities, with an RPC timeline. */
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import * as path from 'node:path';
