@@ -6,8 +6,9 @@ import { ActivityRecorder, createActivities } from './helpers/activities';
 import { fetchEventTypes } from './helpers/history';
 import { uniqueId } from './helpers/ids';
 import { ConformanceServer, openConformanceServer } from './helpers/server';
+import { waitFor } from './helpers/wait';
 import { bundleConformanceWorkflows, RunningWorker, startWorker } from './helpers/worker';
-import { cancelActivitySignal, cancelActivityWhenSignalled, Outcome, runActivity } from './workflows';
+import { cancelActivitySignal, cancelActivityWhenSignalled, cancelUnstartedActivity, Outcome, runActivity } from './workflows';
 
 let server: ConformanceServer;
 let worker: RunningWorker;
@@ -245,6 +246,34 @@ describe('heartbeats and cancellation', () => {
       'WorkflowTaskStarted',
       'WorkflowTaskCompleted',
       'WorkflowExecutionCompleted',
+    ]);
+  });
+
+  test('cancelling an activity that never started closes it at once, without a started event', async () => {
+    const workflowId = uniqueId('cancel-unstarted');
+    const handle = await server.client.workflow.start(cancelUnstartedActivity, {
+      taskQueue: worker.taskQueue,
+      workflowId,
+      args: [uniqueId('nobody-polls')],
+    });
+    await waitFor('activity scheduled', async () =>
+      (await fetchEventTypes(server.client, workflowId)).includes('ActivityTaskScheduled') ? true : undefined,
+    );
+    await handle.signal(cancelActivitySignal);
+    expect(await handle.result()).toEqual({
+      ok: false,
+      failure: {
+        kind: 'ActivityFailure',
+        message: 'Activity cancelled',
+        retryState: 'CANCEL_REQUESTED',
+        activityType: 'echo',
+        cause: { kind: 'CancelledFailure', message: '' },
+      },
+    });
+    expect((await fetchEventTypes(server.client, workflowId)).filter((t) => t.startsWith('Activity'))).toEqual([
+      'ActivityTaskScheduled',
+      'ActivityTaskCancelRequested',
+      'ActivityTaskCanceled',
     ]);
   });
 });

@@ -290,3 +290,23 @@ export async function largePayload(size: number): Promise<number> {
   const back = (await echo(text)) as string;
   return back === text ? back.length : -1;
 }
+
+/** Schedules an activity on a queue nobody polls and cancels it before it could start. */
+export async function cancelUnstartedActivity(taskQueue: string): Promise<Outcome> {
+  let cancelRequested = false;
+  setHandler(cancelActivitySignal, () => void (cancelRequested = true));
+  const { echo } = proxyActivities<ConformanceActivities>({
+    taskQueue,
+    startToCloseTimeout: '10s',
+    cancellationType: 'WAIT_CANCELLATION_COMPLETED',
+  });
+  const scope = new CancellationScope();
+  const activity = scope.run(() => echo('never runs'));
+  await condition(() => cancelRequested);
+  scope.cancel();
+  try {
+    return { ok: true, result: await activity };
+  } catch (error) {
+    return { ok: false, failure: summarizeFailure(error) };
+  }
+}
