@@ -4,7 +4,7 @@
  * primitives here to append events and hand out tasks.
  */
 import { randomUUID } from 'node:crypto';
-import { Msg, msToTimestamp } from '../proto';
+import { Msg } from '../proto';
 import { namespaceNotFound, notFound } from '../grpc/errors';
 import { makeEvent } from './history';
 import { Run, runKeyOf } from './run';
@@ -51,7 +51,6 @@ export class Engine {
   readonly queries = new Map<string, PendingQuery>();
   journal?: EngineJournal;
   stopped = false;
-  /** Waiters for "some run changed", used by long polls on other runs' progress (e.g. first WFT). */
 
   constructor(readonly options: EngineOptions) {}
 
@@ -265,5 +264,3 @@ export class Engine {
     }
   }
 }
-
-export const nowTimestamp = (): Msg => msToTimestamp(Date.now());

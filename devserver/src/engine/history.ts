@@ -48,7 +48,6 @@ export interface BufferedEvent {
 export class History {
   readonly events: Msg[] = [];
   buffered: BufferedEvent[] = [];
-  /** Total encoded-ish size estimate; only used for DescribeWorkflowExecution. */
 
   get nextEventId(): number {
     return this.events.length + 1;

@@ -236,8 +236,3 @@ function applyParentClosePolicy(engine: Engine, parent: Run): void {
     }
   }
 }
-
-/** How long a workflow may still run before its execution expires (ms; 0 = no limit). */
-export function remainingExecutionMs(run: Run): number {
-  return run.executionExpirationMs > 0 ? Math.max(0, run.executionExpirationMs - Date.now()) : 0;
-}
