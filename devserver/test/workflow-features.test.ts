@@ -16,6 +16,7 @@ import {
   asyncCompletion,
   brokenWorkflowTask,
   childIdConflict,
+  completeDespiteSignal,
   failFirstAttempt,
   failingWorkflow,
   largePayload,
@@ -308,4 +309,20 @@ test('a 1 MB payload makes the round trip through an activity and the history', 
   expect(await server.client.workflow.execute(largePayload, { taskQueue: worker.taskQueue, workflowId, args: [1024 * 1024] })).toBe(1024 * 1024);
   const completed = (await fetchEvents(server.client, workflowId)).find((e) => e.activityTaskCompletedEventAttributes)!;
   expect((defaultPayloadConverter.fromPayload(completed.activityTaskCompletedEventAttributes!.result!.payloads![0]) as string).length).toBe(1024 * 1024);
+});
+
+test('a signal that arrives while the completing workflow task runs is not lost (UNHANDLED_COMMAND)', async () => {
+  const key = uniqueId('late-signal');
+  const workflowId = uniqueId('late-signal-wf');
+  const handle = await server.client.workflow.start(completeDespiteSignal, { taskQueue: worker.taskQueue, workflowId, args: [key] });
+  await recorder.attemptStarted(key, 1);
+  await handle.signal(addSignal, 'late');
+  expect(await handle.result()).toEqual(['late']);
+  const events = await fetchEvents(server.client, workflowId);
+  expect(historyProblems(events)).toEqual([]);
+  const failed = events.filter((e) => e.workflowTaskFailedEventAttributes).map((e) => e.workflowTaskFailedEventAttributes!.cause);
+  expect(failed).toEqual([temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND]);
+  const types = await fetchEventTypes(server.client, workflowId);
+  expect(types.filter((t) => t === 'WorkflowExecutionSignaled')).toHaveLength(1);
+  expect(types[types.length - 1]).toBe('WorkflowExecutionCompleted');
 });

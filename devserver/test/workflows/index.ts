@@ -310,3 +310,15 @@ export async function cancelUnstartedActivity(taskQueue: string): Promise<Outcom
     return { ok: false, failure: summarizeFailure(error) };
   }
 }
+
+/**
+ * Completes right after a local activity; a signal sent while that activity runs arrives during the
+ * workflow task, so the server must reject the completion and hand the signal to a new task.
+ */
+export async function completeDespiteSignal(key: string): Promise<string[]> {
+  const items: string[] = [];
+  setHandler(addSignal, (item) => void items.push(item));
+  const { sleepFor } = proxyLocalActivities<ConformanceActivities>({ startToCloseTimeout: '10s' });
+  await sleepFor(key, 1000);
+  return items;
+}
