@@ -123,7 +123,8 @@ export function workflowHandlers(engine: Engine): Record<string, UnaryHandler> {
       const signalName = requireField(request.signalName, 'SignalName');
       const current = engine.latestRun(params.namespace, params.workflowId);
       if (current?.isRunning && (request.workflowIdConflictPolicy ?? 0) !== Conflict.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING) {
-        signalRun(engine, current, { signalName, input: request.signalInput, header: request.header, identity: params.identity });
+        // A retried call (same request id) must not deliver the signal twice.
+        signalRun(engine, current, { signalName, input: request.signalInput, header: request.header, identity: params.identity, requestId: request.requestId });
         await engine.commit();
         return { runId: current.runId, started: false };
       }
@@ -132,6 +133,7 @@ export function workflowHandlers(engine: Engine): Record<string, UnaryHandler> {
         throw workflowAlreadyStarted(params.workflowId, current.runId, current.startRequestId);
       }
       const run = startRun(engine, { ...params, signal: { signalName, input: request.signalInput, header: request.header, identity: params.identity } });
+      if (request.requestId) run.requestIds.add(request.requestId);
       await engine.commit();
       return { runId: run.runId, started: true };
     },

@@ -96,3 +96,29 @@ test('an invalid command fails the workflow task with its cause and the RPC answ
   expect(EventType[history.history!.events![4].eventType!]).toBe('EVENT_TYPE_WORKFLOW_TASK_SCHEDULED');
   expect(history.history!.events![4].workflowTaskScheduledEventAttributes?.attempt).toBe(2);
 });
+
+test('a retried SignalWithStart (same request id) starts once and signals once', async () => {
+  const service = connection.workflowService;
+  const workflowId = `raw-${randomUUID()}`;
+  const request = {
+    namespace: 'default',
+    workflowId,
+    workflowType: { name: 'Raw' },
+    taskQueue: { name: `raw-${randomUUID()}` },
+    signalName: 'go',
+    requestId: randomUUID(),
+  };
+  const first = await service.signalWithStartWorkflowExecution(request);
+  const second = await service.signalWithStartWorkflowExecution(request);
+  expect(second.runId).toBe(first.runId);
+  const history = await service.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
+  expect(typesOf(history.history?.events)).toEqual([
+    'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED',
+    'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED',
+    'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED',
+  ]);
+  const third = await service.signalWithStartWorkflowExecution({ ...request, requestId: randomUUID() });
+  expect(third.runId).toBe(first.runId);
+  const after = await service.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
+  expect(typesOf(after.history?.events).filter((type) => type === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED')).toHaveLength(2);
+});
