@@ -17,7 +17,9 @@ import {
   failingWorkflow,
   itemsQuery,
   lengthQuery,
+  parentClosingOverChild,
   parentOf,
+  parentOfTimingOutChild,
   signalCollector,
   sleeper,
   waitForever,
@@ -208,6 +210,51 @@ describe('child workflows', () => {
       'ExternalWorkflowExecutionCancelRequested',
       'ChildWorkflowExecutionCanceled',
     ]);
+  });
+});
+
+describe('child workflow timeouts and parent close policies', () => {
+  test('a child past its execution timeout reaches the parent as a timed-out ChildWorkflowFailure', async () => {
+    const workflowId = uniqueId('child-timeout');
+    const outcome = await server.client.workflow.execute(parentOfTimingOutChild, { taskQueue: worker.taskQueue, workflowId, args: [`${workflowId}-child`] });
+    expect(outcome).toEqual({
+      ok: false,
+      failure: {
+        kind: 'ChildWorkflowFailure',
+        message: 'Child Workflow execution failed',
+        retryState: 'TIMEOUT',
+        workflowType: 'waitForever',
+        cause: { kind: 'TimeoutFailure', message: 'Timed out', timeoutType: 'START_TO_CLOSE' },
+      },
+    });
+    expect((await fetchEventTypes(server.client, workflowId)).filter((t) => t.includes('Child'))).toEqual([
+      'StartChildWorkflowExecutionInitiated',
+      'ChildWorkflowExecutionStarted',
+      'ChildWorkflowExecutionTimedOut',
+    ]);
+    expect((await server.client.workflow.getHandle(`${workflowId}-child`).describe()).status.name).toBe('TIMED_OUT');
+  });
+
+  test('parent close policies: REQUEST_CANCEL cancels the child, ABANDON leaves it running', async () => {
+    const cancelParent = uniqueId('close-cancel');
+    const abandonParent = uniqueId('close-abandon');
+    expect(
+      await server.client.workflow.execute(parentClosingOverChild, { taskQueue: worker.taskQueue, workflowId: abandonParent, args: [`${abandonParent}-child`, 'ABANDON'] }),
+    ).toBe('closed over ABANDON');
+    expect(
+      await server.client.workflow.execute(parentClosingOverChild, {
+        taskQueue: worker.taskQueue,
+        workflowId: cancelParent,
+        args: [`${cancelParent}-child`, 'REQUEST_CANCEL'],
+      }),
+    ).toBe('closed over REQUEST_CANCEL');
+    await waitFor('child of the REQUEST_CANCEL parent cancelled', async () =>
+      (await server.client.workflow.getHandle(`${cancelParent}-child`).describe()).status.name === 'CANCELLED' ? true : undefined,
+    );
+    // The ABANDON parent closed first, so its policy has been applied by now.
+    const abandoned = server.client.workflow.getHandle(`${abandonParent}-child`);
+    expect((await abandoned.describe()).status.name).toBe('RUNNING');
+    await abandoned.terminate('abandoned child test done');
   });
 });
 

@@ -322,3 +322,18 @@ export async function completeDespiteSignal(key: string): Promise<string[]> {
   await sleepFor(key, 1000);
   return items;
 }
+
+/** Runs a child that cannot finish before its execution timeout. */
+export async function parentOfTimingOutChild(childId: string): Promise<Outcome> {
+  try {
+    return { ok: true, result: await executeChild(waitForever, { workflowId: childId, workflowExecutionTimeout: '500ms' }) };
+  } catch (error) {
+    return { ok: false, failure: summarizeFailure(error) };
+  }
+}
+
+/** Starts a waiting child with the given parent close policy, then completes at once. */
+export async function parentClosingOverChild(childId: string, parentClosePolicy: 'ABANDON' | 'REQUEST_CANCEL' | 'TERMINATE'): Promise<string> {
+  await startChild(waitForever, { workflowId: childId, parentClosePolicy });
+  return `closed over ${parentClosePolicy}`;
+}
