@@ -37,7 +37,7 @@ async function benchScale(
   dataset: BenchDataset,
   repeats: number,
   partitions: number,
-  withBaseline: boolean,
+  baselineRepeats: number,
 ): Promise<{ results: StageResult[]; comparison: Comparison }> {
   const source: SourceRef = { type: 'local', path: dataset.root };
   const samples = new Map<string, Sample[]>();
@@ -60,8 +60,8 @@ async function benchScale(
   const clients: Client[] = [];
   for (let i = 0; i < partitions; i++) clients.push(await openWarehouse(warehouse, 'benchmark'));
   try {
-    if (withBaseline) {
-      for (let r = 0; r < repeats; r++) {
+    if (baselineRepeats > 0) {
+      for (let r = 0; r < baselineRepeats; r++) {
         await recreateTables(warehouse);
         add('baseline row-by-row', await rowByRowInsert(clients[0], dataset.root, dataset.eventBytes));
         process.stdout.write('.');
@@ -106,7 +106,10 @@ async function main(): Promise<void> {
   fs.chmodSync(home, 0o755);
   process.env.SPARKIFY_HOME = home;
   const target = { provider: 'local' as const, warehouseId: `bench_${process.pid}` };
-  console.log(`pipeline bench: scales ${args.scales.join(', ')} events, ${args.repeats} repeat(s), ${args.partitions} partitions, ${os.cpus().length} cores`);
+  console.log(
+    `pipeline bench: scales ${args.scales.join(', ')} events, ${args.repeats} repeat(s) ` +
+      `(baseline ${args.baselineRepeats}), ${args.partitions} partitions, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`,
+  );
   const warehouse = await runActivity(activities.provisionWarehouse, target);
   const results: StageResult[] = [];
   const comparisons: Comparison[] = [];
@@ -114,7 +117,7 @@ async function main(): Promise<void> {
     for (const scale of args.scales) {
       const dataset = await benchDataset(scale);
       process.stdout.write(`scale ${scale}: `);
-      const outcome = await benchScale(warehouse, dataset, args.repeats, args.partitions, args.baselineScales.includes(scale));
+      const outcome = await benchScale(warehouse, dataset, args.repeats, args.partitions, args.baselineScales.includes(scale) ? args.baselineRepeats : 0);
       results.push(...outcome.results);
       comparisons.push(outcome.comparison);
     }
@@ -149,8 +152,8 @@ async function main(): Promise<void> {
 
   const report = {
     generatedAt: new Date().toISOString(),
-    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-    args: { scales: args.scales, repeats: args.repeats, partitions: args.partitions },
+    machine: { loadAverageAtEnd: os.loadavg()[0], cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    args: { scales: args.scales, repeats: args.repeats, baselineRepeats: args.baselineRepeats, partitions: args.partitions },
     results,
     comparisons,
     targets,

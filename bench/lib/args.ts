@@ -3,6 +3,8 @@ export interface BenchArgs {
   /** Event counts to run, e.g. [10000, 200000, 1000000]. */
   scales: number[];
   repeats: number;
+  /** Repeats of the row-by-row baseline (about 10 minutes per run at 200k events here). */
+  baselineRepeats: number;
   /** Scales at which the row-by-row baseline runs (it is slow by design). */
   baselineScales: number[];
   /** Partitions per staging kind (one COPY per partition, run concurrently). */
@@ -16,6 +18,7 @@ const BASELINE_SCALES = [10_000, 200_000];
 const USAGE = `usage: npm run bench:pipeline -- [--scales 10000,200000,1000000] [--repeats 3] [--quick] [--partitions 2] [--out FILE]
   --scales      event counts to benchmark (songs are a tenth of the events)
   --repeats     runs per measurement; the median is reported (default 3)
+  --baseline-repeats  runs of the slow row-by-row baseline (default 1)
   --quick       one repeat at the 10k scale only
   --partitions  staging partitions per kind, loaded concurrently (default 2)
   --out         JSON results file (default bench/results/pipeline.json)`;
@@ -27,7 +30,7 @@ function positiveInteger(flag: string, text: string | undefined): number {
 }
 
 export function parseArgs(argv: string[], defaultOut: string): BenchArgs {
-  const args: BenchArgs = { scales: DEFAULT_SCALES, repeats: 3, baselineScales: BASELINE_SCALES, partitions: 2, out: defaultOut };
+  const args: BenchArgs = { scales: DEFAULT_SCALES, repeats: 3, baselineRepeats: 1, baselineScales: BASELINE_SCALES, partitions: 2, out: defaultOut };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     switch (flag) {
@@ -36,6 +39,9 @@ export function parseArgs(argv: string[], defaultOut: string): BenchArgs {
         break;
       case '--repeats':
         args.repeats = positiveInteger('--repeats', argv[++i]);
+        break;
+      case '--baseline-repeats':
+        args.baselineRepeats = positiveInteger('--baseline-repeats', argv[++i]);
         break;
       case '--quick':
         args.scales = [10_000];

@@ -5,6 +5,7 @@ import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import { sqlStatement } from '../../warehouse/sql-files';
 import { bytesFromUtf8 } from './byte-text';
 import { copyText, withoutNul } from './copy-text';
+import type { ParsedEvents } from './event-parser';
 import type { ReasonKind } from './rules';
 
 /** Output is handed to the COPY stream in chunks of about this many characters. */
@@ -19,7 +20,9 @@ const REJECT_BUFFER = 4 * 1024 * 1024;
  */
 export class StagingBatch {
   private copy: CopyStreamQuery | undefined;
-  private pending: string[] = [];
+  /** Rows waiting for the COPY stream: parsed buffers, and byte-string rows not yet encoded. */
+  private pending: Buffer[] = [];
+  private pendingText: string[] = [];
   private pendingChars = 0;
   private rejects: string[] = [];
   private rejectChars = 0;
@@ -72,9 +75,26 @@ export class StagingBatch {
       this.escapedFile = bytesFromUtf8(copyText(file));
     }
     const text = `${columns}\t${this.escapedFile}\t${line}\n`;
-    this.pending.push(text);
+    this.pendingText.push(text);
     this.pendingChars += text.length;
     this.rowsLoaded++;
+  }
+
+  /** Appends what a parser made of a chunk of `file`: its rows, counts and rejections. */
+  append(file: string, parsed: ParsedEvents): void {
+    this.encodeText();
+    if (parsed.rows.length > 0) this.pending.push(parsed.rows);
+    this.pendingChars += parsed.rows.length;
+    this.linesRead += parsed.linesRead;
+    this.rowsLoaded += parsed.rowsLoaded;
+    for (const r of parsed.rejects) this.reject(file, r.line, r.raw, r.kind, r.reason);
+  }
+
+  /** Byte-string rows become one buffer; latin1 turns them back into the exact UTF-8 bytes. */
+  private encodeText(): void {
+    if (this.pendingText.length === 0) return;
+    this.pending.push(Buffer.from(this.pendingText.join(''), 'latin1'));
+    this.pendingText = [];
   }
 
   /** Records one rejected row for load_errors (raw and reason are real text). */
@@ -97,12 +117,14 @@ export class StagingBatch {
   }
 
   private async flushRows(): Promise<void> {
+    this.encodeText();
     if (this.pending.length === 0 || !this.copy) return;
-    const chunk = this.pending.join('');
+    const chunks = this.pending;
     this.pending = [];
     this.pendingChars = 0;
-    // Rows are byte strings: latin1 turns them back into the exact UTF-8 bytes.
-    if (!this.copy.write(Buffer.from(chunk, 'latin1'))) await once(this.copy, 'drain');
+    let flowing = true;
+    for (const chunk of chunks) flowing = this.copy.write(chunk);
+    if (!flowing) await once(this.copy, 'drain');
   }
 
   private async endCopy(): Promise<void> {

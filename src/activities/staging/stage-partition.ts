@@ -8,6 +8,7 @@ import { openWarehouse } from '../../warehouse/connection';
 import { warehouseFailure } from '../../warehouse/errors';
 import { StagingBatch } from './batch';
 import { loadEventFile } from './event-file';
+import { acquireParserThread, releaseParserThread, type ParserThread } from './parser-pool';
 import { prefetch } from './prefetch';
 import { advanceProgress, claimProgress, progressResult, readProgress, type PartitionProgress } from './progress';
 import { loadSongFile } from './song-file';
@@ -81,6 +82,8 @@ export async function stagePartition(
   const doing = `staging ${kind} partition ${input.partition}/${input.partitions} into ${input.warehouse.schema}`;
   const client = await openWarehouse(input.warehouse, doing);
   let batch: StagingBatch | undefined;
+  let thread: ParserThread | undefined;
+  let threadFailed = false;
   try {
     let committed: PartitionProgress = await readProgress(client, kind, input.partitions, input.partition);
     reconcileWithHeartbeat(kind, input, committed, ctx.info.heartbeatDetails);
@@ -123,6 +126,7 @@ export async function stagePartition(
       lastHeartbeat = Date.now();
     };
 
+    if (kind === 'events') thread = acquireParserThread();
     let index = 0;
     const files = partitionFiles(source, kind, input, committed.lastFile);
     const reads = kind === 'songs'
@@ -138,7 +142,7 @@ export async function stagePartition(
         batch.bytes += content.length;
         await batch.drain();
       } else {
-        batch.bytes += await loadEventFile(source, file, batch);
+        batch.bytes += await loadEventFile(source, file, batch, thread);
       }
       batch.files++;
       batch.lastFile = file.path;
@@ -156,10 +160,14 @@ export async function stagePartition(
     }
     return result;
   } catch (err) {
+    threadFailed = true;
     if (batch) await batch.rollback();
     if (err === cancellation) throw err;
     throw warehouseFailure(err, doing);
   } finally {
+    // A thread that saw a failure may hold a half-read file: end it rather than reuse it.
+    if (threadFailed) void thread?.terminate();
+    else releaseParserThread(thread);
     await client.end().catch(() => undefined);
   }
 }

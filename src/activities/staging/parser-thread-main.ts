@@ -1,0 +1,35 @@
+/**
+ * A parser thread: turns event file chunks into COPY rows off the activity's thread, so parsing
+ * and the database's COPY run on different cores. Messages, in order per thread:
+ *   { file }            start a file
+ *   { chunk }           bytes of the current file (transferred) → ParsedEvents
+ *   { end: true }       end of the current file → ParsedEvents
+ */
+import { parentPort } from 'node:worker_threads';
+import { EventFileParser, type ParsedEvents } from './event-parser';
+
+type Request = { file: string } | { chunk: Uint8Array } | { end: true };
+
+let parser: EventFileParser | undefined;
+
+function reply(parsed: ParsedEvents): void {
+  // Copy into a fresh ArrayBuffer so it can be transferred (Buffer.from may use the shared pool).
+  const rows = new Uint8Array(parsed.rows.length);
+  rows.set(parsed.rows);
+  parentPort!.postMessage({ ...parsed, rows }, [rows.buffer]);
+}
+
+parentPort!.on('message', (request: Request) => {
+  try {
+    if ('file' in request) {
+      parser = new EventFileParser(request.file);
+    } else if ('chunk' in request) {
+      reply(parser!.push(Buffer.from(request.chunk.buffer, request.chunk.byteOffset, request.chunk.byteLength)));
+    } else {
+      reply(parser!.end());
+      parser = undefined;
+    }
+  } catch (err) {
+    parentPort!.postMessage({ error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  }
+});
