@@ -1,7 +1,7 @@
 /**
  * `npm run bench:devserver [-- --repeats N] [-- --quick]`: devserver throughput with the real SDK worker
  * and client, in process. Reports medians of
- *   (a) one no-op activity round trip (measured inside the workflow),
+ *   (a) one no-op activity round trip (measured inside the workflow, after a first activity),
  *   (b) a workflow of sequential no-op activities (ms per activity),
  *   (c) many concurrent short workflows, each running one no-op activity (wall time),
  *   (d) for reference, the same sequential cycle driven by raw gRPC calls without the SDK worker:
@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startDevServer } from '../src/index';
 import { rawSequentialActivities } from './raw-protocol';
-import { sequentialNoops } from './workflows';
+import { sequentialNoops, singleNoopRoundTrip } from './workflows';
 
 interface BenchOptions {
   repeats: number;
@@ -101,7 +101,9 @@ async function main(): Promise<void> {
     await run(5); // warm-up: worker caches, JIT, sticky queue
 
     const single: number[] = [];
-    for (let repeat = 0; repeat < options.repeats; repeat++) single.push(await run(1));
+    for (let repeat = 0; repeat < options.repeats; repeat++) {
+      single.push(await client.workflow.execute(singleNoopRoundTrip, { taskQueue, workflowId: `bench-${randomUUID()}` }));
+    }
     results.push(measurement('one no-op activity round trip', 'ms', single, TARGET_MS_PER_ACTIVITY));
 
     const perActivity: number[] = [];

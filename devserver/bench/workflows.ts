@@ -9,3 +9,15 @@ export async function sequentialNoops(count: number): Promise<number> {
   for (let index = 0; index < count; index++) await noop();
   return Date.now() - started;
 }
+
+/**
+ * One activity round trip, measured from the workflow task that schedules it to the one that sees its
+ * result. A first activity runs before, so workflow start-up (new sandbox context, first task on the
+ * normal queue) is not counted.
+ */
+export async function singleNoopRoundTrip(): Promise<number> {
+  await noop();
+  const started = Date.now();
+  await noop();
+  return Date.now() - started;
+}
