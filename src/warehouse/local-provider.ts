@@ -62,9 +62,13 @@ export class LocalWarehouseProvider implements WarehouseProvider {
     return destroyCluster({ directory: localWarehouseDirectory(warehouseId), onWait: (stage) => hooks.heartbeat(stage) });
   }
 
+  /**
+   * The handle's warehouse as it runs now: if its server was restarted on another port, or stopped
+   * with the process that ran it, this finds or restarts it, so a handle outlives a worker restart.
+   */
   async connectionConfig(handle: WarehouseHandle): Promise<ClientConfig> {
-    const password =
-      optionalSetting(ENV.localPassword) ?? (await readClusterPassword(localWarehouseDirectory(handle.warehouseId)));
+    const directory = localWarehouseDirectory(handle.warehouseId);
+    const password = optionalSetting(ENV.localPassword) ?? (await readClusterPassword(directory));
     if (password === undefined) {
       throw ApplicationFailure.create({
         message: `local warehouse ${handle.warehouseId} does not exist on this machine (no password file under ${ENV.home}); was it torn down?`,
@@ -72,6 +76,18 @@ export class LocalWarehouseProvider implements WarehouseProvider {
         nonRetryable: true,
       });
     }
-    return { host: handle.host, port: handle.port, database: handle.database, user: handle.user, password };
+    let running;
+    try {
+      // Never create one here: a late activity must not resurrect a torn-down warehouse.
+      running = await ensureClusterRunning({ directory, user: handle.user, create: false });
+    } catch (err) {
+      throw ApplicationFailure.create({
+        message: `local warehouse ${handle.warehouseId} is not running and could not be restarted: ${(err as Error).message}`,
+        type: 'WarehouseUnavailable',
+        nonRetryable: false,
+        cause: err as Error,
+      });
+    }
+    return { host: running.host, port: running.port, database: handle.database, user: handle.user, password };
   }
 }

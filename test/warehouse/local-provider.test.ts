@@ -80,14 +80,22 @@ describe('local warehouse lifecycle', () => {
     expect(again).toEqual(handle);
   });
 
-  it('restarts a stopped cluster from its data directory, keeping its tables', async () => {
+  it('restarts a stopped cluster when an activity needs it, keeping its tables', async () => {
     const env = new MockActivityEnvironment();
     await run(env, activities.createTables, { warehouse: handle });
     const directory = localWarehouseDirectory(target.warehouseId);
     await stopCluster({ directory });
     expect(await readPostmaster(dataDirectory(directory))).toBeUndefined();
     expect(await canQuery(handle, password)).toBe(false);
+    // As after a worker restart: the old handle still works; the server comes back from its data.
+    expect((await run(env, activities.summarizeLoad, { warehouse: handle })).tables.users).toBe(0);
+    expect(await readPostmaster(dataDirectory(directory))).toBeDefined();
+  });
 
+  it('restarts a stopped cluster when provisioning is retried', async () => {
+    const env = new MockActivityEnvironment();
+    const directory = localWarehouseDirectory(target.warehouseId);
+    await stopCluster({ directory });
     const restarted = await run(env, activities.provisionWarehouse, target);
     expect({ ...restarted, port: 0 }).toEqual({ ...handle, port: 0 });
     handle = restarted;

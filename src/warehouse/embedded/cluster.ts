@@ -15,6 +15,8 @@ export interface ClusterOptions {
   initialPassword?: string;
   /** Called about once a second while waiting for initdb, startup or shutdown. */
   onWait?: (stage: string) => void;
+  /** false: only find or restart an existing cluster, never create one (default true). */
+  create?: boolean;
 }
 
 export interface RunningCluster {
@@ -139,6 +141,9 @@ async function waitUntilConnectable(port: number, user: string, password: string
 export function ensureClusterRunning(options: ClusterOptions): Promise<RunningCluster> {
   return serialized(options.directory, async () => {
     const dataDir = dataDirectory(options.directory);
+    if (options.create === false && !(await exists(path.join(dataDir, 'PG_VERSION')))) {
+      throw new Error(`no cluster in ${dataDir}`);
+    }
     // The postgres user must traverse every parent of the data directory.
     await fs.mkdir(options.directory, { recursive: true, mode: 0o755 });
     const password = await clusterPassword(options);
