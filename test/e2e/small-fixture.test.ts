@@ -2,7 +2,9 @@
  * sparkifyEtl end to end on the committed small fixture: real activities, a real embedded
  * PostgreSQL per run, our devserver. Counts come from expected.json (computed independently).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { temporal as temporal_proto } from '@temporalio/proto';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type {
@@ -12,6 +14,7 @@ import type {
   StagingPlan,
   WarehouseHandle,
 } from '../../src/activities/types';
+import { localWarehouseDirectory } from '../../src/warehouse/local-provider';
 import { sparkifyActivities } from '../../src/worker';
 import type { SparkifyActivities } from '../../src/workflows/activity-api';
 import type { EtlProgress, SparkifyEtlInput, SparkifyEtlResult } from '../../src/workflows/input';
@@ -120,6 +123,15 @@ describe('sparkifyEtl on test/fixtures/sparkify-small', () => {
       rowsRejected: rejected,
     });
     firstChecksums = await starChecksums(first.warehouse!);
+
+    // The warehouse password never travels: not in the result, not anywhere in the history.
+    const password = fs.readFileSync(path.join(localWarehouseDirectory(first.warehouseId), 'password'), 'utf8').trim();
+    expect(password.length).toBeGreaterThan(8);
+    const history = await temporal.env.client.workflow.getHandle('e2e-small-1').fetchHistory();
+    const historyBytes = Buffer.from(temporal_proto.api.history.v1.History.encode(history).finish());
+    expect(historyBytes.includes(first.warehouse!.schema)).toBe(true); // the search below does see payloads
+    expect(historyBytes.includes(password)).toBe(false);
+    expect(JSON.stringify(first)).not.toContain(password);
   });
 
   it('gives identical star tables when run again on the same data (other partitioning too)', async () => {
