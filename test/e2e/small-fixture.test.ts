@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { temporal as temporal_proto } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type {
@@ -165,6 +166,11 @@ describe('sparkifyEtl on test/fixtures/sparkify-small', () => {
     expect(second.warehouseId).not.toBe(first.warehouseId);
     expect(second.tables).toEqual(first.tables);
     expect(await starChecksums(second.warehouse!)).toEqual(firstChecksums);
+  });
+
+  it('replays the first run from its history (the workflow code is deterministic)', async () => {
+    const history = await temporal.env.client.workflow.getHandle('e2e-small-1').fetchHistory();
+    await expect(Worker.runReplayHistory({ workflowBundle: temporal.bundle }, history, 'e2e-small-1')).resolves.toBeUndefined();
   });
 
   it('fails at start on invalid input, naming the field, before creating anything', async () => {
