@@ -1,0 +1,83 @@
+/**
+ * `run` and `status` against a running Temporal (our devserver) with a worker polling, called
+ * in-process the way main.ts calls them: the summary of a completed run, the failure of a failed one.
+ */
+import * as run from '../../src/cli/commands/run';
+import * as status from '../../src/cli/commands/status';
+import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
+import { fixturePath, readExpected, useIsolatedSparkifyHome } from '../workflows/support';
+
+let temporal: TemporalForTests;
+
+beforeAll(async () => {
+  useIsolatedSparkifyHome();
+  temporal = await startTemporalForTests();
+  process.env.TEMPORAL_ADDRESS = temporal.address;
+});
+
+afterAll(async () => {
+  await temporal?.stop();
+});
+
+/** Calls a command, capturing what it prints (progress lines on stderr are dropped). */
+async function call(command: { run(argv: string[]): Promise<number> }, argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+  const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+  const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    const code = await command.run(argv);
+    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    write.mockRestore();
+  }
+}
+
+describe('sparkify run / status', () => {
+  it('run --wait --json prints the result; status shows the same result afterwards', async () => {
+    const taskQueue = temporal.taskQueue('cli-run');
+    const worker = await temporal.worker(taskQueue);
+    const workflowId = 'cli-run-small';
+    const expected = readExpected('sparkify-small');
+    const started = await worker.runUntil(
+      call(run, ['--source', fixturePath('sparkify-small'), '--task-queue', taskQueue, '--workflow-id', workflowId, '--wait', '--json']),
+    );
+    expect(started.code).toBe(0);
+    const printed = JSON.parse(started.stdout);
+    expect(printed.workflowId).toBe(workflowId);
+    expect(printed.tables).toEqual(expect.objectContaining(expected.tables));
+
+    const shown = await call(status, [workflowId, '--json']);
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toEqual({ workflowId, status: 'COMPLETED', result: expect.objectContaining({ tables: printed.tables }) });
+  });
+
+  it('status of a failed run exits 1 with the failure in one line', async () => {
+    const taskQueue = temporal.taskQueue('cli-fail');
+    const worker = await temporal.worker(taskQueue);
+    const workflowId = 'cli-run-corrupt';
+    const failed = await worker.runUntil(
+      call(run, ['--source', fixturePath('sparkify-corrupt'), '--task-queue', taskQueue, '--workflow-id', workflowId, '--wait']),
+    );
+    expect(failed.code).toBe(1);
+    const [startedLine, failureLine, ...rest] = failed.stderr.split('\n');
+    expect(startedLine).toMatch(new RegExp(`^started sparkifyEtl ${workflowId} on `));
+    expect(failureLine).toMatch(/^sparkify run: workflow failed: TooManyRejectedRows: \d+ rows rejected, more than maxErrors 0/);
+    expect(rest).toEqual([]);
+
+    const shown = await call(status, [workflowId]);
+    expect(shown.code).toBe(1);
+    expect(shown.stdout).toMatch(new RegExp(`^${workflowId} FAILED: workflow failed: TooManyRejectedRows: `));
+  });
+
+  it('status of an unknown workflow says so', async () => {
+    expect(await call(status, ['no-such-run'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'sparkify status: no workflow no-such-run in namespace default',
+    });
+  });
+});
