@@ -6,8 +6,9 @@ import * as grpcJs from '@grpc/grpc-js';
 import { Engine, LogFn } from './engine/engine';
 import { bindService, healthServiceReflection, workflowServiceReflection } from './grpc/service';
 import { workflowServiceHandlers } from './handlers';
-import { openJournal } from './persistence/journal';
+import { Journal, openJournal } from './persistence/journal';
 import { recoverEngine } from './persistence/recover';
+import { lockStateFile } from './persistence/lock';
 
 export interface DevServerOptions {
   /** 0 or undefined = pick a free port. */
@@ -42,31 +43,39 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const maxRequestBytes = options.maxRequestBytes ?? 8 * 1024 * 1024;
   const engine = new Engine({ longPollTimeoutMs: options.longPollTimeoutMs ?? 60_000, log });
 
-  const journal = options.dbFilename ? await openJournal(options.dbFilename, log) : undefined;
-  if (journal) {
-    await recoverEngine(engine, journal);
-    engine.journal = journal;
-  }
-  for (const name of ['default', ...(options.namespaces ?? [])]) {
-    if (!engine.namespaces.has(name)) engine.registerNamespace(name);
-  }
-  await engine.commit();
-
+  const unlock = options.dbFilename ? await lockStateFile(options.dbFilename) : undefined;
+  let journal: Journal | undefined;
   const server = new grpcJs.Server({
     // Oversized bodies reach the handler, which answers INVALID_ARGUMENT naming the limit.
     'grpc.max_receive_message_length': maxRequestBytes * 2,
     'grpc.max_send_message_length': 256 * 1024 * 1024,
   });
-  const bindingOptions = { maxRequestBytes, log };
-  bindService(server, workflowServiceReflection, workflowServiceHandlers(engine), bindingOptions);
-  bindService(server, healthServiceReflection, { Check: () => ({ status: 1 /* SERVING */ }) }, bindingOptions);
+  let port: number;
+  try {
+    journal = options.dbFilename ? await openJournal(options.dbFilename, log) : undefined;
+    if (journal) await recoverEngine(engine, journal);
+    for (const name of ['default', ...(options.namespaces ?? [])]) {
+      if (!engine.namespaces.has(name)) engine.registerNamespace(name);
+    }
+    await engine.commit();
 
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${ip}:${options.port ?? 0}`, grpcJs.ServerCredentials.createInsecure(), (error, boundPort) => {
-      if (error) reject(new Error(`devserver could not listen on ${ip}:${options.port ?? 0}: ${error.message}`));
-      else resolve(boundPort);
+    const bindingOptions = { maxRequestBytes, log };
+    bindService(server, workflowServiceReflection, workflowServiceHandlers(engine), bindingOptions);
+    bindService(server, healthServiceReflection, { Check: () => ({ status: 1 /* SERVING */ }) }, bindingOptions);
+    port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(`${ip}:${options.port ?? 0}`, grpcJs.ServerCredentials.createInsecure(), (error, boundPort) => {
+        if (error) reject(new Error(`devserver could not listen on ${ip}:${options.port ?? 0}: ${error.message}`));
+        else resolve(boundPort);
+      });
     });
-  });
+  } catch (error) {
+    // A failed start leaves nothing behind: no timers, no open file, no lock.
+    engine.stop();
+    server.forceShutdown();
+    await journal?.close();
+    await unlock?.();
+    throw error;
+  }
   log('info', `devserver listening on ${ip}:${port}${options.dbFilename ? ` (state in ${options.dbFilename})` : ' (in memory)'}`);
 
   // Retention: closed runs past their namespace's retention period are dropped hourly.
@@ -96,6 +105,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
           setImmediate(() => server.forceShutdown());
         });
         await journal?.close();
+        await unlock?.();
       })();
       return stopping;
     },

@@ -173,12 +173,14 @@ export function completeWorkflowTask(engine: Engine, run: Run, request: Msg): Co
   const closes = commands.some((command) => isClosingCommand(command.commandType));
   if (closes && run.history.buffered.length > 0) {
     // New events arrived while the worker decided to close: it must see them first.
+    const message = 'UnhandledCommand: new events arrived while the workflow task was running';
     failWorkflowTask(engine, run, {
       cause: WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
-      failure: { message: 'UnhandledCommand: new events arrived while the workflow task was running' },
+      failure: { message },
       identity: request.identity,
     });
-    return {};
+    // Answered as an error, like the server: the worker then drops its cached state of the run.
+    return { failureMessage: message };
   }
   const completed = engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, {
     scheduledEventId: task.scheduledEventId,

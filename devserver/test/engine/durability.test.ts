@@ -76,3 +76,15 @@ test('a signal and a running timer survive a restart; a worker that shut down ha
     await second.stop();
   }
 });
+
+test('a state file serves one server at a time; a lock left by a dead process is taken over', async () => {
+  const dbFilename = path.join(dir, 'nested', 'locked.jsonl');
+  const first = await startDevServer({ port: 0, dbFilename });
+  await expect(startDevServer({ port: 0, dbFilename })).rejects.toThrow(`${dbFilename} is in use by another devserver (pid ${process.pid}`);
+  await first.stop();
+  // A SIGKILLed owner leaves its lock behind; no Linux process has pid 2^22 + 1 (pid_max is at most 2^22).
+  fs.writeFileSync(`${dbFilename}.lock`, String(4_194_305));
+  const second = await startDevServer({ port: 0, dbFilename });
+  await second.stop();
+  expect(fs.existsSync(`${dbFilename}.lock`)).toBe(false);
+});

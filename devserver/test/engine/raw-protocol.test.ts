@@ -39,12 +39,15 @@ test('a signal during a workflow task is written after it, and a completion that
   const during = await service.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
   expect(typesOf(during.history?.events)).toHaveLength(3);
 
-  await service.respondWorkflowTaskCompleted({
-    namespace: 'default',
-    taskToken: first.taskToken,
-    identity: 'raw-worker',
-    commands: [{ commandType: CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: {} }],
-  });
+  // Refused as INVALID_ARGUMENT (so an SDK worker drops its cached run), and the task is failed.
+  await expect(
+    service.respondWorkflowTaskCompleted({
+      namespace: 'default',
+      taskToken: first.taskToken,
+      identity: 'raw-worker',
+      commands: [{ commandType: CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: {} }],
+    }),
+  ).rejects.toMatchObject({ code: 3 });
 
   const second = await service.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'raw-worker' });
   expect(typesOf(second.history?.events)).toEqual([

@@ -121,3 +121,21 @@ test('a local activity longer than the workflow task timeout completes (workflow
   // The worker heartbeats the long workflow task by completing it and asking for a new one.
   expect(events.filter((event) => event.workflowTaskCompletedEventAttributes).length).toBeGreaterThanOrEqual(2);
 });
+
+test('a signal that arrives while a local activity holds the workflow task is seen before the workflow completes', async () => {
+  const taskQueue = `smoke-${randomUUID()}`;
+  const worker = await newWorker(taskQueue);
+  const workflowId = randomUUID();
+  const result = await worker.runUntil(async () => {
+    const handle = await client.workflow.start('collectDuringLocalActivity', { taskQueue, workflowId });
+    // Wait until the first workflow task is in flight (the local activity runs inside it).
+    for (;;) {
+      const description = await client.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
+      if (description.pendingWorkflowTask?.state === 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await handle.signal('item', 'late');
+    return await handle.result();
+  });
+  expect(result).toEqual(['late']);
+});

@@ -58,3 +58,13 @@ export async function waitThenSleep(sleepMs: number): Promise<number> {
 export async function alwaysBroken(): Promise<void> {
   throw new TypeError('broken workflow code');
 }
+
+/** Collects signals while a one-second local activity runs, then returns what it collected. */
+export async function collectDuringLocalActivity(): Promise<string[]> {
+  const items: string[] = [];
+  setHandler(itemSignal, (item: string) => void items.push(item));
+  await slowGreet('collector');
+  return items;
+}
+
+export const itemSignal = defineSignal<[string]>('item');
