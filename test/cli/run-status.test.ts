@@ -2,21 +2,24 @@
  * `run` and `status` against a running Temporal (our devserver) with a worker polling, called
  * in-process the way main.ts calls them: the summary of a completed run, the failure of a failed one.
  */
+import * as fs from 'node:fs';
 import * as run from '../../src/cli/commands/run';
 import * as status from '../../src/cli/commands/status';
 import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
 import { fixturePath, readExpected, useIsolatedSparkifyHome } from '../workflows/support';
 
 let temporal: TemporalForTests;
+let home: string;
 
 beforeAll(async () => {
-  useIsolatedSparkifyHome();
+  home = useIsolatedSparkifyHome();
   temporal = await startTemporalForTests();
   process.env.TEMPORAL_ADDRESS = temporal.address;
 });
 
 afterAll(async () => {
   await temporal?.stop();
+  fs.rmSync(home, { recursive: true, force: true });
 });
 
 /** Calls a command, capturing what it prints (progress lines on stderr are dropped). */

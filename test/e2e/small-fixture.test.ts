@@ -38,16 +38,18 @@ const expected = readExpected(FIXTURE);
 const source = { type: 'local', path: fixturePath(FIXTURE) } as const;
 
 let temporal: TemporalForTests;
+let home: string;
 const kept: WarehouseHandle[] = [];
 
 beforeAll(async () => {
-  useIsolatedSparkifyHome();
+  home = useIsolatedSparkifyHome();
   temporal = await startTemporalForTests();
 });
 
 afterAll(async () => {
   for (const handle of kept) await dropKeptWarehouse(handle);
   await temporal?.stop();
+  fs.rmSync(home, { recursive: true, force: true });
 });
 
 async function runEtl(

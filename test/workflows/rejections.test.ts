@@ -28,16 +28,18 @@ const corruptions = JSON.parse(fs.readFileSync(path.join(source.path, 'corruptio
 }>;
 
 let temporal: TemporalForTests;
+let home: string;
 const kept: WarehouseHandle[] = [];
 
 beforeAll(async () => {
-  useIsolatedSparkifyHome();
+  home = useIsolatedSparkifyHome();
   temporal = await startTemporalForTests();
 });
 
 afterAll(async () => {
   for (const handle of kept) await dropKeptWarehouse(handle);
   await temporal?.stop();
+  fs.rmSync(home, { recursive: true, force: true });
 });
 
 async function runEtl(workflowId: string, input: SparkifyEtlInput): Promise<SparkifyEtlResult> {

@@ -3,6 +3,7 @@
  * cancellation during staging. Faults are injected by wrapping the real activities under the
  * same names, so the workflow and every other activity are the production code.
  */
+import * as fs from 'node:fs';
 import { Context } from '@temporalio/activity';
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import type { CopyStagingInput, CopyStagingResult, TeardownWarehouseInput, WarehouseHandle } from '../../src/activities/types';
@@ -25,16 +26,18 @@ const expected = readExpected(FIXTURE);
 const source = { type: 'local', path: fixturePath(FIXTURE) } as const;
 
 let temporal: TemporalForTests;
+let home: string;
 const kept: WarehouseHandle[] = [];
 
 beforeAll(async () => {
-  useIsolatedSparkifyHome();
+  home = useIsolatedSparkifyHome();
   temporal = await startTemporalForTests();
 });
 
 afterAll(async () => {
   for (const handle of kept) await dropKeptWarehouse(handle);
   await temporal?.stop();
+  fs.rmSync(home, { recursive: true, force: true });
 });
 
 class InjectedCrash extends Error {
