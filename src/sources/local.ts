@@ -40,6 +40,15 @@ export class LocalSource implements Source {
   }
 
   async *files(kind: StagingKind): AsyncIterable<SourceFile> {
+    for await (const relative of this.paths(kind)) {
+      const stat = await fsp.stat(path.join(this.root, relative)).catch((err) => {
+        throw sourceNotFound(path.join(this.root, relative), err);
+      });
+      yield { path: relative, size: stat.size };
+    }
+  }
+
+  async *paths(kind: StagingKind): AsyncIterable<string> {
     const top = KIND_DIRECTORIES[kind];
     const absolute = path.join(this.root, top);
     const exists = await fsp.stat(absolute).then((s) => s.isDirectory(), () => false);
@@ -51,10 +60,12 @@ export class LocalSource implements Source {
    * Depth-first over sorted entries. A directory sorts as its name plus "/", which makes the
    * depth-first order equal to sorting the full relative paths.
    */
-  private async *walk(relativeDir: string): AsyncIterable<SourceFile> {
+  private async *walk(relativeDir: string): AsyncIterable<string> {
     let entries: fs.Dirent[];
     try {
-      entries = await fsp.readdir(path.join(this.root, relativeDir), { withFileTypes: true });
+      // Synchronous on purpose: a local readdir or small read costs microseconds, far less than a
+      // thread-pool round trip and its promises (Sparkify has ~1 directory per song file).
+      entries = fs.readdirSync(path.join(this.root, relativeDir), { withFileTypes: true });
     } catch (err) {
       throw sourceNotFound(path.join(this.root, relativeDir), err);
     }
@@ -63,7 +74,7 @@ export class LocalSource implements Source {
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
-        const target = await fsp.stat(path.join(this.root, relativeDir, entry.name)).catch(() => undefined);
+        const target = fs.statSync(path.join(this.root, relativeDir, entry.name), { throwIfNoEntry: false });
         isDir = target?.isDirectory() ?? false;
         isFile = target?.isFile() ?? false;
       }
@@ -73,14 +84,8 @@ export class LocalSource implements Source {
     keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     for (const { entry, isDir } of keyed) {
       const relative = `${relativeDir}/${entry.name}`;
-      if (isDir) {
-        yield* this.walk(relative);
-      } else {
-        const stat = await fsp.stat(path.join(this.root, relative)).catch((err) => {
-          throw sourceNotFound(path.join(this.root, relative), err);
-        });
-        yield { path: relative, size: stat.size };
-      }
+      if (isDir) yield* this.walk(relative);
+      else yield relative;
     }
   }
 
@@ -92,7 +97,8 @@ export class LocalSource implements Source {
 
   async readFile(relative: string): Promise<Buffer> {
     try {
-      return await fsp.readFile(this.absolute(relative));
+      // Synchronous for the same reason as readdir above: song files are a few hundred bytes.
+      return fs.readFileSync(this.absolute(relative));
     } catch (err) {
       throw sourceNotFound(path.join(this.root, relative), err);
     }

@@ -12,6 +12,8 @@ export interface Source {
   readonly ref: SourceRef;
   /** Every file of one kind, sorted by path (JavaScript string order). */
   files(kind: StagingKind): AsyncIterable<SourceFile>;
+  /** The same paths without sizes: cheaper (no stat per file) when sizes are not needed. */
+  paths(kind: StagingKind): AsyncIterable<string>;
   /** A whole file (song files are small). */
   readFile(path: string): Promise<Buffer>;
   /** A file's bytes as a stream (event files can be large). */

@@ -1,11 +1,11 @@
 import { sourceNotFound } from '../../sources/errors';
-import type { Source, SourceFile } from '../../sources/source';
+import type { Source } from '../../sources/source';
 import type { StagingBatch } from './batch';
 import type { ParsedEvents } from './event-parser';
 import { inlineParser, type ParserThread } from './parser-pool';
 
 /** Chunks handed to the parser before the first result is waited for: reading overlaps parsing. */
-const IN_FLIGHT = 2;
+const IN_FLIGHT = 4;
 
 /**
  * Streams one event file into the batch: each non-blank line is validated (see EventFileParser)
@@ -14,11 +14,11 @@ const IN_FLIGHT = 2;
  */
 export async function loadEventFile(
   source: Source,
-  file: SourceFile,
+  file: string,
   batch: StagingBatch,
   thread?: ParserThread,
 ): Promise<number> {
-  const parser = thread ? thread.parserFor(file.path) : inlineParser(file.path);
+  const parser = thread ? thread.parserFor(file) : inlineParser(file);
   const inFlight: Promise<ParsedEvents>[] = [];
   const queue = (parsed: Promise<ParsedEvents>) => {
     // Awaited in order below; until then a failure must not count as unhandled.
@@ -26,19 +26,19 @@ export async function loadEventFile(
     inFlight.push(parsed);
   };
   const applyOldest = async () => {
-    batch.append(file.path, await (inFlight.shift() as Promise<ParsedEvents>));
+    batch.append(file, await (inFlight.shift() as Promise<ParsedEvents>));
     await batch.drain();
   };
   let bytes = 0;
   try {
-    for await (const chunk of source.openStream(file.path) as AsyncIterable<Buffer>) {
+    for await (const chunk of source.openStream(file) as AsyncIterable<Buffer>) {
       bytes += chunk.length;
       queue(parser.push(chunk));
       if (inFlight.length >= IN_FLIGHT) await applyOldest();
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException)?.code;
-    if (code && (err as NodeJS.ErrnoException).syscall) throw sourceNotFound(file.path, err);
+    if (code && (err as NodeJS.ErrnoException).syscall) throw sourceNotFound(file, err);
     throw err;
   }
   queue(parser.end());

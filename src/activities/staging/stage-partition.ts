@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { CopyStagingInput, CopyStagingResult, StagingKind } from '../../activities/types';
 import { openSource } from '../../sources';
 import { partitionOf } from '../../sources/partition';
-import type { Source, SourceFile } from '../../sources/source';
+import type { Source } from '../../sources/source';
 import { openWarehouse } from '../../warehouse/connection';
 import { warehouseFailure } from '../../warehouse/errors';
 import { StagingBatch } from './batch';
@@ -20,7 +20,7 @@ export interface StagingOptions {
   /** ...or this many files, whichever comes first. */
   batchFiles: number;
   /** Called before each file is loaded (index counts files loaded by this attempt). */
-  beforeFile?: (file: SourceFile, index: number) => void | Promise<void>;
+  beforeFile?: (file: string, index: number) => void | Promise<void>;
   /** Called after a batch commits and before its heartbeat. */
   afterCommit?: (committed: CopyStagingResult) => void | Promise<void>;
 }
@@ -51,9 +51,9 @@ function checkInput(input: CopyStagingInput): void {
   }
 }
 
-async function* partitionFiles(source: Source, kind: StagingKind, input: CopyStagingInput, after: string): AsyncIterable<SourceFile> {
-  for await (const file of source.files(kind)) {
-    if (file.path > after && partitionOf(file.path, input.partitions) === input.partition) yield file;
+async function* partitionFiles(source: Source, kind: StagingKind, input: CopyStagingInput, after: string): AsyncIterable<string> {
+  for await (const file of source.paths(kind)) {
+    if (file > after && partitionOf(file, input.partitions) === input.partition) yield file;
   }
 }
 
@@ -130,7 +130,7 @@ export async function stagePartition(
     let index = 0;
     const files = partitionFiles(source, kind, input, committed.lastFile);
     const reads = kind === 'songs'
-      ? prefetch(files, SONG_READ_AHEAD, (file) => source.readFile(file.path))
+      ? prefetch(files, SONG_READ_AHEAD, (file) => source.readFile(file))
       : prefetch(files, 1, async () => undefined);
     for await (const { item: file, value } of reads) {
       throwIfCancelled();
@@ -138,14 +138,14 @@ export async function stagePartition(
       batch ??= await begin();
       if (kind === 'songs') {
         const content = (await value) as Buffer;
-        loadSongFile(file.path, content, batch);
+        loadSongFile(file, content, batch);
         batch.bytes += content.length;
         await batch.drain();
       } else {
         batch.bytes += await loadEventFile(source, file, batch, thread);
       }
       batch.files++;
-      batch.lastFile = file.path;
+      batch.lastFile = file;
       if (batch.bytes >= options.batchBytes || batch.files >= options.batchFiles) {
         throwIfCancelled();
         await commit(batch);
