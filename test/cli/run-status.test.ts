@@ -3,8 +3,11 @@
  * in-process the way main.ts calls them: the summary of a completed run, the failure of a failed one.
  */
 import * as fs from 'node:fs';
+import { Context } from '@temporalio/activity';
+import type { CopyStagingInput, CopyStagingResult } from '../../src/activities/types';
 import * as run from '../../src/cli/commands/run';
 import * as status from '../../src/cli/commands/status';
+import { sparkifyActivities } from '../../src/worker';
 import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
 import { fixturePath, readExpected, useIsolatedSparkifyHome } from '../workflows/support';
 
@@ -74,6 +77,43 @@ describe('sparkify run / status', () => {
     const shown = await call(status, [workflowId]);
     expect(shown.code).toBe(1);
     expect(shown.stdout).toMatch(new RegExp(`^${workflowId} FAILED: workflow failed: TooManyRejectedRows: `));
+  });
+
+  it('status shows the progress of a running workflow, then its cancellation', async () => {
+    let copyLingering!: () => void;
+    const lingering = new Promise<void>((resolve) => (copyLingering = resolve));
+    // Songs staging that, after its real work, holds the stage open until cancelled.
+    const copySongsThatLingers = async (input: CopyStagingInput): Promise<CopyStagingResult> => {
+      const result = await sparkifyActivities.copyStagingSongs(input);
+      const ctx = Context.current();
+      copyLingering();
+      for (;;) {
+        ctx.heartbeat(result);
+        await ctx.sleep(100);
+      }
+    };
+    const taskQueue = temporal.taskQueue('cli-status');
+    const worker = await temporal.worker(taskQueue, { activities: { copyStagingSongs: copySongsThatLingers } });
+    const workflowId = 'cli-status-running';
+    const [running, cancelled] = await worker.runUntil(async () => {
+      const handle = await temporal.env.client.workflow.start('sparkifyEtl', {
+        taskQueue,
+        workflowId,
+        args: [{ source: { type: 'local', path: fixturePath('sparkify-small') }, concurrency: 1, partitions: 1 }],
+      });
+      await lingering;
+      const whileRunning = await call(status, [workflowId, '--json']);
+      await handle.cancel();
+      await handle.result().catch(() => undefined);
+      return [whileRunning, await call(status, [workflowId])];
+    });
+    expect(running.code).toBe(0);
+    expect(JSON.parse(running.stdout)).toEqual({
+      workflowId,
+      status: 'RUNNING',
+      progress: expect.objectContaining({ stage: 'staging', files: expect.objectContaining({ songs: { done: 0, total: 300 } }) }),
+    });
+    expect(cancelled).toEqual({ code: 1, stdout: `${workflowId} CANCELLED: workflow cancelled`, stderr: '' });
   });
 
   it('status of an unknown workflow says so', async () => {
