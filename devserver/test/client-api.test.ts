@@ -457,6 +457,16 @@ describe('errors', () => {
     expect(await rejection(server.client.workflow.getHandle(workflowId, randomUUID()).describe())).toBeInstanceOf(WorkflowNotFoundError);
   });
 
+  test('signalling, cancelling or terminating a closed run is WorkflowNotFoundError', async () => {
+    const workflowId = uniqueId('closed-run');
+    await server.client.workflow.execute(sleeper, { taskQueue: worker.taskQueue, workflowId, args: [1] });
+    const handle = server.client.workflow.getHandle(workflowId);
+    expect(await rejection(handle.signal(addSignal, 'too late'))).toBeInstanceOf(WorkflowNotFoundError);
+    expect(await rejection(handle.cancel())).toBeInstanceOf(WorkflowNotFoundError);
+    expect(await rejection(handle.terminate('too late'))).toBeInstanceOf(WorkflowNotFoundError);
+    expect((await fetchEventTypes(server.client, workflowId)).filter((t) => t === 'WorkflowExecutionSignaled')).toEqual([]);
+  });
+
   test('an unknown namespace is NamespaceNotFoundError', async () => {
     const namespace = uniqueId('no-such-namespace');
     const client = new Client({ connection: server.connection, namespace });

@@ -7,7 +7,7 @@ import { ApplicationFailure, defaultPayloadConverter, defineSearchAttributeKey, 
 import { temporal } from '@temporalio/proto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityRecorder, createActivities } from './helpers/activities';
-import { fetchEvents, fetchEventTypes, historyProblems } from './helpers/history';
+import { eventTypeName, fetchEvents, fetchEventTypes, historyProblems } from './helpers/history';
 import { uniqueId } from './helpers/ids';
 import { ConformanceServer, openConformanceServer } from './helpers/server';
 import { waitFor } from './helpers/wait';
@@ -317,12 +317,25 @@ test('a signal that arrives while the completing workflow task runs is not lost 
   const handle = await server.client.workflow.start(completeDespiteSignal, { taskQueue: worker.taskQueue, workflowId, args: [key] });
   await recorder.attemptStarted(key, 1);
   await handle.signal(addSignal, 'late');
-  expect(await handle.result()).toEqual(['late']);
+  const result = await handle.result();
   const events = await fetchEvents(server.client, workflowId);
-  expect(historyProblems(events)).toEqual([]);
-  const failed = events.filter((e) => e.workflowTaskFailedEventAttributes).map((e) => e.workflowTaskFailedEventAttributes!.cause);
-  expect(failed).toEqual([temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND]);
-  const types = await fetchEventTypes(server.client, workflowId);
-  expect(types.filter((t) => t === 'WorkflowExecutionSignaled')).toHaveLength(1);
-  expect(types[types.length - 1]).toBe('WorkflowExecutionCompleted');
+  // One assertion over everything, so a failure shows the whole history.
+  expect({ result, problems: historyProblems(events), types: events.map((e) => eventTypeName(e.eventType)) }).toEqual({
+    result: ['late'],
+    problems: [],
+    types: [
+      'WorkflowExecutionStarted',
+      'WorkflowTaskScheduled',
+      'WorkflowTaskStarted',
+      'WorkflowTaskFailed',
+      'WorkflowExecutionSignaled',
+      'WorkflowTaskScheduled',
+      'WorkflowTaskStarted',
+      'WorkflowTaskCompleted',
+      'MarkerRecorded',
+      'WorkflowExecutionCompleted',
+    ],
+  });
+  const failed = events.find((e) => e.workflowTaskFailedEventAttributes)!.workflowTaskFailedEventAttributes!;
+  expect(failed.cause).toBe(temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND);
 });
