@@ -20,16 +20,14 @@ import { sparkifyActivities } from '../../src/worker';
 import type { SparkifyActivities } from '../../src/workflows/activity-api';
 import type { EtlProgress, SparkifyEtlInput, SparkifyEtlResult } from '../../src/workflows/input';
 import { warehouseIdFor } from '../../src/workflows/validate';
-import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
 import {
   countFiles,
-  dropKeptWarehouse,
   fixturePath,
   localWarehouseExists,
   readExpected,
   STAR_TABLES,
   tableChecksum,
-  useIsolatedSparkifyHome,
+  useEtlTestSuite,
   withWarehouse,
 } from '../workflows/support';
 
@@ -37,20 +35,7 @@ const FIXTURE = 'sparkify-small';
 const expected = readExpected(FIXTURE);
 const source = { type: 'local', path: fixturePath(FIXTURE) } as const;
 
-let temporal: TemporalForTests;
-let home: string;
-const kept: WarehouseHandle[] = [];
-
-beforeAll(async () => {
-  home = useIsolatedSparkifyHome();
-  temporal = await startTemporalForTests();
-});
-
-afterAll(async () => {
-  for (const handle of kept) await dropKeptWarehouse(handle);
-  await temporal?.stop();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+const suite = useEtlTestSuite();
 
 async function runEtl(
   workflowId: string,
@@ -58,10 +43,10 @@ async function runEtl(
   onProgress?: (p: EtlProgress) => void,
   activities?: Partial<SparkifyActivities>,
 ) {
-  const taskQueue = temporal.taskQueue('e2e');
-  const worker = await temporal.worker(taskQueue, { activities });
+  const taskQueue = suite.temporal.taskQueue('e2e');
+  const worker = await suite.temporal.worker(taskQueue, { activities });
   return worker.runUntil(async () => {
-    const handle = await temporal.env.client.workflow.start('sparkifyEtl', { taskQueue, workflowId, args: [input] });
+    const handle = await suite.temporal.env.client.workflow.start('sparkifyEtl', { taskQueue, workflowId, args: [input] });
     let done = false;
     const watching = (async () => {
       while (!done && onProgress) {
@@ -98,7 +83,7 @@ describe('sparkifyEtl on test/fixtures/sparkify-small', () => {
   it('loads every table with the expected row counts, accounts for every row, and reports progress', async () => {
     const seen: EtlProgress[] = [];
     first = await runEtl('e2e-small-1', { source, concurrency: 2, keepWarehouse: true }, (p) => seen.push(p));
-    kept.push(first.warehouse!);
+    suite.keep(first.warehouse!);
 
     for (const [table, rows] of Object.entries(expected.tables)) {
       expect({ table, rows: first.tables[table] }).toEqual({ table, rows });
@@ -130,7 +115,7 @@ describe('sparkifyEtl on test/fixtures/sparkify-small', () => {
     // The warehouse password never travels: not in the result, not anywhere in the history.
     const password = fs.readFileSync(path.join(localWarehouseDirectory(first.warehouseId), 'password'), 'utf8').trim();
     expect(password.length).toBeGreaterThan(8);
-    const history = await temporal.env.client.workflow.getHandle('e2e-small-1').fetchHistory();
+    const history = await suite.temporal.env.client.workflow.getHandle('e2e-small-1').fetchHistory();
     const historyBytes = Buffer.from(temporal_proto.api.history.v1.History.encode(history).finish());
     expect(historyBytes.includes(first.warehouse!.schema)).toBe(true); // the search below does see payloads
     expect(historyBytes.includes(password)).toBe(false);
@@ -158,7 +143,7 @@ describe('sparkifyEtl on test/fixtures/sparkify-small', () => {
       copyStagingEvents: counted('events', sparkifyActivities.copyStagingEvents),
       copyStagingSongs: counted('songs', sparkifyActivities.copyStagingSongs),
     });
-    kept.push(second.warehouse!);
+    suite.keep(second.warehouse!);
     const plan = (await new MockActivityEnvironment().run(sparkifyActivities.planStaging, { source, partitions: 5 })) as StagingPlan;
     for (const kind of ['events', 'songs'] as const) {
       const nonEmpty = plan[kind].filesPerPartition.flatMap((files, partition) => (files > 0 ? [partition] : []));
@@ -171,16 +156,16 @@ describe('sparkifyEtl on test/fixtures/sparkify-small', () => {
   });
 
   it('replays the first run from its history (the workflow code is deterministic)', async () => {
-    const history = await temporal.env.client.workflow.getHandle('e2e-small-1').fetchHistory();
-    await expect(Worker.runReplayHistory({ workflowBundle: temporal.bundle }, history, 'e2e-small-1')).resolves.toBeUndefined();
+    const history = await suite.temporal.env.client.workflow.getHandle('e2e-small-1').fetchHistory();
+    await expect(Worker.runReplayHistory({ workflowBundle: suite.temporal.bundle }, history, 'e2e-small-1')).resolves.toBeUndefined();
   });
 
   it('fails at start on invalid input, naming the field, before creating anything', async () => {
-    const taskQueue = temporal.taskQueue('invalid');
-    const worker = await temporal.worker(taskQueue);
+    const taskQueue = suite.temporal.taskQueue('invalid');
+    const worker = await suite.temporal.worker(taskQueue);
     const workflowId = 'e2e-invalid-input';
     const failure = await worker.runUntil(async () => {
-      const handle = await temporal.env.client.workflow.start('sparkifyEtl', {
+      const handle = await suite.temporal.env.client.workflow.start('sparkifyEtl', {
         taskQueue,
         workflowId,
         args: [{ source, concurrency: 'x' }],

@@ -5,16 +5,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import type { WarehouseHandle } from '../../src/activities/types';
 import type { SparkifyEtlInput, SparkifyEtlResult } from '../../src/workflows/input';
 import { warehouseIdFor } from '../../src/workflows/validate';
-import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
 import {
-  dropKeptWarehouse,
   fixturePath,
   localWarehouseExists,
   readExpected,
-  useIsolatedSparkifyHome,
+  useEtlTestSuite,
   withWarehouse,
 } from './support';
 
@@ -27,26 +24,13 @@ const corruptions = JSON.parse(fs.readFileSync(path.join(source.path, 'corruptio
   kind: string;
 }>;
 
-let temporal: TemporalForTests;
-let home: string;
-const kept: WarehouseHandle[] = [];
-
-beforeAll(async () => {
-  home = useIsolatedSparkifyHome();
-  temporal = await startTemporalForTests();
-});
-
-afterAll(async () => {
-  for (const handle of kept) await dropKeptWarehouse(handle);
-  await temporal?.stop();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+const suite = useEtlTestSuite();
 
 async function runEtl(workflowId: string, input: SparkifyEtlInput): Promise<SparkifyEtlResult> {
-  const taskQueue = temporal.taskQueue('rejections');
-  const worker = await temporal.worker(taskQueue);
+  const taskQueue = suite.temporal.taskQueue('rejections');
+  const worker = await suite.temporal.worker(taskQueue);
   return worker.runUntil(
-    temporal.env.client.workflow.execute('sparkifyEtl', { taskQueue, workflowId, args: [input] }) as Promise<SparkifyEtlResult>,
+    suite.temporal.env.client.workflow.execute('sparkifyEtl', { taskQueue, workflowId, args: [input] }) as Promise<SparkifyEtlResult>,
   );
 }
 
@@ -61,7 +45,7 @@ describe('rejected rows', () => {
       maxErrors: corruptions.length,
       keepWarehouse: true,
     });
-    kept.push(result.warehouse!);
+    suite.keep(result.warehouse!);
     // Kept, so its directory is where the teardown checks below look.
     expect(localWarehouseExists(result.warehouseId)).toBe(true);
 

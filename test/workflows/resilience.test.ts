@@ -3,21 +3,18 @@
  * cancellation during staging. Faults are injected by wrapping the real activities under the
  * same names, so the workflow and every other activity are the production code.
  */
-import * as fs from 'node:fs';
 import { Context } from '@temporalio/activity';
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
-import type { CopyStagingInput, CopyStagingResult, TeardownWarehouseInput, WarehouseHandle } from '../../src/activities/types';
+import type { CopyStagingInput, CopyStagingResult, TeardownWarehouseInput } from '../../src/activities/types';
 import { DEFAULT_STAGING_OPTIONS, stagePartition, type StagingOptions } from '../../src/activities/staging/stage-partition';
 import { sparkifyActivities } from '../../src/worker';
 import type { EtlProgress, SparkifyEtlResult } from '../../src/workflows/input';
 import { warehouseIdFor } from '../../src/workflows/validate';
-import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
 import {
-  dropKeptWarehouse,
   fixturePath,
   localWarehouseExists,
   readExpected,
-  useIsolatedSparkifyHome,
+  useEtlTestSuite,
   withWarehouse,
 } from './support';
 
@@ -25,20 +22,7 @@ const FIXTURE = 'sparkify-small';
 const expected = readExpected(FIXTURE);
 const source = { type: 'local', path: fixturePath(FIXTURE) } as const;
 
-let temporal: TemporalForTests;
-let home: string;
-const kept: WarehouseHandle[] = [];
-
-beforeAll(async () => {
-  home = useIsolatedSparkifyHome();
-  temporal = await startTemporalForTests();
-});
-
-afterAll(async () => {
-  for (const handle of kept) await dropKeptWarehouse(handle);
-  await temporal?.stop();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+const suite = useEtlTestSuite();
 
 class InjectedCrash extends Error {
   override name = 'InjectedCrash';
@@ -80,16 +64,16 @@ describe('a COPY activity that dies mid-way', () => {
       return result;
     };
 
-    const taskQueue = temporal.taskQueue('crash');
-    const worker = await temporal.worker(taskQueue, { activities: { copyStagingEvents: copyEventsDyingOnce } });
+    const taskQueue = suite.temporal.taskQueue('crash');
+    const worker = await suite.temporal.worker(taskQueue, { activities: { copyStagingEvents: copyEventsDyingOnce } });
     const result = (await worker.runUntil(
-      temporal.env.client.workflow.execute('sparkifyEtl', {
+      suite.temporal.env.client.workflow.execute('sparkifyEtl', {
         taskQueue,
         workflowId: 'resilience-copy-crash',
         args: [{ source, concurrency: 2, partitions: 2, keepWarehouse: true }],
       }),
     )) as SparkifyEtlResult;
-    kept.push(result.warehouse!);
+    suite.keep(result.warehouse!);
 
     // Every partition that crashed finished on a later attempt, and at least one had files left
     // after the crash, so the retry really resumed in the middle.
@@ -139,13 +123,13 @@ describe('cancelling a run during staging', () => {
       return sparkifyActivities.teardownWarehouse(input);
     };
 
-    const taskQueue = temporal.taskQueue('cancel');
+    const taskQueue = suite.temporal.taskQueue('cancel');
     const workflowId = 'resilience-cancel';
-    const worker = await temporal.worker(taskQueue, {
+    const worker = await suite.temporal.worker(taskQueue, {
       activities: { copyStagingSongs: copySongsThatLingers, teardownWarehouse: teardownRecorded },
     });
     const outcome = await worker.runUntil(async () => {
-      const handle = await temporal.env.client.workflow.start('sparkifyEtl', {
+      const handle = await suite.temporal.env.client.workflow.start('sparkifyEtl', {
         taskQueue,
         workflowId,
         args: [{ source, concurrency: 1, partitions: 1 }],

@@ -10,6 +10,7 @@ import type { WarehouseHandle } from '../../src/activities/types';
 import { localWarehouseDirectory } from '../../src/warehouse/local-provider';
 import { connectClient } from '../../src/warehouse/client';
 import { warehouseProvider } from '../../src/warehouse/registry';
+import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
 
 export const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 export const STAR_TABLES = ['songplays', 'users', 'songs', 'artists', 'time'];
@@ -77,4 +78,40 @@ export async function tableChecksum(client: Client, table: string): Promise<stri
 
 export async function dropKeptWarehouse(handle: WarehouseHandle): Promise<void> {
   await warehouseProvider(handle.provider).teardown(handle.warehouseId, { heartbeat: () => undefined });
+}
+
+export interface EtlTestSuite {
+  /** The Temporal of this test file (the devserver, or TEMPORAL_ADDRESS when set). */
+  readonly temporal: TemporalForTests;
+  /** Tear this kept warehouse down after the file's tests. */
+  keep(handle: WarehouseHandle): void;
+}
+
+/**
+ * The setup every workflow test file shares, registered as its beforeAll/afterAll: a private
+ * SPARKIFY_HOME, a Temporal, and teardown of every warehouse a test kept.
+ */
+export function useEtlTestSuite(): EtlTestSuite {
+  let temporal: TemporalForTests | undefined;
+  let home: string | undefined;
+  const kept: WarehouseHandle[] = [];
+
+  beforeAll(async () => {
+    home = useIsolatedSparkifyHome();
+    temporal = await startTemporalForTests();
+  });
+
+  afterAll(async () => {
+    for (const handle of kept) await dropKeptWarehouse(handle);
+    await temporal?.stop();
+    if (home) fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  return {
+    get temporal() {
+      if (!temporal) throw new Error('the Temporal of this test file is not started yet (use it inside a test)');
+      return temporal;
+    },
+    keep: (handle) => void kept.push(handle),
+  };
 }
