@@ -45,7 +45,7 @@ export function bindService(
   options: ServiceBindingOptions,
 ): void {
   const serviceName = service.fullName.replace(/^\./, '');
-  const definition: Record<string, grpcJs.MethodDefinition<Buffer, Msg>> = {};
+  const definition: Record<string, grpcJs.MethodDefinition<Buffer, Buffer>> = {};
   const implementation: grpcJs.UntypedServiceImplementation = {};
   for (const method of Object.values(service.methods)) {
     // Streaming methods (only Health/Watch) are left out: nothing in the SDK calls them.
@@ -60,29 +60,46 @@ export function bindService(
       // Decoding happens in the handler so a malformed body becomes INVALID_ARGUMENT, not INTERNAL.
       requestSerialize: (value: Buffer) => value,
       requestDeserialize: (bytes: Buffer) => bytes,
-      responseSerialize: (value: Msg) => Buffer.from(responseType.encode(value).finish()),
-      responseDeserialize: (bytes: Buffer) => responseType.decode(bytes) as Msg,
+      // Encoding also happens in the handler, so a trace's duration includes it.
+      responseSerialize: (value: Buffer) => value,
+      responseDeserialize: (bytes: Buffer) => bytes,
       originalName: method.name,
     };
     const handler = handlers[method.name];
-    implementation[method.name] = (call: grpcJs.ServerUnaryCall<Buffer, Msg>, callback: grpcJs.sendUnaryData<Msg>) => {
-      void runUnary(call, callback, method.name, requestType, handler, options);
+    implementation[method.name] = (call: grpcJs.ServerUnaryCall<Buffer, Buffer>, callback: grpcJs.sendUnaryData<Buffer>) => {
+      void runUnary(call, callback, method.name, requestType, responseType, handler, options);
     };
   }
   server.addService(definition as grpcJs.ServiceDefinition, implementation);
 }
 
 async function runUnary(
-  call: grpcJs.ServerUnaryCall<Buffer, Msg>,
-  callback: grpcJs.sendUnaryData<Msg>,
+  call: grpcJs.ServerUnaryCall<Buffer, Buffer>,
+  callback: grpcJs.sendUnaryData<Buffer>,
   methodName: string,
   requestType: MessageType,
+  responseType: MessageType,
   handler: UnaryHandler | undefined,
   options: ServiceBindingOptions,
 ): Promise<void> {
-  const controller = new AbortController();
-  const onCancelled = () => controller.abort();
+  // Only long polls and queries look at the signal; most calls never pay for the controller.
+  let controller: AbortController | undefined;
+  let cancelled = false;
+  const onCancelled = () => {
+    cancelled = true;
+    controller?.abort();
+  };
   call.on('cancelled', onCancelled);
+  const context: CallContext = {
+    get signal() {
+      if (!controller) {
+        controller = new AbortController();
+        if (cancelled) controller.abort();
+      }
+      return controller.signal;
+    },
+    metadata: call.metadata,
+  };
   try {
     if (!handler) throw unimplemented(`${methodName} is not implemented by the Sparkify devserver`);
     const bytes = call.request;
@@ -96,9 +113,13 @@ async function runUnary(
       throw invalidArgument(`${methodName} request is not a valid protobuf message: ${(error as Error).message}`);
     }
     const startedAt = traceCalls ? performance.now() : 0;
-    const response = await handler(request, { signal: controller.signal, metadata: call.metadata });
-    if (traceCalls) process.stderr.write(`[rpc] ${startedAt.toFixed(1)} ${methodName} +${(performance.now() - startedAt).toFixed(1)}ms\n`);
-    callback(null, response);
+    const response = await handler(request, context);
+    const encoded = Buffer.from(responseType.encode(response).finish());
+    if (traceCalls) {
+      const elapsed = (performance.now() - startedAt).toFixed(1);
+      process.stderr.write(`[rpc] ${startedAt.toFixed(1)} ${methodName} +${elapsed}ms ${bytes.length}B in ${encoded.length}B out\n`);
+    }
+    callback(null, encoded);
   } catch (error) {
     if (error instanceof RpcError) {
       if (error.code !== grpcJs.status.NOT_FOUND && error.code !== grpcJs.status.ALREADY_EXISTS) {
