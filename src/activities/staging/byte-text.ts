@@ -1,3 +1,4 @@
+import { fastColumns } from './fast-row';
 import type { FieldRule, ReasonKind } from './rules';
 import { validateText } from './validate';
 
@@ -40,6 +41,8 @@ export function validateChars(text: string, fields: readonly FieldRule[]): RowRe
 
 /** Validates a byte string (latin1-decoded valid UTF-8). */
 export function validateBytes(line: string, fields: readonly FieldRule[]): RowResult {
+  const columns = fastColumns(line, fields);
+  if (columns !== undefined) return { ok: true, columns };
   if (!line.includes('\\u')) {
     const result = validateText(line, fields);
     if (result.ok) return result;

@@ -43,13 +43,24 @@ export class EventFileParser {
   }
 
   push(chunk: Buffer): ParsedEvents {
-    const buffer = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
-    const lastNewline = buffer.lastIndexOf(10);
+    let rest = chunk;
+    if (this.carry) {
+      // Only the line the carry begins is joined with it: no copy of the whole chunk.
+      const firstNewline = chunk.indexOf(10);
+      if (firstNewline === -1) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        return this.take();
+      }
+      this.lines(Buffer.concat([this.carry, chunk.subarray(0, firstNewline)]));
+      this.carry = undefined;
+      rest = chunk.subarray(firstNewline + 1);
+    }
+    const lastNewline = rest.lastIndexOf(10);
     if (lastNewline === -1) {
-      this.carry = buffer;
+      this.carry = rest.length > 0 ? Buffer.from(rest) : undefined;
     } else {
-      this.carry = lastNewline + 1 < buffer.length ? Buffer.from(buffer.subarray(lastNewline + 1)) : undefined;
-      this.lines(buffer.subarray(0, lastNewline));
+      this.carry = lastNewline + 1 < rest.length ? Buffer.from(rest.subarray(lastNewline + 1)) : undefined;
+      this.lines(rest.subarray(0, lastNewline));
     }
     return this.take();
   }

@@ -13,10 +13,12 @@ type Request = { file: string } | { chunk: Uint8Array } | { end: true };
 let parser: EventFileParser | undefined;
 
 function reply(parsed: ParsedEvents): void {
-  // Copy into a fresh ArrayBuffer so it can be transferred (Buffer.from may use the shared pool).
-  const rows = new Uint8Array(parsed.rows.length);
-  rows.set(parsed.rows);
-  parentPort!.postMessage({ ...parsed, rows }, [rows.buffer]);
+  // Only a buffer that owns its whole ArrayBuffer can be transferred; small ones come from the
+  // shared pool (Buffer.from) and are copied into a fresh one.
+  const whole = parsed.rows.buffer;
+  const own = whole instanceof ArrayBuffer && parsed.rows.byteOffset === 0 && parsed.rows.byteLength === whole.byteLength;
+  const rows = own ? new Uint8Array(whole) : Uint8Array.from(parsed.rows);
+  parentPort!.postMessage({ ...parsed, rows }, [rows.buffer as ArrayBuffer]);
 }
 
 parentPort!.on('message', (request: Request) => {
