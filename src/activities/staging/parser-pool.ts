@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EventFileParser, type ParsedEvents } from './event-parser';
 
-/** Parses one file's chunks, in order; results come back in the same order. */
+/** Parses one file's chunks, in order; results come back in the same order. A pushed chunk may be detached. */
 export interface ChunkParser {
   push(chunk: Buffer): Promise<ParsedEvents>;
   end(): Promise<ParsedEvents>;
@@ -48,18 +48,26 @@ export class ParserThread {
     return this.failure === undefined && this.pending.length === 0;
   }
 
-  private request(message: object): Promise<ParsedEvents> {
+  private request(message: object, transfer: ArrayBuffer[] = []): Promise<ParsedEvents> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject });
-      this.worker.postMessage(message);
+      this.worker.postMessage(message, transfer);
     });
   }
 
   parserFor(file: string): ChunkParser {
     this.worker.postMessage({ file });
     return {
-      push: (chunk) => this.request({ chunk: new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength) }),
+      push: (chunk) => {
+        // A chunk that owns its whole ArrayBuffer (a read stream's fresh buffer) is moved to the
+        // thread rather than copied; any other (a view into a shared pool) is copied.
+        const whole = chunk.buffer;
+        if (whole instanceof ArrayBuffer && chunk.byteOffset === 0 && chunk.byteLength === whole.byteLength) {
+          return this.request({ chunk: new Uint8Array(whole) }, [whole]);
+        }
+        return this.request({ chunk: new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength) });
+      },
       end: () => this.request({ end: true }),
     };
   }
