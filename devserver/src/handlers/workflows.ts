@@ -10,7 +10,7 @@ import { pendingActivityInfo } from '../engine/activity';
 import { pendingChildInfo } from '../engine/child-workflow';
 import { queryRun } from '../engine/query';
 import { retryPolicyProblem } from '../engine/retry';
-import { nonNegativeMs, requireField } from './validate';
+import { nonNegativeMs, requestedRun, requireField } from './validate';
 
 const Reuse = enums.WorkflowIdReusePolicy;
 const Conflict = enums.WorkflowIdConflictPolicy;
@@ -139,10 +139,7 @@ export function workflowHandlers(engine: Engine): Record<string, UnaryHandler> {
     },
 
     async RequestCancelWorkflowExecution(request) {
-      const namespace = requireField(request.namespace, 'Namespace');
-      engine.requireNamespace(namespace);
-      requireField(request.workflowExecution?.workflowId, 'WorkflowExecution.WorkflowId');
-      const run = engine.findRun(namespace, request.workflowExecution);
+      const run = requestedRun(engine, request.namespace, request.workflowExecution, 'WorkflowExecution');
       if (request.firstExecutionRunId && run.firstExecutionRunId !== request.firstExecutionRunId) throw notFound('workflow execution not found for that FirstExecutionRunId');
       if (!run.isRunning) throw notFound('workflow execution already completed');
       requestCancelRun(engine, run, { reason: request.reason ?? '', identity: request.identity ?? '', requestId: request.requestId });
@@ -151,10 +148,7 @@ export function workflowHandlers(engine: Engine): Record<string, UnaryHandler> {
     },
 
     async TerminateWorkflowExecution(request) {
-      const namespace = requireField(request.namespace, 'Namespace');
-      engine.requireNamespace(namespace);
-      requireField(request.workflowExecution?.workflowId, 'WorkflowExecution.WorkflowId');
-      const run = engine.findRun(namespace, request.workflowExecution);
+      const run = requestedRun(engine, request.namespace, request.workflowExecution, 'WorkflowExecution');
       if (request.firstExecutionRunId && run.firstExecutionRunId !== request.firstExecutionRunId) throw notFound('workflow execution not found for that FirstExecutionRunId');
       if (!run.isRunning) throw notFound('workflow execution already completed');
       terminateRun(engine, run, request.reason ?? '', request.details, request.identity ?? '');
@@ -163,10 +157,7 @@ export function workflowHandlers(engine: Engine): Record<string, UnaryHandler> {
     },
 
     DescribeWorkflowExecution(request) {
-      const namespace = requireField(request.namespace, 'Namespace');
-      engine.requireNamespace(namespace);
-      requireField(request.execution?.workflowId, 'Execution.WorkflowId');
-      const run = engine.findRun(namespace, request.execution);
+      const run = requestedRun(engine, request.namespace, request.execution, 'Execution');
       const task = run.workflowTask;
       return {
         executionConfig: {
