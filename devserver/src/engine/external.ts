@@ -20,14 +20,20 @@ export function initiateExternalSignal(engine: Engine, source: Run, a: Msg, comp
   engine.runSoon('external signal', () => deliverExternalSignal(engine, source, initiated.eventId));
 }
 
+/** The open run an external signal or cancel names: its run id if given, else the id's latest run. */
+function openTarget(engine: Engine, namespace: string, execution: Msg | undefined | null): Run | undefined {
+  const target = execution?.runId
+    ? engine.getRun(namespace, execution.workflowId, execution.runId)
+    : engine.latestRun(namespace, execution?.workflowId ?? '');
+  return target?.isRunning ? target : undefined;
+}
+
 /** Delivers an initiated external signal (also used after a restart). */
 export function deliverExternalSignal(engine: Engine, source: Run, initiatedEventId: number): void {
   const a = source.externalSignals.get(initiatedEventId);
   if (!a || !source.isRunning) return;
-  const target = a.workflowExecution?.runId
-    ? engine.getRun(a.namespace, a.workflowExecution.workflowId, a.workflowExecution.runId)
-    : engine.latestRun(a.namespace, a.workflowExecution?.workflowId ?? '');
-  if (!target || !target.isRunning) {
+  const target = openTarget(engine, a.namespace, a.workflowExecution);
+  if (!target) {
     engine.appendExternalEvent(source, E.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, {
       cause: enums.SignalExternalWorkflowExecutionFailedCause.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
       workflowTaskCompletedEventId: a.workflowTaskCompletedEventId,
@@ -71,14 +77,13 @@ export function initiateExternalCancel(engine: Engine, source: Run, a: Msg, comp
 export function deliverExternalCancel(engine: Engine, source: Run, initiatedEventId: number): void {
   const a = source.externalCancels.get(initiatedEventId);
   if (!a || !source.isRunning) return;
-  const execution = a.workflowExecution ?? {};
-  const target = execution.runId ? engine.getRun(a.namespace, execution.workflowId, execution.runId) : engine.latestRun(a.namespace, execution.workflowId ?? '');
-  if (!target || !target.isRunning) {
+  const target = openTarget(engine, a.namespace, a.workflowExecution);
+  if (!target) {
     engine.appendExternalEvent(source, E.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, {
       cause: enums.CancelExternalWorkflowExecutionFailedCause.CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
       workflowTaskCompletedEventId: a.workflowTaskCompletedEventId,
       namespace: a.namespace,
-      workflowExecution: execution,
+      workflowExecution: a.workflowExecution ?? {},
       initiatedEventId,
       control: a.control,
     });
