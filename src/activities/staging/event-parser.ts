@@ -1,6 +1,8 @@
 import { isUtf8 } from 'node:buffer';
+import { byteRowShape, writeRowColumns } from './byte-row';
 import { bytesFromUtf8, isBlankBytes, validateBytes, validateChars, type RowResult } from './byte-text';
 import { copyText } from './copy-text';
+import { RowBuffer } from './row-buffer';
 import type { ReasonKind } from './rules';
 import { EVENT_FIELDS } from './rules';
 
@@ -14,7 +16,7 @@ export interface EventReject {
 
 /** What one chunk of an event file turned into. */
 export interface ParsedEvents {
-  /** COPY text rows (UTF-8 bytes), provenance columns included. */
+  /** COPY text rows (UTF-8 bytes), provenance columns included; a buffer of its own (RowBuffer.take). */
   rows: Buffer;
   rowsLoaded: number;
   /** Non-blank lines seen. */
@@ -27,19 +29,24 @@ export interface ParsedEvents {
  * and count every line, blank ones included; a line is blank when it is whitespace only (as
  * String.prototype.trim sees it). Only whole lines are decoded, so no UTF-8 sequence is split;
  * text that is not valid UTF-8 is decoded with replacement characters before validation.
- * Pure computation, so it runs the same in the activity's thread or a parser thread.
+ * Lines of the common shape go from bytes to COPY bytes (byte-row.ts); the rest take the string
+ * paths (byte-text.ts). Pure computation, so it runs the same in the activity's thread or a
+ * parser thread.
  */
 export class EventFileParser {
   private carry: Buffer | undefined;
   private lineNo = 0;
   private readonly provenance: string;
-  private out: string[] = [];
+  private readonly provenanceBytes: Buffer;
+  private readonly shape = byteRowShape(EVENT_FIELDS);
+  private out = new RowBuffer();
   private rowsLoaded = 0;
   private linesRead = 0;
   private rejects: EventReject[] = [];
 
   constructor(file: string) {
     this.provenance = '\t' + bytesFromUtf8(copyText(file)) + '\t';
+    this.provenanceBytes = Buffer.from(this.provenance, 'latin1');
   }
 
   push(chunk: Buffer): ParsedEvents {
@@ -71,16 +78,41 @@ export class EventFileParser {
     return this.take();
   }
 
+  /** A body of whole lines (the last one without its newline). */
   private lines(body: Buffer): void {
-    const asBytes = isUtf8(body);
-    const text = body.toString(asBytes ? 'latin1' : 'utf8');
+    if (!isUtf8(body)) {
+      const text = body.toString('utf8');
+      let start = 0;
+      let end: number;
+      while ((end = text.indexOf('\n', start)) !== -1) {
+        this.line(text.slice(start, end), false);
+        start = end + 1;
+      }
+      this.line(text.slice(start), false);
+      return;
+    }
     let start = 0;
     let end: number;
-    while ((end = text.indexOf('\n', start)) !== -1) {
-      this.line(text.slice(start, end), asBytes);
+    while ((end = body.indexOf(10, start)) !== -1) {
+      this.byteLine(body, start, end);
       start = end + 1;
     }
-    this.line(text.slice(start), asBytes);
+    this.byteLine(body, start, body.length);
+  }
+
+  /** A line of valid UTF-8: the byte path when it can, else the string paths. */
+  private byteLine(body: Buffer, start: number, end: number): void {
+    const room = end - start + this.provenanceBytes.length + 64;
+    const out = this.out.reserve(room);
+    const columnsEnd = writeRowColumns(body, start, end, this.shape, out, this.out.length);
+    if (columnsEnd === -1) {
+      this.line(body.toString('latin1', start, end), true);
+      return;
+    }
+    const lineNo = ++this.lineNo;
+    this.linesRead++;
+    this.rowsLoaded++;
+    this.out.length = this.out.writeTail(columnsEnd, this.provenanceBytes, lineNo);
   }
 
   /** `asBytes`: the line is a byte string of valid UTF-8 (see byte-text.ts); otherwise decoded text. */
@@ -90,7 +122,7 @@ export class EventFileParser {
     this.linesRead++;
     const result: RowResult = asBytes ? validateBytes(line, EVENT_FIELDS) : validateChars(line, EVENT_FIELDS);
     if (result.ok) {
-      this.out.push(result.columns + this.provenance + lineNo + '\n');
+      this.out.appendLatin1(result.columns + this.provenance + lineNo + '\n');
       this.rowsLoaded++;
     } else {
       this.rejects.push({ line: lineNo, raw: result.raw, kind: result.kind, reason: result.reason });
@@ -99,12 +131,11 @@ export class EventFileParser {
 
   private take(): ParsedEvents {
     const parsed: ParsedEvents = {
-      rows: Buffer.from(this.out.join(''), 'latin1'),
+      rows: this.out.take(),
       rowsLoaded: this.rowsLoaded,
       linesRead: this.linesRead,
       rejects: this.rejects,
     };
-    this.out = [];
     this.rowsLoaded = 0;
     this.linesRead = 0;
     this.rejects = [];

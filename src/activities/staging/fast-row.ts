@@ -46,7 +46,7 @@ function stringColumn(json: string): string {
 const CANONICAL_NUMBER = /^-?[1-9][0-9]*(?:\.[0-9]*[1-9])?$/;
 const MAX_EXACT_DIGITS = 15;
 
-function numberColumn(json: string, integer: boolean): string | undefined {
+export function numberColumn(json: string, integer: boolean): string | undefined {
   const digits = json.length - (json.charCodeAt(0) === 0x2d ? 1 : 0) - (json.includes('.') ? 1 : 0);
   if (digits <= MAX_EXACT_DIGITS && CANONICAL_NUMBER.test(json)) {
     // A canonical integer field has no fraction; one with a fraction is not an integer: JSON.parse path.

@@ -13,11 +13,12 @@ type Request = { file: string } | { chunk: Uint8Array } | { end: true };
 let parser: EventFileParser | undefined;
 
 function reply(parsed: ParsedEvents): void {
-  // Only a buffer that owns its whole ArrayBuffer can be transferred; small ones come from the
-  // shared pool (Buffer.from) and are copied into a fresh one.
+  // The rows come from RowBuffer.take(): the start of a buffer of their own, never Node's shared
+  // pool, so that whole buffer is transferred rather than copied.
   const whole = parsed.rows.buffer;
-  const own = whole instanceof ArrayBuffer && parsed.rows.byteOffset === 0 && parsed.rows.byteLength === whole.byteLength;
-  const rows = own ? new Uint8Array(whole) : Uint8Array.from(parsed.rows);
+  const rows = whole instanceof ArrayBuffer && parsed.rows.byteOffset === 0
+    ? new Uint8Array(whole, 0, parsed.rows.byteLength)
+    : Uint8Array.from(parsed.rows);
   parentPort!.postMessage({ ...parsed, rows }, [rows.buffer as ArrayBuffer]);
 }
 

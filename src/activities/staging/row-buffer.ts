@@ -1,0 +1,55 @@
+/**
+ * COPY rows being built: one growable byte buffer. `take()` hands the rows over in a buffer of its
+ * own (not a view into Node's shared pool), so a parser thread can transfer it rather than copy it,
+ * and starts a fresh one of the same capacity.
+ */
+export class RowBuffer {
+  private buffer: Buffer;
+  /** Bytes written so far. */
+  length = 0;
+
+  constructor(capacity = 64 * 1024) {
+    this.buffer = Buffer.allocUnsafeSlow(capacity);
+  }
+
+  /** The buffer, with room for at least `bytes` more after `length`. */
+  reserve(bytes: number): Buffer {
+    const needed = this.length + bytes;
+    if (needed > this.buffer.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(needed, this.buffer.length * 2));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    return this.buffer;
+  }
+
+  /** Appends a byte string (one char per byte). */
+  appendLatin1(text: string): void {
+    this.reserve(text.length);
+    this.length += this.buffer.write(text, this.length, 'latin1');
+  }
+
+  /**
+   * Writes a row's tail at `at`: the provenance bytes (tab, file, tab), the line number and a
+   * newline. Returns the position after it; the caller reserved the room.
+   */
+  writeTail(at: number, provenance: Uint8Array, lineNo: number): number {
+    const out = this.buffer;
+    out.set(provenance, at);
+    let o = at + provenance.length;
+    let digits = 1;
+    for (let n = lineNo; n >= 10; n = Math.floor(n / 10)) digits++;
+    o += digits;
+    for (let i = o - 1, n = lineNo; i >= o - digits; i--, n = Math.floor(n / 10)) out[i] = 0x30 + (n % 10);
+    out[o++] = 0x0a;
+    return o;
+  }
+
+  /** The rows written, and a fresh buffer for the next ones. */
+  take(): Buffer {
+    const rows = this.buffer.subarray(0, this.length);
+    this.buffer = Buffer.allocUnsafeSlow(this.buffer.length);
+    this.length = 0;
+    return rows;
+  }
+}
