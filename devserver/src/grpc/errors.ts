@@ -3,7 +3,7 @@
  * Temporal's `errordetails` messages packed into `grpc-status-details-bin` (google.rpc.Status),
  * which is how the SDK recognises WorkflowExecutionAlreadyStarted, NamespaceNotFound, etc.
  */
-import { Metadata, status } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { google, temporal, Msg } from '../proto';
 
 const details = temporal.api.errordetails.v1;
@@ -21,9 +21,8 @@ export class RpcError extends Error {
     this.name = 'RpcError';
   }
 
-  /** The grpc-js error object a unary callback expects. */
-  toServiceError(): { code: status; details: string; metadata: Metadata } {
-    const metadata = new Metadata();
+  /** The google.rpc.Status message sent as the `grpc-status-details-bin` trailer. */
+  statusDetails(): Uint8Array {
     const anyDetails: Msg[] = [];
     if (this.detailType) {
       const type = details[this.detailType] as unknown as { encode(m: Msg): { finish(): Uint8Array } };
@@ -32,9 +31,7 @@ export class RpcError extends Error {
         value: type.encode(this.detail ?? {}).finish(),
       });
     }
-    const statusBytes = google.rpc.Status.encode({ code: this.code, message: this.message, details: anyDetails }).finish();
-    metadata.set('grpc-status-details-bin', Buffer.from(statusBytes));
-    return { code: this.code, details: this.message, metadata };
+    return google.rpc.Status.encode({ code: this.code, message: this.message, details: anyDetails }).finish();
   }
 }
 

@@ -1,11 +1,14 @@
 /**
- * Builds grpc-js service definitions from the protobuf reflection shipped in @temporalio/proto and
- * binds them to engine handlers. Every method of a service is registered: methods without a
- * handler answer UNIMPLEMENTED naming the method.
+ * Binds engine handlers to the methods of a service reflected from the protobuf definitions shipped
+ * in @temporalio/proto. Every method of a service is registered: methods without a handler answer
+ * UNIMPLEMENTED naming the method.
  */
-import * as grpcJs from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
+import type { IncomingHttpHeaders } from 'node:http2';
 import { temporal, grpc as grpcProto, Msg, MessageType, decodePlain } from '../proto';
 import { RpcError, invalidArgument, unimplemented } from './errors';
+import type { GrpcTransport, UnaryCall } from './transport';
+import type { MethodStats, RpcStats } from './stats';
 
 /** DEVSERVER_TRACE_RPC=1 prints each answered call with its start time and duration. */
 const traceCalls = process.env.DEVSERVER_TRACE_RPC === '1';
@@ -13,9 +16,12 @@ const traceCalls = process.env.DEVSERVER_TRACE_RPC === '1';
 export interface CallContext {
   /** Aborted when the caller cancels the call or its deadline passes. */
   signal: AbortSignal;
-  metadata: grpcJs.Metadata;
+  /** Cheaper than `signal` for one listener: runs `listener` on cancellation; returns an unregister function. */
+  onCancel(listener: () => void): () => void;
+  headers: IncomingHttpHeaders;
 }
 
+/** A handler answers with a plain message, or a promise of one when it has to wait. */
 export type UnaryHandler = (request: Msg, context: CallContext) => Promise<Msg> | Msg;
 
 interface ReflectedMethod {
@@ -35,104 +41,134 @@ interface ReflectedService {
 export interface ServiceBindingOptions {
   maxRequestBytes: number;
   log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+  stats: RpcStats;
 }
 
-/** Registers every method of `service` on `server`, dispatching to `handlers` by method name. */
+interface BoundMethod {
+  name: string;
+  requestType: MessageType;
+  responseType: MessageType;
+  handler: UnaryHandler | undefined;
+  stats: MethodStats;
+  options: ServiceBindingOptions;
+}
+
+/** Registers every method of `service` on `transport`, dispatching to `handlers` by method name. */
 export function bindService(
-  server: grpcJs.Server,
+  transport: GrpcTransport,
   service: ReflectedService,
   handlers: Record<string, UnaryHandler | undefined>,
   options: ServiceBindingOptions,
 ): void {
   const serviceName = service.fullName.replace(/^\./, '');
-  const definition: Record<string, grpcJs.MethodDefinition<Buffer, Buffer>> = {};
-  const implementation: grpcJs.UntypedServiceImplementation = {};
   for (const method of Object.values(service.methods)) {
     // Streaming methods (only Health/Watch) are left out: nothing in the SDK calls them.
     if (method.requestStream || method.responseStream) continue;
     method.resolve();
-    const requestType = method.resolvedRequestType!;
-    const responseType = method.resolvedResponseType!;
-    definition[method.name] = {
-      path: `/${serviceName}/${method.name}`,
-      requestStream: false,
-      responseStream: false,
-      // Decoding happens in the handler so a malformed body becomes INVALID_ARGUMENT, not INTERNAL.
-      requestSerialize: (value: Buffer) => value,
-      requestDeserialize: (bytes: Buffer) => bytes,
-      // Encoding also happens in the handler, so a trace's duration includes it.
-      responseSerialize: (value: Buffer) => value,
-      responseDeserialize: (bytes: Buffer) => bytes,
-      originalName: method.name,
+    const bound: BoundMethod = {
+      name: method.name,
+      requestType: method.resolvedRequestType!,
+      responseType: method.resolvedResponseType!,
+      handler: handlers[method.name],
+      stats: options.stats.of(method.name),
+      options,
     };
-    const handler = handlers[method.name];
-    implementation[method.name] = (call: grpcJs.ServerUnaryCall<Buffer, Buffer>, callback: grpcJs.sendUnaryData<Buffer>) => {
-      void runUnary(call, callback, method.name, requestType, responseType, handler, options);
-    };
+    transport.addMethod(`/${serviceName}/${method.name}`, (bytes, call) => runUnary(bound, bytes, call));
   }
-  server.addService(definition as grpcJs.ServiceDefinition, implementation);
 }
 
-async function runUnary(
-  call: grpcJs.ServerUnaryCall<Buffer, Buffer>,
-  callback: grpcJs.sendUnaryData<Buffer>,
-  methodName: string,
-  requestType: MessageType,
-  responseType: MessageType,
-  handler: UnaryHandler | undefined,
-  options: ServiceBindingOptions,
-): Promise<void> {
-  // Only long polls and queries look at the signal; most calls never pay for the controller.
+/**
+ * Decode → handler → encode → answer. A handler that returns a plain message is answered in the
+ * same turn, without a promise hop; only handlers that wait return a promise.
+ */
+function runUnary(method: BoundMethod, bytes: Buffer, call: UnaryCall): void {
+  const startedAt = performance.now();
+  method.stats.calls++;
+  let result: Promise<Msg> | Msg;
+  try {
+    result = method.handler ? method.handler(decodeRequest(method, bytes), callContext(call)) : unimplementedCall(method);
+  } catch (error) {
+    answerError(method, call, error);
+    method.stats.handlerMs += performance.now() - startedAt;
+    return;
+  }
+  if (!(result instanceof Promise)) {
+    answer(method, call, result, bytes.length, startedAt);
+    method.stats.handlerMs += performance.now() - startedAt;
+    return;
+  }
+  // Waiting is not work: count the time up to here, then the answer's own cost once it comes.
+  method.stats.handlerMs += performance.now() - startedAt;
+  result.then(
+    (response) => {
+      const resumedAt = performance.now();
+      answer(method, call, response, bytes.length, startedAt);
+      method.stats.handlerMs += performance.now() - resumedAt;
+    },
+    (error: unknown) => {
+      const resumedAt = performance.now();
+      answerError(method, call, error);
+      method.stats.handlerMs += performance.now() - resumedAt;
+    },
+  );
+}
+
+function unimplementedCall(method: BoundMethod): never {
+  throw unimplemented(`${method.name} is not implemented by the Sparkify devserver`);
+}
+
+function decodeRequest(method: BoundMethod, bytes: Buffer): Msg {
+  const limit = method.options.maxRequestBytes;
+  if (bytes.length > limit) throw invalidArgument(`${method.name} request of ${bytes.length} bytes exceeds the ${limit}-byte limit`);
+  try {
+    return decodePlain(method.requestType, bytes);
+  } catch (error) {
+    throw invalidArgument(`${method.name} request is not a valid protobuf message: ${(error as Error).message}`);
+  }
+}
+
+/** Only long polls and queries look at cancellation; most calls never pay for an AbortController. */
+function callContext(call: UnaryCall): CallContext {
   let controller: AbortController | undefined;
-  let cancelled = false;
-  const onCancelled = () => {
-    cancelled = true;
-    controller?.abort();
-  };
-  call.on('cancelled', onCancelled);
-  const context: CallContext = {
+  return {
     get signal() {
       if (!controller) {
-        controller = new AbortController();
-        if (cancelled) controller.abort();
+        const created = new AbortController();
+        controller = created;
+        if (call.cancelled) created.abort();
+        else call.onCancel(() => created.abort());
       }
       return controller.signal;
     },
-    metadata: call.metadata,
+    onCancel: (listener) => call.onCancel(listener),
+    headers: call.headers,
   };
+}
+
+function answer(method: BoundMethod, call: UnaryCall, response: Msg, bytesIn: number, startedAt: number): void {
+  let encoded: Uint8Array;
   try {
-    if (!handler) throw unimplemented(`${methodName} is not implemented by the Sparkify devserver`);
-    const bytes = call.request;
-    if (bytes.length > options.maxRequestBytes) {
-      throw invalidArgument(`${methodName} request of ${bytes.length} bytes exceeds the ${options.maxRequestBytes}-byte limit`);
-    }
-    let request: Msg;
-    try {
-      request = decodePlain(requestType, bytes);
-    } catch (error) {
-      throw invalidArgument(`${methodName} request is not a valid protobuf message: ${(error as Error).message}`);
-    }
-    const startedAt = traceCalls ? performance.now() : 0;
-    const response = await handler(request, context);
-    const encoded = Buffer.from(responseType.encode(response).finish());
-    if (traceCalls) {
-      const elapsed = (performance.now() - startedAt).toFixed(1);
-      process.stderr.write(`[rpc] ${startedAt.toFixed(1)} ${methodName} +${elapsed}ms ${bytes.length}B in ${encoded.length}B out\n`);
-    }
-    callback(null, encoded);
+    encoded = method.responseType.encode(response).finish();
   } catch (error) {
-    if (error instanceof RpcError) {
-      if (error.code !== grpcJs.status.NOT_FOUND && error.code !== grpcJs.status.ALREADY_EXISTS) {
-        options.log('debug', `${methodName}: ${error.message}`);
-      }
-      callback(error.toServiceError());
-    } else {
-      options.log('error', `${methodName} failed: ${(error as Error)?.stack ?? String(error)}`);
-      callback({ code: grpcJs.status.INTERNAL, details: `${methodName} failed: ${(error as Error)?.message ?? String(error)}` });
-    }
-  } finally {
-    call.removeListener('cancelled', onCancelled);
+    answerError(method, call, error);
+    return;
   }
+  call.respond(encoded);
+  if (traceCalls) {
+    const elapsed = (performance.now() - startedAt).toFixed(1);
+    process.stderr.write(`[rpc] ${startedAt.toFixed(1)} ${method.name} +${elapsed}ms ${bytesIn}B in ${encoded.length}B out\n`);
+  }
+}
+
+function answerError(method: BoundMethod, call: UnaryCall, error: unknown): void {
+  method.stats.errors++;
+  if (error instanceof RpcError) {
+    if (error.code !== status.NOT_FOUND && error.code !== status.ALREADY_EXISTS) method.options.log('debug', `${method.name}: ${error.message}`);
+    call.fail(error.code, error.message, error.statusDetails());
+    return;
+  }
+  method.options.log('error', `${method.name} failed: ${(error as Error)?.stack ?? String(error)}`);
+  call.fail(status.INTERNAL, `${method.name} failed: ${(error as Error)?.message ?? String(error)}`);
 }
 
 export const workflowServiceReflection = temporal.api.workflowservice.v1.WorkflowService as unknown as ReflectedService;
