@@ -36,7 +36,21 @@ async function main(argv: string[]): Promise<number> {
   });
   const namespaces = ['default', ...options.namespaces.filter((ns) => ns !== 'default')];
   process.stdout.write(`devserver listening on ${server.address} (namespaces: ${namespaces.join(', ')}${options.dbFilename ? `; state file ${options.dbFilename}` : '; in memory'})\n`);
+  answerStatsRequests(server);
   return await runUntilSignalled(server, log);
+}
+
+/**
+ * A parent that started the server with an IPC channel (the benchmark's --server-process mode) may
+ * ask for its counters over that channel, so reading them costs no RPC. When that parent goes away
+ * the server stops: a benchmark that dies must not leave it running.
+ */
+function answerStatsRequests(server: DevServer): void {
+  if (!process.send) return;
+  process.on('message', (message: { type?: string }) => {
+    if (message?.type === 'stats') process.send?.({ type: 'stats', methods: server.stats(), cpuMicros: process.cpuUsage() });
+  });
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }
 
 /** First SIGINT/SIGTERM stops the server cleanly; a second one exits at once. */
