@@ -62,6 +62,9 @@ export class GrpcTransport {
       maxSessionMemory: Number.MAX_SAFE_INTEGER,
       maxSendHeaderBlockLength: Number.MAX_SAFE_INTEGER,
     });
+    // A response is two writes (headers + data, then trailers): with Nagle's algorithm on, the
+    // trailers could wait for the client's delayed ACK of the first.
+    this.server.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
     this.server.on('session', (session) => {
       this.sessions.add(session);
       session.on('close', () => this.sessions.delete(session));

@@ -89,10 +89,11 @@ export function writeRowColumns(src: Uint8Array, start: number, end: number, sha
       if (first !== QUOTE) return -1;
       p++;
       for (;;) {
-        if (p >= end) return -1;
         const c = src[p];
         // Most bytes are above the backslash (lower-case letters, UTF-8): one comparison for them.
-        if (c <= BACKSLASH) {
+        // No bounds check per byte: the newline after the line (or the buffer's end, undefined)
+        // fails the control-character test below.
+        if (!(c > BACKSLASH)) {
           if (c === QUOTE) break;
           if (c === BACKSLASH) {
             const e = src[p + 1];
@@ -108,7 +109,7 @@ export function writeRowColumns(src: Uint8Array, start: number, end: number, sha
             continue;
           }
           // Raw control characters are invalid in JSON strings; bytes >= 0x80 are UTF-8 (checked by the caller).
-          if (c < 0x20) return -1;
+          if (!(c >= 0x20)) return -1;
         }
         out[o++] = c;
         p++;
