@@ -16,6 +16,8 @@ const traceCalls = process.env.DEVSERVER_TRACE_RPC === '1';
 export interface CallContext {
   /** Aborted when the caller cancels the call or its deadline passes. */
   signal: AbortSignal;
+  /** True once the caller went away or the deadline passed. */
+  readonly cancelled: boolean;
   /** Cheaper than `signal` for one listener: runs `listener` on cancellation; returns an unregister function. */
   onCancel(listener: () => void): () => void;
   headers: IncomingHttpHeaders;
@@ -86,7 +88,7 @@ function runUnary(method: BoundMethod, bytes: Buffer, call: UnaryCall): void {
   method.stats.calls++;
   let result: Promise<Msg> | Msg;
   try {
-    result = method.handler ? method.handler(decodeRequest(method, bytes), callContext(call)) : unimplementedCall(method);
+    result = method.handler ? method.handler(decodeRequest(method, bytes), new Context(call)) : unimplementedCall(method);
   } catch (error) {
     answerError(method, call, error);
     method.stats.handlerMs += performance.now() - startedAt;
@@ -128,21 +130,32 @@ function decodeRequest(method: BoundMethod, bytes: Buffer): Msg {
 }
 
 /** Only long polls and queries look at cancellation; most calls never pay for an AbortController. */
-function callContext(call: UnaryCall): CallContext {
-  let controller: AbortController | undefined;
-  return {
-    get signal() {
-      if (!controller) {
-        const created = new AbortController();
-        controller = created;
-        if (call.cancelled) created.abort();
-        else call.onCancel(() => created.abort());
-      }
-      return controller.signal;
-    },
-    onCancel: (listener) => call.onCancel(listener),
-    headers: call.headers,
-  };
+class Context implements CallContext {
+  private controller: AbortController | undefined;
+
+  constructor(private readonly call: UnaryCall) {}
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      const controller = new AbortController();
+      this.controller = controller;
+      if (this.call.cancelled) controller.abort();
+      else this.call.onCancel(() => controller.abort());
+    }
+    return this.controller.signal;
+  }
+
+  get cancelled(): boolean {
+    return this.call.cancelled;
+  }
+
+  onCancel(listener: () => void): () => void {
+    return this.call.onCancel(listener);
+  }
+
+  get headers(): IncomingHttpHeaders {
+    return this.call.headers;
+  }
 }
 
 function answer(method: BoundMethod, call: UnaryCall, response: Msg, bytesIn: number, startedAt: number): void {

@@ -33,15 +33,14 @@ function waitForChange(engine: Engine, run: Run, context: CallContext): Promise<
     const wake = () => finish(true);
     const timer = setTimeout(() => finish(false), engine.options.longPollTimeoutMs);
     timer.unref();
-    const onAbort = () => finish(false);
+    const stopListening = context.onCancel(() => finish(false));
     function finish(changed: boolean) {
       clearTimeout(timer);
       run.historyWaiters.delete(wake);
-      context.signal.removeEventListener('abort', onAbort);
+      stopListening();
       resolve(changed);
     }
     run.historyWaiters.add(wake);
-    context.signal.addEventListener('abort', onAbort);
   });
 }
 

@@ -30,11 +30,12 @@ function longPoll<Task extends { isStale(): boolean }>(
 ): Promise<Msg> {
   return new Promise<Msg>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
+    let stopListening: (() => void) | undefined;
     const poll: PendingPoll<Task> = {
       identity,
       done: false,
       deliver(task) {
-        if (context.signal.aborted) poll.done = true;
+        if (context.cancelled) poll.done = true;
         if (poll.done) return false;
         const response = start(task);
         if (!response) return false;
@@ -44,19 +45,18 @@ function longPoll<Task extends { isStale(): boolean }>(
         return true;
       },
     };
-    const onAbort = () => {
+    const cleanup = () => {
+      if (timer) clearTimeout(timer);
+      stopListening?.();
+    };
+    if (queue.poll(poll)) return;
+    stopListening = context.onCancel(() => {
       if (poll.done) return;
       poll.done = true;
       cleanup();
       queue.removeFinishedPolls();
       reject(new RpcError(status.CANCELLED, 'poll canceled by the caller'));
-    };
-    const cleanup = () => {
-      if (timer) clearTimeout(timer);
-      context.signal.removeEventListener('abort', onAbort);
-    };
-    context.signal.addEventListener('abort', onAbort);
-    if (queue.poll(poll)) return;
+    });
     timer = setTimeout(() => {
       if (poll.done) return;
       poll.done = true;
@@ -92,16 +92,17 @@ export function taskHandlers(engine: Engine): Record<string, UnaryHandler> {
       return response;
     },
 
-    async RespondWorkflowTaskCompleted(request) {
+    RespondWorkflowTaskCompleted(request) {
       const token = decodeTaskToken(request.taskToken);
       const run = requireStartedWorkflowTask(engine, token);
       const outcome = completeWorkflowTask(engine, run, request);
-      await engine.commit();
-      if (outcome.failureMessage) throw invalidArgument(outcome.failureMessage);
-      return { activityTasks: outcome.activityTasks ?? [], workflowTask: outcome.workflowTask };
+      return engine.afterCommit(() => {
+        if (outcome.failureMessage) throw invalidArgument(outcome.failureMessage);
+        return { activityTasks: outcome.activityTasks ?? [], workflowTask: outcome.workflowTask };
+      });
     },
 
-    async RespondWorkflowTaskFailed(request) {
+    RespondWorkflowTaskFailed(request) {
       const token = decodeTaskToken(request.taskToken);
       const run = requireStartedWorkflowTask(engine, token);
       failWorkflowTask(engine, run, {
@@ -109,8 +110,7 @@ export function taskHandlers(engine: Engine): Record<string, UnaryHandler> {
         failure: request.failure,
         identity: request.identity,
       });
-      await engine.commit();
-      return {};
+      return engine.afterCommit(() => ({}));
     },
 
     RespondQueryTaskCompleted(request) {
@@ -120,60 +120,52 @@ export function taskHandlers(engine: Engine): Record<string, UnaryHandler> {
       return {};
     },
 
-    async RespondActivityTaskCompleted(request) {
+    RespondActivityTaskCompleted(request) {
       const { run, activity } = requireStartedActivity(engine, decodeTaskToken(request.taskToken));
       completeActivity(engine, run, activity, request.result, request.identity ?? '');
-      await engine.commit();
-      return {};
+      return engine.afterCommit(() => ({}));
     },
 
-    async RespondActivityTaskCompletedById(request) {
+    RespondActivityTaskCompletedById(request) {
       const { run, activity } = activityById(engine, request);
       completeActivity(engine, run, activity, request.result, request.identity ?? '');
-      await engine.commit();
-      return {};
+      return engine.afterCommit(() => ({}));
     },
 
-    async RespondActivityTaskFailed(request) {
+    RespondActivityTaskFailed(request) {
       const { run, activity } = requireStartedActivity(engine, decodeTaskToken(request.taskToken));
       failActivity(engine, run, activity, request.failure, request.identity ?? '', request.lastHeartbeatDetails);
-      await engine.commit();
-      return {};
+      return engine.afterCommit(() => ({}));
     },
 
-    async RespondActivityTaskFailedById(request) {
+    RespondActivityTaskFailedById(request) {
       const { run, activity } = activityById(engine, request);
       failActivity(engine, run, activity, request.failure, request.identity ?? '', request.lastHeartbeatDetails);
-      await engine.commit();
-      return {};
+      return engine.afterCommit(() => ({}));
     },
 
-    async RespondActivityTaskCanceled(request) {
+    RespondActivityTaskCanceled(request) {
       const { run, activity } = requireStartedActivity(engine, decodeTaskToken(request.taskToken));
       cancelActivityReported(engine, run, activity, request.details, request.identity ?? '');
-      await engine.commit();
-      return {};
+      return engine.afterCommit(() => ({}));
     },
 
-    async RespondActivityTaskCanceledById(request) {
+    RespondActivityTaskCanceledById(request) {
       const { run, activity } = activityById(engine, request);
       cancelActivityReported(engine, run, activity, request.details, request.identity ?? '');
-      await engine.commit();
-      return {};
+      return engine.afterCommit(() => ({}));
     },
 
-    async RecordActivityTaskHeartbeat(request) {
+    RecordActivityTaskHeartbeat(request) {
       const { run, activity } = requireStartedActivity(engine, decodeTaskToken(request.taskToken));
       const cancelRequested = heartbeatActivity(engine, run, activity, request.details);
-      await engine.commit();
-      return { cancelRequested, activityPaused: false, activityReset: false };
+      return engine.afterCommit(() => ({ cancelRequested, activityPaused: false, activityReset: false }));
     },
 
-    async RecordActivityTaskHeartbeatById(request) {
+    RecordActivityTaskHeartbeatById(request) {
       const { run, activity } = activityById(engine, request);
       const cancelRequested = heartbeatActivity(engine, run, activity, request.details);
-      await engine.commit();
-      return { cancelRequested, activityPaused: false, activityReset: false };
+      return engine.afterCommit(() => ({ cancelRequested, activityPaused: false, activityReset: false }));
     },
 
     async ResetStickyTaskQueue(request) {
