@@ -1,14 +1,16 @@
 /**
- * The byte path of staging (byte-row.ts: JSON bytes straight to COPY bytes) must accept only rows
- * that the JSON.parse path accepts, and render them byte for byte as it does. Checked on every
- * event line of the committed fixtures, on seeded random edits of them, and on the cases its
- * number and escape handling singles out.
+ * The byte path of staging (byte-row.ts: JSON bytes straight to binary COPY rows) must accept
+ * only rows that the JSON.parse path accepts, with the values it gives them. Its rows are decoded
+ * here independently (the binary COPY layout read with Buffer's own readers) and compared with
+ * JSON.parse of the line, and with the row the string paths' text columns encode to. Checked on
+ * every event line of the committed fixtures, on seeded random edits of them, and on the cases
+ * its number and escape handling singles out.
  */
 import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { byteRowShape, writeRowColumns } from '../../src/activities/staging/byte-row';
-import { bytesFromUtf8 } from '../../src/activities/staging/byte-text';
+import { binaryRowFromText } from '../../src/activities/staging/binary-copy';
+import { byteRowShape, rowSlack, writeBinaryRow } from '../../src/activities/staging/byte-row';
 import { EVENT_FIELDS, SONG_FIELDS, type FieldRule } from '../../src/activities/staging/rules';
 import { validateText } from '../../src/activities/staging/validate';
 
@@ -32,20 +34,77 @@ function eventLines(fixture: string): Buffer[] {
   return lines.filter((line) => line.toString('utf8').trim() !== '');
 }
 
-/** The byte path's columns for a line, or undefined when it leaves the line to the string paths. */
-function byteColumns(line: Buffer, fields: readonly FieldRule[]): string | undefined {
+type Value = string | bigint | number | null;
+
+/** Reads one binary COPY row: a field count, then per field a length (-1: NULL) and the bytes. */
+function decodeRow(row: Buffer, fields: readonly FieldRule[], extraFields = 0): Value[] {
+  expect(row.readInt16BE(0)).toBe(fields.length + extraFields);
+  const values: Value[] = [];
+  let at = 2;
+  for (const field of fields) {
+    const length = row.readInt32BE(at);
+    at += 4;
+    if (length === -1) {
+      values.push(null);
+      continue;
+    }
+    const bytes = row.subarray(at, at + length);
+    at += length;
+    if (field.type === 'string') values.push(bytes.toString('utf8'));
+    else {
+      expect(length).toBe(8);
+      values.push(field.type === 'integer' ? bytes.readBigInt64BE(0) : bytes.readDoubleBE(0));
+    }
+  }
+  expect(at).toBe(row.length);
+  return values;
+}
+
+/** The byte path's row for a line (no extra fields), or undefined when it leaves the line to the string paths. */
+function byteRow(line: Buffer, fields: readonly FieldRule[]): Buffer | undefined {
   // The line sits inside a larger buffer, with bytes around it, as it does in a file chunk.
   const src = Buffer.concat([Buffer.from('{"x":1}\n'), line, Buffer.from('\n{"y":2}')]);
   const start = 8;
-  const out = Buffer.alloc(line.length + 64, 0xee);
-  const end = writeRowColumns(src, start, start + line.length, byteRowShape(fields), out, 3);
-  return end === -1 ? undefined : out.toString('latin1', 3, end);
+  const out = Buffer.alloc(line.length + rowSlack(fields.length) + 3, 0xee);
+  const end = writeBinaryRow(src, start, start + line.length, byteRowShape(fields), 0, out, 3);
+  return end === -1 ? undefined : out.subarray(3, end);
 }
 
-/** What the JSON.parse path makes of a line (as a byte string: latin1 of the UTF-8 bytes). */
-function slowColumns(line: Buffer, fields: readonly FieldRule[]): string | undefined {
+/**
+ * The values the JSON.parse path stores for a line, straight from JSON.parse (integers as
+ * BigInt, -0 as 0 as its text rendering does), or undefined when it rejects the line.
+ */
+function parsedValues(line: Buffer, fields: readonly FieldRule[]): Value[] | undefined {
+  const text = line.toString('utf8');
+  const result = validateText(text, fields);
+  if (!result.ok) return undefined;
+  const object = JSON.parse(text) as Record<string, unknown>;
+  return fields.map((field) => {
+    const v = object[field.name];
+    if (v === null || v === undefined) return null;
+    if (field.type === 'string') return v as string;
+    if (field.type === 'integer') return BigInt(v as number);
+    return (v as number) === 0 ? 0 : (v as number);
+  });
+}
+
+/** The string paths' row: their text columns, encoded. */
+function slowRow(line: Buffer, fields: readonly FieldRule[]): Buffer | undefined {
   const result = validateText(line.toString('utf8'), fields);
-  return result.ok ? bytesFromUtf8(result.columns) : undefined;
+  return result.ok ? binaryRowFromText(Buffer.from(result.columns, 'utf8').toString('latin1'), fields) : undefined;
+}
+
+/** Checks a line the byte path accepted: the values JSON.parse gives, and the string paths' very bytes. */
+function expectSameAsSlow(line: Buffer, fields: readonly FieldRule[], row: Buffer): void {
+  const expected = parsedValues(line, fields);
+  expect(expected).toBeDefined();
+  const values = decodeRow(row, fields);
+  expect(values).toEqual(expected);
+  // Object.is: a double's sign of zero matters to the stored value.
+  values.forEach((v, i) => expect(Object.is(v, expected![i])).toBe(true));
+  const slow = slowRow(line, fields)!;
+  // The string paths' row counts the provenance fields too; the byte path's here does not.
+  expect(row.subarray(2).equals(slow.subarray(2))).toBe(true);
 }
 
 function prng(seed: number): () => number {
@@ -78,19 +137,19 @@ function edit(line: Buffer, random: () => number): Buffer {
 describe('staging byte path', () => {
   const lines = [...eventLines('sparkify-small'), ...eventLines('sparkify-corrupt')];
 
-  test('renders every fixture line it accepts exactly as the JSON.parse path does', () => {
+  test('gives every fixture line it accepts the values the JSON.parse path gives', () => {
     let accepted = 0;
     for (const line of lines) {
-      const fast = byteColumns(line, EVENT_FIELDS);
-      if (fast === undefined) continue;
+      const row = byteRow(line, EVENT_FIELDS);
+      if (row === undefined) continue;
       accepted++;
-      expect(fast).toBe(slowColumns(line, EVENT_FIELDS));
+      expectSameAsSlow(line, EVENT_FIELDS, row);
     }
     // It must really carry the generated data, or this test would prove nothing.
     expect(accepted).toBeGreaterThan(lines.length * 0.9);
   });
 
-  test('never accepts an edited line that the JSON.parse path rejects or renders differently', () => {
+  test('never accepts an edited line that the JSON.parse path rejects or reads differently', () => {
     const random = prng(20181122);
     let accepted = 0;
     let edited = 0;
@@ -100,51 +159,64 @@ describe('staging byte path', () => {
       // Staging hands the byte path only valid UTF-8 (event-parser.ts checks each body with isUtf8).
       if (!isUtf8(line)) continue;
       edited++;
-      const fast = byteColumns(line, EVENT_FIELDS);
-      if (fast === undefined) continue;
+      const row = byteRow(line, EVENT_FIELDS);
+      if (row === undefined) continue;
       accepted++;
-      expect(fast).toBe(slowColumns(line, EVENT_FIELDS));
+      expectSameAsSlow(line, EVENT_FIELDS, row);
     }
     expect(edited).toBeGreaterThan(20000);
     expect(accepted).toBeGreaterThan(1000);
   });
 
-  const base = lines.map((line) => line.toString('utf8')).find((line) => byteColumns(Buffer.from(line), EVENT_FIELDS) !== undefined && line.includes('"length":') && !line.includes('"length":null'))!;
+  const base = lines.map((line) => line.toString('utf8')).find((line) => byteRow(Buffer.from(line), EVENT_FIELDS) !== undefined && line.includes('"length":') && !line.includes('"length":null'))!;
   const withValue = (key: string, value: string): Buffer => {
     const replaced = base.replace(new RegExp(`"${key}":(null|"(?:[^"\\\\]|\\\\.)*"|[-0-9.eE+]+)`), `"${key}":${value}`);
     expect(replaced).not.toBe(base);
     return Buffer.from(replaced);
   };
 
-  test.each([
-    ['length', '1540919166796.0', '1540919166796'],
-    ['length', '12.50', '12.5'],
-    ['length', '100.000', '100'],
-    ['length', '-3.0', '-3'],
-    ['length', '0.5', '0.5'],
-    ['length', '-0', '0'],
-    ['length', '1e2', '100'],
-    ['length', '2.5E-3', '0.0025'],
-    ['length', '1234567890.123456', '1234567890.1234560'.slice(0, 17)],
-    ['length', '0.1234567890123456789', '0.12345678901234568'],
-    ['ts', '1541030445660', '1541030445660'],
-    ['ts', '5.0', '5'],
-    ['ts', '9007199254740993', '9007199254740992'],
-    ['firstName', '"a\\/b"', 'a/b'],
-    ['firstName', '"q\\"t"', 'q"t'],
-    ['firstName', '"b\\\\/s"', 'b\\\\/s'],
-    ['firstName', '"t\\tn\\nr\\r"', 't\\tn\\nr\\r'],
-    ['firstName', '"bs\\bff\\f"', 'bs\bff\f'],
-    ['firstName', '"Zoë"', Buffer.from('Zoë').toString('latin1')],
-    ['firstName', 'null', '\\N'],
-  ])('%s %s renders as the JSON.parse path renders it', (key, value, expected) => {
+  test.each<[string, string, Value, boolean]>([
+    // key, JSON value, the value stored, whether the byte path takes it (else the string paths do)
+    ['length', '1540919166796.0', 1540919166796, true],
+    ['length', '218.93179', 218.93179, true],
+    ['length', '12.50', 12.5, true],
+    ['length', '1.05', 1.05, true],
+    ['length', '100.000', 100, true],
+    ['length', '-3.0', -3, true],
+    ['length', '-122.41888', -122.41888, true],
+    ['length', '0', 0, true],
+    ['length', '0.5', 0.5, true],
+    ['length', '-0', 0, true],
+    ['length', '-0.0', 0, true],
+    ['length', '1e2', 100, true],
+    ['length', '2.5E-3', 0.0025, true],
+    ['length', '1234567890.123456', 1234567890.123456, true],
+    ['length', '0.1234567890123456789', 0.12345678901234568, true],
+    ['length', '999999999999999', 999999999999999, true],
+    ['ts', '1541030445660', 1541030445660n, true],
+    ['ts', '-42', -42n, true],
+    ['ts', '0', 0n, true],
+    ['ts', '5.0', 5n, true],
+    ['ts', '9007199254740993', 9007199254740992n, false],
+    ['firstName', '"a\\/b"', 'a/b', true],
+    ['firstName', '"q\\"t"', 'q"t', true],
+    ['firstName', '"b\\\\/s"', 'b\\/s', true],
+    ['firstName', '"t\\tn\\nr\\r"', 't\tn\nr\r', true],
+    ['firstName', '"bs\\bff\\f"', 'bs\bff\f', true],
+    ['firstName', '"Zoë"', 'Zoë', true],
+    ['firstName', '""', '', true],
+    ['firstName', 'null', null, true],
+  ])('%s %s is stored as JSON.parse reads it', (key, value, stored, byBytePath) => {
     const line = withValue(key, value);
-    const slow = slowColumns(line, EVENT_FIELDS);
-    expect(slow).toBeDefined();
-    expect(slow!.split('\t')[EVENT_FIELDS.findIndex((f) => f.name === key)]).toBe(expected);
-    const fast = byteColumns(line, EVENT_FIELDS);
-    // The byte path may leave a rare form to the string paths, but never renders it differently.
-    if (fast !== undefined) expect(fast).toBe(slow);
+    const index = EVENT_FIELDS.findIndex((f) => f.name === key);
+    const expected = parsedValues(line, EVENT_FIELDS);
+    expect(expected).toBeDefined();
+    expect(Object.is(expected![index], stored)).toBe(true);
+    const row = byteRow(line, EVENT_FIELDS);
+    expect(row !== undefined).toBe(byBytePath);
+    if (row !== undefined) expectSameAsSlow(line, EVENT_FIELDS, row);
+    // The string paths' row (it counts the two provenance fields the parser appends).
+    expect(Object.is(decodeRow(slowRow(line, EVENT_FIELDS)!, EVENT_FIELDS, 2)[index], stored)).toBe(true);
   });
 
   test.each([
@@ -161,7 +233,7 @@ describe('staging byte path', () => {
     ['a bare fraction', 'length', '.5'],
     ['an unfinished exponent', 'length', '1e'],
   ])('leaves %s to the string paths', (_name, key, value) => {
-    expect(byteColumns(withValue(key, value), EVENT_FIELDS)).toBeUndefined();
+    expect(byteRow(withValue(key, value), EVENT_FIELDS)).toBeUndefined();
   });
 
   test('leaves whitespace, reordered or extra keys, and a trailing CR to the string paths', () => {
@@ -175,15 +247,16 @@ describe('staging byte path', () => {
     ];
     for (const variant of variants) {
       expect(variant).not.toBe(line);
-      expect(byteColumns(Buffer.from(variant), EVENT_FIELDS)).toBeUndefined();
+      expect(byteRow(Buffer.from(variant), EVENT_FIELDS)).toBeUndefined();
     }
   });
 
   test('handles song files the same way', () => {
     const song = Buffer.from('{"num_songs":1,"artist_id":"ARJIE2Y1187B994AB7","artist_latitude":null,"artist_longitude":-122.41888,"artist_location":"San Francisco, CA","artist_name":"Line Renaud","song_id":"SOUPIRU12A6D4FA1E1","title":"Der Kleine D\\u00e4umling","duration":152.92036,"year":0}');
-    expect(byteColumns(song, SONG_FIELDS)).toBeUndefined(); // \u escape
+    expect(byteRow(song, SONG_FIELDS)).toBeUndefined(); // \u escape
     const plain = Buffer.from(song.toString().replace('D\\u00e4umling', 'D\\/umling'));
-    expect(byteColumns(plain, SONG_FIELDS)).toBe(slowColumns(plain, SONG_FIELDS));
-    expect(byteColumns(plain, SONG_FIELDS)).toContain('\\N\t-122.41888\tSan Francisco, CA');
+    const row = byteRow(plain, SONG_FIELDS)!;
+    expectSameAsSlow(plain, SONG_FIELDS, row);
+    expect(decodeRow(row, SONG_FIELDS).slice(0, 6)).toEqual([1n, 'ARJIE2Y1187B994AB7', null, -122.41888, 'San Francisco, CA', 'Line Renaud']);
   });
 });

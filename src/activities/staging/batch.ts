@@ -3,6 +3,7 @@ import { finished } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import { sqlStatement } from '../../warehouse/sql-files';
+import { BINARY_COPY_HEADER, BINARY_COPY_TRAILER } from './binary-copy';
 import { bytesFromUtf8 } from './byte-text';
 import { copyText, withoutNul } from './copy-text';
 import type { ParsedEvents } from './event-parser';
@@ -12,6 +13,9 @@ import type { ReasonKind } from './rules';
 const WRITE_CHUNK = 512 * 1024;
 /** Rejected rows are buffered up to this size, then copied into load_errors mid-batch. */
 const REJECT_BUFFER = 4 * 1024 * 1024;
+
+/** How a staging table's rows travel: COPY text (songs) or binary (events, see binary-copy.ts). */
+export type CopyFormat = 'text' | 'binary';
 
 /**
  * One batch = one transaction: a COPY into the staging table, interrupted only to COPY buffered
@@ -39,6 +43,7 @@ export class StagingBatch {
     private readonly client: Client,
     private readonly copySql: string,
     private readonly staging: string,
+    private readonly format: CopyFormat,
   ) {}
 
   /**
@@ -48,6 +53,7 @@ export class StagingBatch {
   static async begin(
     client: Client,
     copySqlFile: string,
+    format: CopyFormat,
     staging: string,
     claim: () => Promise<boolean>,
   ): Promise<StagingBatch | undefined> {
@@ -59,17 +65,19 @@ export class StagingBatch {
       if (!claimed) await client.query('ROLLBACK').catch(() => undefined);
     }
     if (!claimed) return undefined;
-    const batch = new StagingBatch(client, sqlStatement(copySqlFile), staging);
+    const batch = new StagingBatch(client, sqlStatement(copySqlFile), staging, format);
     batch.openCopy();
     return batch;
   }
 
   private openCopy(): void {
     this.copy = this.client.query(copyFrom(this.copySql));
+    if (this.format === 'binary') this.copy.write(BINARY_COPY_HEADER);
   }
 
   /** Appends one loaded row: its COPY columns (a byte string, see byte-text.ts) plus provenance. */
   row(columns: string, file: string, line: number): void {
+    if (this.format !== 'text') throw new Error(`text rows cannot join a ${this.format} COPY of ${this.staging}`);
     if (file !== this.escapedFor) {
       this.escapedFor = file;
       this.escapedFile = bytesFromUtf8(copyText(file));
@@ -80,7 +88,7 @@ export class StagingBatch {
     this.rowsLoaded++;
   }
 
-  /** Appends what a parser made of a chunk of `file`: its rows, counts and rejections. */
+  /** Appends what a parser made of a chunk of `file`: its rows (in the batch's format), counts and rejections. */
   append(file: string, parsed: ParsedEvents): void {
     this.encodeText();
     if (parsed.rows.length > 0) this.pending.push(parsed.rows);
@@ -131,6 +139,7 @@ export class StagingBatch {
     const copy = this.copy;
     this.copy = undefined;
     if (!copy) return;
+    if (this.format === 'binary') copy.write(BINARY_COPY_TRAILER);
     copy.end();
     await finished(copy);
   }

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
-import { byteRowShape, writeRowColumns } from './byte-row';
-import { bytesFromUtf8, isBlankBytes, validateBytes, validateChars, type RowResult } from './byte-text';
-import { copyText } from './copy-text';
+import { binaryRowFromText, PROVENANCE_FIELDS, provenancePrefix } from './binary-copy';
+import { byteRowShape, rowSlack, writeBinaryRow } from './byte-row';
+import { isBlankBytes, validateBytes, validateChars, type RowResult } from './byte-text';
 import { RowBuffer } from './row-buffer';
 import type { ReasonKind } from './rules';
 import { EVENT_FIELDS } from './rules';
@@ -16,7 +16,7 @@ export interface EventReject {
 
 /** What one chunk of an event file turned into. */
 export interface ParsedEvents {
-  /** COPY text rows (UTF-8 bytes), provenance columns included; a buffer of its own (RowBuffer.take). */
+  /** Binary COPY rows (binary-copy.ts), provenance fields included; a buffer of its own (RowBuffer.take). */
   rows: Buffer;
   rowsLoaded: number;
   /** Non-blank lines seen. */
@@ -25,28 +25,27 @@ export interface ParsedEvents {
 }
 
 /**
- * Turns an event file's bytes, chunk by chunk, into COPY rows and rejections. Lines are 1-based
+ * Turns an event file's bytes, chunk by chunk, into binary COPY rows and rejections. Lines are 1-based
  * and count every line, blank ones included; a line is blank when it is whitespace only (as
  * String.prototype.trim sees it). Only whole lines are decoded, so no UTF-8 sequence is split;
  * text that is not valid UTF-8 is decoded with replacement characters before validation.
  * Lines of the common shape go from bytes to COPY bytes (byte-row.ts); the rest take the string
- * paths (byte-text.ts). Pure computation, so it runs the same in the activity's thread or a
+ * paths (byte-text.ts), whose text columns are then encoded (binary-copy.ts). Pure computation, so it runs the same in the activity's thread or a
  * parser thread.
  */
 export class EventFileParser {
   private carry: Buffer | undefined;
   private lineNo = 0;
-  private readonly provenance: string;
-  private readonly provenanceBytes: Buffer;
+  private readonly provenance: Buffer;
   private readonly shape = byteRowShape(EVENT_FIELDS);
+  private readonly slack = rowSlack(EVENT_FIELDS.length);
   private out = new RowBuffer();
   private rowsLoaded = 0;
   private linesRead = 0;
   private rejects: EventReject[] = [];
 
   constructor(file: string) {
-    this.provenance = '\t' + bytesFromUtf8(copyText(file)) + '\t';
-    this.provenanceBytes = Buffer.from(this.provenance, 'latin1');
+    this.provenance = provenancePrefix(Buffer.from(file, 'utf8'));
   }
 
   push(chunk: Buffer): ParsedEvents {
@@ -102,9 +101,9 @@ export class EventFileParser {
 
   /** A line of valid UTF-8: the byte path when it can, else the string paths. */
   private byteLine(body: Buffer, start: number, end: number): void {
-    const room = end - start + this.provenanceBytes.length + 64;
+    const room = end - start + this.slack + this.provenance.length + 4;
     const out = this.out.reserve(room);
-    const columnsEnd = writeRowColumns(body, start, end, this.shape, out, this.out.length);
+    const columnsEnd = writeBinaryRow(body, start, end, this.shape, PROVENANCE_FIELDS, out, this.out.length);
     if (columnsEnd === -1) {
       this.line(body.toString('latin1', start, end), true);
       return;
@@ -112,7 +111,7 @@ export class EventFileParser {
     const lineNo = ++this.lineNo;
     this.linesRead++;
     this.rowsLoaded++;
-    this.out.length = this.out.writeTail(columnsEnd, this.provenanceBytes, lineNo);
+    this.out.length = this.out.writeTail(columnsEnd, this.provenance, lineNo);
   }
 
   /** `asBytes`: the line is a byte string of valid UTF-8 (see byte-text.ts); otherwise decoded text. */
@@ -122,7 +121,9 @@ export class EventFileParser {
     this.linesRead++;
     const result: RowResult = asBytes ? validateBytes(line, EVENT_FIELDS) : validateChars(line, EVENT_FIELDS);
     if (result.ok) {
-      this.out.appendLatin1(result.columns + this.provenance + lineNo + '\n');
+      this.out.append(binaryRowFromText(result.columns, EVENT_FIELDS));
+      this.out.reserve(this.provenance.length + 4);
+      this.out.length = this.out.writeTail(this.out.length, this.provenance, lineNo);
       this.rowsLoaded++;
     } else {
       this.rejects.push({ line: lineNo, raw: result.raw, kind: result.kind, reason: result.reason });

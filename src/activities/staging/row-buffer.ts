@@ -23,26 +23,25 @@ export class RowBuffer {
     return this.buffer;
   }
 
-  /** Appends a byte string (one char per byte). */
-  appendLatin1(text: string): void {
-    this.reserve(text.length);
-    this.length += this.buffer.write(text, this.length, 'latin1');
+  /** Appends bytes. */
+  append(bytes: Uint8Array): void {
+    this.reserve(bytes.length).set(bytes, this.length);
+    this.length += bytes.length;
   }
 
   /**
-   * Writes a row's tail at `at`: the provenance bytes (tab, file, tab), the line number and a
-   * newline. Returns the position after it; the caller reserved the room.
+   * Writes a binary row's tail at `at`: the provenance prefix (see binary-copy.ts) and the line
+   * number as 4 big-endian bytes. Returns the position after it; the caller reserved the room.
    */
   writeTail(at: number, provenance: Uint8Array, lineNo: number): number {
     const out = this.buffer;
     out.set(provenance, at);
-    let o = at + provenance.length;
-    let digits = 1;
-    for (let n = lineNo; n >= 10; n = Math.floor(n / 10)) digits++;
-    o += digits;
-    for (let i = o - 1, n = lineNo; i >= o - digits; i--, n = Math.floor(n / 10)) out[i] = 0x30 + (n % 10);
-    out[o++] = 0x0a;
-    return o;
+    const o = at + provenance.length;
+    out[o] = lineNo >>> 24;
+    out[o + 1] = (lineNo >>> 16) & 0xff;
+    out[o + 2] = (lineNo >>> 8) & 0xff;
+    out[o + 3] = lineNo & 0xff;
+    return o + 4;
   }
 
   /** The rows written, and a fresh buffer for the next ones. */

@@ -6,7 +6,7 @@ import { partitionOf } from '../../sources/partition';
 import type { Source } from '../../sources/source';
 import { openWarehouse } from '../../warehouse/connection';
 import { warehouseFailure } from '../../warehouse/errors';
-import { StagingBatch } from './batch';
+import { StagingBatch, type CopyFormat } from './batch';
 import { loadEventFile } from './event-file';
 import { acquireParserThread, releaseParserThread, type ParserThread } from './parser-pool';
 import { prefetch } from './prefetch';
@@ -35,9 +35,9 @@ const SONG_READ_AHEAD = 64;
 /** A long batch still heartbeats (its last committed position) this often. */
 const HEARTBEAT_EVERY_MS = 5000;
 
-const COPY_SQL: Record<StagingKind, string> = {
-  events: 'queries/copy_staging_events.sql',
-  songs: 'queries/copy_staging_songs.sql',
+const COPY: Record<StagingKind, { sql: string; format: CopyFormat }> = {
+  events: { sql: 'queries/copy_staging_events.sql', format: 'binary' },
+  songs: { sql: 'queries/copy_staging_songs.sql', format: 'text' },
 };
 
 function checkInput(input: CopyStagingInput): void {
@@ -98,7 +98,7 @@ export async function stagePartition(
         nonRetryable: false,
       });
     const begin = async (): Promise<StagingBatch> => {
-      const opened = await StagingBatch.begin(client, COPY_SQL[kind], kind, () =>
+      const opened = await StagingBatch.begin(client, COPY[kind].sql, COPY[kind].format, kind, () =>
         claimProgress(client, kind, input.partitions, input.partition, committed.filesDone),
       );
       if (!opened) throw conflict();
