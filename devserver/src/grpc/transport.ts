@@ -40,6 +40,11 @@ export type RawUnaryHandler = (request: Buffer, call: UnaryCall) => void;
 export interface TransportOptions {
   /** Requests larger than this (after inflating) answer RESOURCE_EXHAUSTED. */
   maxReceiveBytes: number;
+  /**
+   * Paths whose compressed requests are declined, as the gRPC spec has a server answer an encoding
+   * it does not take: UNIMPLEMENTED naming `grpc-encoding`, with `grpc-accept-encoding: identity`.
+   */
+  uncompressedOnly?: ReadonlySet<string>;
 }
 
 const responseHeaders = {
@@ -49,6 +54,7 @@ const responseHeaders = {
   'grpc-encoding': 'identity',
 };
 const okTrailers = { 'grpc-status': '0' };
+const identityOnly = { 'grpc-accept-encoding': 'identity' };
 const timeoutUnitsMs: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000_001 };
 
 export class GrpcTransport {
@@ -135,19 +141,23 @@ export class GrpcTransport {
     stream.on('end', () => {
       if (!call.open) return;
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      const request = this.unframe(body, headers['grpc-encoding'], call);
+      const request = this.unframe(path, body, headers['grpc-encoding'], call);
       if (request) handler(request, call);
     });
   }
 
   /** The single length-prefixed message of a unary request, inflated; undefined once the call failed. */
-  private unframe(body: Buffer, encoding: string | string[] | undefined, call: Call): Buffer | undefined {
+  private unframe(path: string, body: Buffer, encoding: string | string[] | undefined, call: Call): Buffer | undefined {
     if (body.length < 5 || body.readUInt32BE(1) !== body.length - 5) {
       call.fail(status.INTERNAL, 'a unary request must carry exactly one message');
       return undefined;
     }
     const payload = body.subarray(5);
     if (body[0] === 0) return payload;
+    if (this.options.uncompressedOnly?.has(path)) {
+      call.fail(status.UNIMPLEMENTED, `grpc-encoding "${String(encoding)}" is not accepted for ${path}: send it uncompressed`, undefined, identityOnly);
+      return undefined;
+    }
     const limit = { maxOutputLength: this.options.maxReceiveBytes };
     try {
       if (encoding === 'gzip') return zlib.gunzipSync(payload, limit);
@@ -217,12 +227,12 @@ class Call implements UnaryCall {
     stream.end(frame);
   }
 
-  fail(code: status, message: string, statusDetails?: Uint8Array): void {
-    if (this.answer()) this.sendStatus(code, message, statusDetails);
+  fail(code: status, message: string, statusDetails?: Uint8Array, extraHeaders?: http2.OutgoingHttpHeaders): void {
+    if (this.answer()) this.sendStatus(code, message, statusDetails, extraHeaders);
   }
 
-  private sendStatus(code: status, message: string, statusDetails?: Uint8Array): void {
-    const headers: http2.OutgoingHttpHeaders = { ...responseHeaders, 'grpc-status': String(code), 'grpc-message': encodeURI(message) };
+  private sendStatus(code: status, message: string, statusDetails?: Uint8Array, extraHeaders?: http2.OutgoingHttpHeaders): void {
+    const headers: http2.OutgoingHttpHeaders = { ...responseHeaders, ...extraHeaders, 'grpc-status': String(code), 'grpc-message': encodeURI(message) };
     if (statusDetails) headers['grpc-status-details-bin'] = Buffer.from(statusDetails).toString('base64');
     // Trailers-only response: the status travels in the one HEADERS frame, which also ends the stream.
     this.stream.respond(headers, { endStream: true });

@@ -74,3 +74,33 @@ test('a task poll with nothing to do answers empty after the long-poll timeout',
   expect(Date.now() - started).toBeGreaterThanOrEqual(250);
   expect(temporal.api.workflowservice.v1.PollActivityTaskQueueResponse.decode(response!).taskToken.length).toBe(0);
 });
+
+describe('gzip-compressed requests', () => {
+  let gzipClient: grpc.Client;
+  beforeAll(() => {
+    gzipClient = new grpc.Client(server.address, grpc.credentials.createInsecure(), { 'grpc.default_compression_algorithm': grpc.compressionAlgorithms.gzip });
+  });
+  afterAll(() => gzipClient.close());
+
+  const gzipCall = (path: string, body: Uint8Array) =>
+    new Promise<{ error?: grpc.ServiceError; response?: Buffer }>((resolve) => {
+      gzipClient.makeUnaryRequest(path, (value: Uint8Array) => Buffer.from(value), (value: Buffer) => value, body, (error, response) =>
+        resolve({ error: error ?? undefined, response }),
+      );
+    });
+
+  test('are accepted', async () => {
+    const body = temporal.api.workflowservice.v1.DescribeNamespaceRequest.encode({ namespace: 'default' }).finish();
+    const { error, response } = await gzipCall(`${service}/DescribeNamespace`, body);
+    expect(error).toBeUndefined();
+    expect(temporal.api.workflowservice.v1.DescribeNamespaceResponse.decode(response!).namespaceInfo?.name).toBe('default');
+  });
+
+  test('GetSystemInfo is declined naming grpc-encoding, so the SDK Core client reconnects uncompressed', async () => {
+    const { error } = await gzipCall(`${service}/GetSystemInfo`, new Uint8Array());
+    expect(error?.code).toBe(grpc.status.UNIMPLEMENTED);
+    expect(error?.details).toMatch(/grpc-encoding/);
+    const { error: plainError } = await call(`${service}/GetSystemInfo`, new Uint8Array());
+    expect(plainError).toBeUndefined();
+  });
+});
