@@ -67,8 +67,81 @@ export function decodePlain(type: MessageType, bytes: Uint8Array): Msg {
   return type.toObject(type.decode(bytes), plainOptions);
 }
 
+/**
+ * Encoded bytes of appended history events, made once per event: a history goes out many times
+ * (full-history polls, GetWorkflowExecutionHistory pages, the journal), and an appended event never
+ * changes. Buffered events (id 0) are not cached: flushing gives them their ids.
+ */
+const encodedEvents = new WeakMap<Msg, Buffer>();
+
 export function encodeHistoryEvent(event: Msg): Buffer {
-  return Buffer.from(temporal.api.history.v1.HistoryEvent.encode(event).finish());
+  let bytes = encodedEvents.get(event);
+  if (bytes) return bytes;
+  bytes = asBuffer(temporal.api.history.v1.HistoryEvent.encode(event).finish());
+  if (event.eventId > 0) encodedEvents.set(event, bytes);
+  return bytes;
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+type ReflectedType = MessageType & { fields?: Record<string, { id: number; type: string }> };
+const historyFieldIds = new WeakMap<MessageType, number>();
+
+/** Field number of a `temporal.api.history.v1.History history` field of `type`, or 0. */
+function historyFieldId(type: ReflectedType): number {
+  let id = historyFieldIds.get(type);
+  if (id === undefined) {
+    const field = type.fields?.history;
+    id = field && /(^|\.)temporal\.api\.history\.v1\.History$/.test(field.type) ? field.id : 0;
+    historyFieldIds.set(type, id);
+  }
+  return id;
+}
+
+/**
+ * Encodes a response; a `history` of events is written from each event's cached bytes instead of
+ * being encoded again. Protobuf takes fields in any order, so the history goes last.
+ */
+export function encodeMessage(type: MessageType, message: Msg): Uint8Array {
+  const fieldId = historyFieldId(type as ReflectedType);
+  const events: Msg[] | undefined = message.history?.events;
+  if (fieldId === 0 || !Array.isArray(events) || events.length === 0) return type.encode(message).finish();
+  const head = type.encode({ ...message, history: undefined }).finish();
+  const encoded = events.map(encodeHistoryEvent);
+  let historyLength = 0;
+  for (const bytes of encoded) historyLength += 1 + varintLength(bytes.length) + bytes.length;
+  const fieldTag = (fieldId << 3) | 2;
+  const out = Buffer.allocUnsafe(head.length + varintLength(fieldTag) + varintLength(historyLength) + historyLength);
+  out.set(head, 0);
+  let offset = writeVarint(out, head.length, fieldTag);
+  offset = writeVarint(out, offset, historyLength);
+  for (const bytes of encoded) {
+    out[offset++] = 0x0a; // History.events: field 1, length-delimited
+    offset = writeVarint(out, offset, bytes.length);
+    out.set(bytes, offset);
+    offset += bytes.length;
+  }
+  return out;
+}
+
+function varintLength(value: number): number {
+  let length = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 128);
+    length++;
+  }
+  return length;
+}
+
+function writeVarint(out: Buffer, offset: number, value: number): number {
+  while (value >= 0x80) {
+    out[offset++] = (value % 128) | 0x80;
+    value = Math.floor(value / 128);
+  }
+  out[offset++] = value;
+  return offset;
 }
 
 export function decodeHistoryEvent(bytes: Uint8Array): Msg {

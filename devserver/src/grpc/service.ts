@@ -5,7 +5,7 @@
  */
 import { status } from '@grpc/grpc-js';
 import type { IncomingHttpHeaders } from 'node:http2';
-import { temporal, grpc as grpcProto, Msg, MessageType, decodePlain } from '../proto';
+import { temporal, grpc as grpcProto, Msg, MessageType, decodePlain, encodeMessage } from '../proto';
 import { RpcError, invalidArgument, unimplemented } from './errors';
 import type { GrpcTransport, UnaryCall } from './transport';
 import type { MethodStats, RpcStats } from './stats';
@@ -161,7 +161,7 @@ class Context implements CallContext {
 function answer(method: BoundMethod, call: UnaryCall, response: Msg, bytesIn: number, startedAt: number): void {
   let encoded: Uint8Array;
   try {
-    encoded = method.responseType.encode(response).finish();
+    encoded = encodeMessage(method.responseType, response);
   } catch (error) {
     answerError(method, call, error);
     return;
