@@ -91,6 +91,8 @@ export class GrpcTransport {
       this.server.once('error', onError);
       this.server.listen(port, ip, () => {
         this.server.removeListener('error', onError);
+        // Later errors concern one connection (e.g. a failed accept); the listener stays up.
+        this.server.on('error', () => undefined);
         const address = this.server.address();
         resolve(typeof address === 'object' && address ? address.port : port);
       });
