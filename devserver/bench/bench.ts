@@ -47,6 +47,14 @@ interface SequentialSplit {
   serverHandlerMsPerActivity: number;
   /** msPerActivity minus the server's handler time: the SDK worker, gRPC on both sides, scheduling. */
   restMsPerActivity: number;
+  /**
+   * The rest, measured by the server: per activity, the time its workflow tasks and its activity
+   * task spent away (answer sent → completion arrived: worker plus transport both ways), and what
+   * neither handlers nor those legs cover (the workflow's own start and end, timers' slack).
+   */
+  workflowTaskAtWorkerMsPerActivity: number;
+  activityTaskAtWorkerMsPerActivity: number;
+  otherMsPerActivity: number;
   /** CPU of the server's own process per activity (handlers plus HTTP/2 and gRPC framing); server-process mode only. */
   serverProcessCpuMsPerActivity?: number;
   /** Per method: calls per activity and handler milliseconds per call. */
@@ -214,6 +222,10 @@ function sequentialSplit(mode: ServerMode, samples: SplitSample[]): SequentialSp
     for (const [method, after] of Object.entries(sample.after.methods)) total += after.handlerMs - (sample.before.methods[method]?.handlerMs ?? 0);
     return total / sample.activities;
   });
+  const legPerActivity = (sample: SplitSample, kind: 'workflowTask' | 'activityTask') =>
+    (sample.after.workerTime[kind].ms - sample.before.workerTime[kind].ms) / sample.activities;
+  const workflowLegs = samples.map((sample) => legPerActivity(sample, 'workflowTask'));
+  const activityLegs = samples.map((sample) => legPerActivity(sample, 'activityTask'));
   const msPerActivity = median(samples.map((sample) => sample.msPerActivity));
   const serverHandlerMsPerActivity = median(handlerPerActivity);
   const split: SequentialSplit = {
@@ -221,6 +233,9 @@ function sequentialSplit(mode: ServerMode, samples: SplitSample[]): SequentialSp
     msPerActivity: round2(msPerActivity),
     serverHandlerMsPerActivity: round3(serverHandlerMsPerActivity),
     restMsPerActivity: round2(median(samples.map((sample, index) => sample.msPerActivity - handlerPerActivity[index]))),
+    workflowTaskAtWorkerMsPerActivity: round2(median(workflowLegs)),
+    activityTaskAtWorkerMsPerActivity: round2(median(activityLegs)),
+    otherMsPerActivity: round2(median(samples.map((sample, index) => sample.msPerActivity - handlerPerActivity[index] - workflowLegs[index] - activityLegs[index]))),
     methods: {},
   };
   if (samples.every((sample) => sample.before.cpuMs !== undefined)) {
@@ -243,7 +258,10 @@ function printSplits(splits: SequentialSplit[]): void {
     console.log(`\nsequential activity split, server ${split.mode} (medians per activity):`);
     console.log(`  total                          ${split.msPerActivity} ms`);
     console.log(`  server handlers                ${split.serverHandlerMsPerActivity} ms`);
-    console.log(`  rest (SDK worker + transport)  ${split.restMsPerActivity} ms`);
+    console.log(`  rest (SDK worker + transport)  ${split.restMsPerActivity} ms, of which`);
+    console.log(`    workflow task at the worker    ${split.workflowTaskAtWorkerMsPerActivity} ms (answer sent -> completion arrived)`);
+    console.log(`    activity task at the worker    ${split.activityTaskAtWorkerMsPerActivity} ms (answer sent -> completion arrived)`);
+    console.log(`    other                          ${split.otherMsPerActivity} ms`);
     if (split.serverProcessCpuMsPerActivity !== undefined) console.log(`  server process CPU             ${split.serverProcessCpuMsPerActivity} ms (handlers + HTTP/2 + GC)`);
     const rows = Object.entries(split.methods).filter(([, m]) => m.callsPerActivity >= 0.1);
     for (const [method, m] of rows) console.log(`    ${method.padEnd(30)} ${String(m.callsPerActivity).padStart(6)} calls/activity  ${m.handlerMsPerCall} ms/call`);

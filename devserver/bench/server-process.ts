@@ -7,12 +7,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { startDevServer } from '../src/index';
-import type { MethodStats } from '../src/grpc/stats';
+import type { DevServerStats } from '../src/grpc/stats';
 
 export type ServerMode = 'in-process' | 'server-process';
 
-export interface ServerCounters {
-  methods: Record<string, MethodStats>;
+export interface ServerCounters extends DevServerStats {
   /** CPU time (user + system) of the server's process; only when it has a process of its own. */
   cpuMs?: number;
 }
@@ -29,7 +28,7 @@ const quiet = (level: string, message: string) => level === 'error' && console.e
 export async function startBenchServer(mode: ServerMode): Promise<BenchServer> {
   if (mode === 'in-process') {
     const server = await startDevServer({ port: 0, log: quiet });
-    return { mode, address: server.address, counters: async () => ({ methods: server.stats() }), stop: () => server.stop() };
+    return { mode, address: server.address, counters: async () => server.stats(), stop: () => server.stop() };
   }
   return startChildServer();
 }
@@ -82,10 +81,10 @@ function listeningAddress(child: ChildProcess): Promise<string> {
 
 function childCounters(child: ChildProcess): Promise<ServerCounters> {
   return new Promise((resolve, reject) => {
-    const onMessage = (message: { type?: string; methods: Record<string, MethodStats>; cpuMicros: NodeJS.CpuUsage }) => {
+    const onMessage = (message: { type?: string; stats: DevServerStats; cpuMicros: NodeJS.CpuUsage }) => {
       if (message?.type !== 'stats') return;
       child.removeListener('message', onMessage);
-      resolve({ methods: message.methods, cpuMs: (message.cpuMicros.user + message.cpuMicros.system) / 1000 });
+      resolve({ ...message.stats, cpuMs: (message.cpuMicros.user + message.cpuMicros.system) / 1000 });
     };
     child.on('message', onMessage);
     if (!child.send({ type: 'stats' })) reject(new Error('the devserver child process is gone'));

@@ -4,7 +4,7 @@
  */
 import { Engine, LogFn } from './engine/engine';
 import { bindService, healthServiceReflection, workflowServiceReflection } from './grpc/service';
-import { MethodStats, RpcStats } from './grpc/stats';
+import { DevServerStats, RpcStats } from './grpc/stats';
 import { GrpcTransport } from './grpc/transport';
 import { workflowServiceHandlers } from './handlers';
 import { Journal, openJournal } from './persistence/journal';
@@ -41,10 +41,11 @@ export interface DevServer {
   address: string;
   port: number;
   /**
-   * Counters since start, by RPC method: calls, errors, and milliseconds of server work
-   * (decode, handler, encode; not time spent waiting). For benchmarks; cheap to call.
+   * Counters since start: by RPC method, calls, errors and milliseconds of server work (decode,
+   * handler, encode; not time spent waiting); and the time workflow and activity tasks spent at
+   * workers (from their answer being sent to their completion arriving). For benchmarks; cheap.
    */
-  stats(): Record<string, MethodStats>;
+  stats(): DevServerStats;
   stop(): Promise<void>;
 }
 

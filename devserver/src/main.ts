@@ -48,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
 function answerStatsRequests(server: DevServer): void {
   if (!process.send) return;
   process.on('message', (message: { type?: string }) => {
-    if (message?.type === 'stats') process.send?.({ type: 'stats', methods: server.stats(), cpuMicros: process.cpuUsage() });
+    if (message?.type === 'stats') process.send?.({ type: 'stats', stats: server.stats(), cpuMicros: process.cpuUsage() });
   });
   process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }

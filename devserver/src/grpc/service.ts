@@ -48,6 +48,8 @@ export interface ServiceBindingOptions {
 
 interface BoundMethod {
   name: string;
+  /** Which task a call of this method completes, for the worker-time counters. */
+  completes: 'workflowTask' | 'activityTask' | undefined;
   requestType: MessageType;
   responseType: MessageType;
   handler: UnaryHandler | undefined;
@@ -69,6 +71,7 @@ export function bindService(
     method.resolve();
     const bound: BoundMethod = {
       name: method.name,
+      completes: completedTaskKind(method.name),
       requestType: method.resolvedRequestType!,
       responseType: method.resolvedResponseType!,
       handler: handlers[method.name],
@@ -88,7 +91,9 @@ function runUnary(method: BoundMethod, bytes: Buffer, call: UnaryCall): void {
   method.stats.calls++;
   let result: Promise<Msg> | Msg;
   try {
-    result = method.handler ? method.handler(decodeRequest(method, bytes), new Context(call)) : unimplementedCall(method);
+    const request = decodeRequest(method, bytes);
+    if (method.completes && request.taskToken) method.options.stats.taskReturned(request.taskToken, method.completes, startedAt);
+    result = method.handler ? method.handler(request, new Context(call)) : unimplementedCall(method);
   } catch (error) {
     answerError(method, call, error);
     method.stats.handlerMs += performance.now() - startedAt;
@@ -113,6 +118,23 @@ function runUnary(method: BoundMethod, bytes: Buffer, call: UnaryCall): void {
       method.stats.handlerMs += performance.now() - resumedAt;
     },
   );
+}
+
+/** Workflow and activity task completions (not heartbeats: the task is still at the worker). */
+function completedTaskKind(methodName: string): BoundMethod['completes'] {
+  if (/^RespondWorkflowTask(Completed|Failed)$/.test(methodName)) return 'workflowTask';
+  if (/^RespondActivityTask(Completed|Failed|Canceled)$/.test(methodName)) return 'activityTask';
+  return undefined;
+}
+
+/** Remembers when each task in an answer left, so its completion can tell how long the worker had it. */
+function noteTasksSent(stats: RpcStats, response: Msg): void {
+  const now = performance.now();
+  // A legacy query task is answered by RespondQueryTaskCompleted, which is not timed.
+  if (response.taskToken?.length && !response.query) stats.taskSent(response.taskToken, now);
+  if (response.workflowTask?.taskToken?.length) stats.taskSent(response.workflowTask.taskToken, now);
+  const activityTasks: Msg[] | undefined = response.activityTasks;
+  if (activityTasks) for (const task of activityTasks) if (task.taskToken?.length) stats.taskSent(task.taskToken, now);
 }
 
 function unimplementedCall(method: BoundMethod): never {
@@ -167,6 +189,7 @@ function answer(method: BoundMethod, call: UnaryCall, response: Msg, bytesIn: nu
     return;
   }
   call.respond(encoded);
+  noteTasksSent(method.options.stats, response);
   if (traceCalls) {
     const elapsed = (performance.now() - startedAt).toFixed(1);
     process.stderr.write(`[rpc] ${startedAt.toFixed(1)} ${method.name} +${elapsed}ms ${bytesIn}B in ${encoded.length}B out\n`);
