@@ -25,15 +25,6 @@ export interface DevServerOptions {
   longPollTimeoutMs?: number;
   /** Largest accepted request body (default 8 MiB); larger ones get INVALID_ARGUMENT. */
   maxRequestBytes?: number;
-  /**
-   * Default true: a gzip-compressed GetSystemInfo (the SDK Core client's first call) answers
-   * UNIMPLEMENTED naming `grpc-encoding`, and Core then reconnects without compression, its
-   * documented fallback for servers that do not take gzip. Otherwise Core gzips every request, which
-   * on a local connection costs it and the server more CPU per call than the bytes save (measured:
-   * about a fifth of a sequential activity's time). Every other method still accepts gzip, so a
-   * client that compresses without that fallback only loses GetSystemInfo's capabilities.
-   */
-  declineCompressedGetSystemInfo?: boolean;
 }
 
 export interface DevServer {
@@ -62,8 +53,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const unlock = options.dbFilename ? await lockStateFile(options.dbFilename) : undefined;
   let journal: Journal | undefined;
   // Oversized bodies up to twice the limit reach the handler, which answers INVALID_ARGUMENT naming the limit.
-  const uncompressedOnly = new Set(options.declineCompressedGetSystemInfo === false ? [] : ['/temporal.api.workflowservice.v1.WorkflowService/GetSystemInfo']);
-  const transport = new GrpcTransport({ maxReceiveBytes: maxRequestBytes * 2, uncompressedOnly });
+  const transport = new GrpcTransport({ maxReceiveBytes: maxRequestBytes * 2 });
   const stats = new RpcStats();
   let port: number;
   try {

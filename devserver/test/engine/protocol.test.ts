@@ -95,12 +95,4 @@ describe('gzip-compressed requests', () => {
     expect(error).toBeUndefined();
     expect(temporal.api.workflowservice.v1.DescribeNamespaceResponse.decode(response!).namespaceInfo?.name).toBe('default');
   });
-
-  test('GetSystemInfo is declined naming grpc-encoding, so the SDK Core client reconnects uncompressed', async () => {
-    const { error } = await gzipCall(`${service}/GetSystemInfo`, new Uint8Array());
-    expect(error?.code).toBe(grpc.status.UNIMPLEMENTED);
-    expect(error?.details).toMatch(/grpc-encoding/);
-    const { error: plainError } = await call(`${service}/GetSystemInfo`, new Uint8Array());
-    expect(plainError).toBeUndefined();
-  });
 });
