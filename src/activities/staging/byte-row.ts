@@ -28,6 +28,8 @@ export const enum Kind {
 /** Per field: the bytes before its value (`{"key":` or `,"key":`), its kind, and whether it is required. */
 export interface ByteRowShape {
   prefixes: Uint8Array[];
+  /** Each prefix's whole 4-byte words, big-endian, compared a word at a time; its last bytes one by one. */
+  prefixWords: number[][];
   kinds: Kind[];
   required: boolean[];
 }
@@ -39,9 +41,13 @@ export function byteRowShape(fields: readonly FieldRule[]): ByteRowShape {
   if (!shape) {
     shape = {
       prefixes: fields.map((f, i) => Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(f.name)}:`, 'latin1')),
+      prefixWords: [],
       kinds: fields.map((f) => (f.type === 'string' ? Kind.String : f.type === 'integer' ? Kind.Integer : Kind.Number)),
       required: fields.map((f) => f.required),
     };
+    shape.prefixWords = shape.prefixes.map((prefix) =>
+      Array.from({ length: prefix.length >> 2 }, (_, w) => Buffer.from(prefix).readUInt32BE(w * 4)),
+    );
     shapes.set(fields, shape);
   }
   return shape;
@@ -78,7 +84,9 @@ export function writeBinaryRow(
   out: Uint8Array,
   at: number,
 ): number {
-  const { prefixes, kinds, required } = shape;
+  const { prefixes, prefixWords, kinds, required } = shape;
+  const srcView = viewOf(src, 0);
+  const outView = viewOf(out, 1);
   const fieldCount = prefixes.length + extraFields;
   out[at] = fieldCount >>> 8;
   out[at + 1] = fieldCount & 0xff;
@@ -88,7 +96,10 @@ export function writeBinaryRow(
     const prefix = prefixes[field];
     const length = prefix.length;
     if (end - p < length + 2) return -1;
-    for (let k = 0; k < length; k++) if (src[p + k] !== prefix[k]) return -1;
+    const words = prefixWords[field];
+    const wordBytes = words.length << 2;
+    for (let w = 0; w < words.length; w++) if (srcView.getUint32(p + (w << 2)) !== words[w]) return -1;
+    for (let k = wordBytes; k < length; k++) if (src[p + k] !== prefix[k]) return -1;
     p += length;
     const first = src[p];
     if (first === 0x6e) {
@@ -108,6 +119,19 @@ export function writeBinaryRow(
       const lengthAt = o;
       o += 4;
       for (;;) {
+        // Four bytes at a time while none is special (a control character, a quote or a
+        // backslash), tested with the usual bit tricks for "some byte below n" and "some byte zero".
+        while (p + 4 <= end) {
+          const word = srcView.getUint32(p);
+          const quote = word ^ 0x22222222;
+          const backslash = word ^ 0x5c5c5c5c;
+          const special =
+            ((word - 0x20202020) & ~word) | ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash);
+          if ((special & 0x80808080) !== 0) break;
+          outView.setUint32(o, word);
+          o += 4;
+          p += 4;
+        }
         const c = src[p];
         // Most bytes are above the backslash (lower-case letters, UTF-8): one comparison for them.
         // No bounds check per byte: the newline after the line (or the buffer's end, undefined)
@@ -144,6 +168,21 @@ export function writeBinaryRow(
   }
   if (p !== end - 1 || src[p] !== 0x7d) return -1;
   return o;
+}
+
+/** DataViews of the last source and output arrays seen (the parser passes the same ones row after row). */
+const views: [Uint8Array | undefined, DataView | undefined][] = [
+  [undefined, undefined],
+  [undefined, undefined],
+];
+
+function viewOf(bytes: Uint8Array, slot: number): DataView {
+  const cached = views[slot];
+  if (cached[0] !== bytes) {
+    cached[0] = bytes;
+    cached[1] = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  return cached[1]!;
 }
 
 const isDigit = (c: number): boolean => c >= ZERO && c <= NINE;
