@@ -13,6 +13,7 @@ import { binaryRowFromText } from '../../src/activities/staging/binary-copy';
 import { byteRowShape, rowSlack, writeBinaryRow } from '../../src/activities/staging/byte-row';
 import { EVENT_FIELDS, SONG_FIELDS, type FieldRule } from '../../src/activities/staging/rules';
 import { validateText } from '../../src/activities/staging/validate';
+import { prng } from '../helpers/prng';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 
@@ -105,16 +106,6 @@ function expectSameAsSlow(line: Buffer, fields: readonly FieldRule[], row: Buffe
   const slow = slowRow(line, fields)!;
   // The string paths' row counts the provenance fields too; the byte path's here does not.
   expect(row.subarray(2).equals(slow.subarray(2))).toBe(true);
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const EDIT_BYTES = [...'"\\,:{}01.-enbfu/ \tx'].map((c) => c.charCodeAt(0)).concat([0x00, 0x1f, 0x0d, 0xc3]);

@@ -10,6 +10,7 @@ import { fastColumns } from '../../src/activities/staging/fast-row';
 import { bytesFromUtf8 } from '../../src/activities/staging/byte-text';
 import { EVENT_FIELDS, type FieldRule } from '../../src/activities/staging/rules';
 import { validateText } from '../../src/activities/staging/validate';
+import { prng } from '../helpers/prng';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 
@@ -31,17 +32,6 @@ function eventLines(fixture: string): string[] {
 function slowColumns(bytes: string, fields: readonly FieldRule[]): string | undefined {
   const result = validateText(Buffer.from(bytes, 'latin1').toString('utf8'), fields);
   return result.ok ? bytesFromUtf8(result.columns) : undefined;
-}
-
-/** mulberry32: a small seeded PRNG, so the edits are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const EDIT_CHARS = ['"', '\\', ',', ':', '{', '}', '0', '1', '.', '-', 'e', 'n', ' ', '\t', 'x'];
