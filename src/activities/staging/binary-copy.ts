@@ -1,4 +1,3 @@
-import { writeFloat64, writeInt32, writeInt64 } from './byte-row';
 import type { FieldRule } from './rules';
 
 /**
@@ -22,9 +21,9 @@ export const PROVENANCE_FIELDS = 2;
 /** The bytes of the source_file field plus the length word of source_line; the line's 4 bytes follow. */
 export function provenancePrefix(fileUtf8: Buffer): Buffer {
   const prefix = Buffer.alloc(4 + fileUtf8.length + 4);
-  writeInt32(prefix, 0, fileUtf8.length);
+  prefix.writeInt32BE(fileUtf8.length, 0);
   fileUtf8.copy(prefix, 4);
-  writeInt32(prefix, 4 + fileUtf8.length, 4);
+  prefix.writeInt32BE(4, 4 + fileUtf8.length);
   return prefix;
 }
 
@@ -39,28 +38,27 @@ const COPY_UNESCAPES: Record<string, string> = { '\\\\': '\\', '\\t': '\t', '\\n
 export function binaryRowFromText(columns: string, fields: readonly FieldRule[]): Buffer {
   const values = columns.split('\t');
   if (values.length !== fields.length) throw new Error(`expected ${fields.length} COPY columns, got ${values.length}`);
-  const parts: Buffer[] = [Buffer.from([(fields.length + PROVENANCE_FIELDS) >>> 8, (fields.length + PROVENANCE_FIELDS) & 0xff])];
+  const fieldCount = Buffer.alloc(2);
+  fieldCount.writeInt16BE(fields.length + PROVENANCE_FIELDS);
+  const parts: Buffer[] = [fieldCount];
   for (let i = 0; i < fields.length; i++) {
     const text = values[i];
+    const length = Buffer.alloc(4);
     if (text === '\\N') {
-      parts.push(Buffer.from([0xff, 0xff, 0xff, 0xff]));
+      length.writeInt32BE(-1);
+      parts.push(length);
       continue;
     }
     const type = fields[i].type;
     let value: Buffer;
     if (type === 'string') {
       value = Buffer.from(text.replace(/\\[\\tnr]/g, (escape) => COPY_UNESCAPES[escape]), 'latin1');
-    } else if (type === 'integer') {
-      value = Buffer.alloc(8);
-      const n = Number(text);
-      if (Number.isSafeInteger(n)) writeInt64(value, 0, n);
-      else value.writeBigInt64BE(BigInt(text));
     } else {
       value = Buffer.alloc(8);
-      writeFloat64(value, 0, Number(text));
+      if (type === 'integer') value.writeBigInt64BE(BigInt(text));
+      else value.writeDoubleBE(Number(text));
     }
-    const length = Buffer.alloc(4);
-    writeInt32(length, 0, value.length);
+    length.writeInt32BE(value.length);
     parts.push(length, value);
   }
   return Buffer.concat(parts);

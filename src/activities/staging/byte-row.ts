@@ -19,7 +19,7 @@ const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
 
-export const enum Kind {
+const enum Kind {
   String,
   Integer,
   Number,
@@ -88,8 +88,7 @@ export function writeBinaryRow(
   const srcView = viewOf(src, 0);
   const outView = viewOf(out, 1);
   const fieldCount = prefixes.length + extraFields;
-  out[at] = fieldCount >>> 8;
-  out[at + 1] = fieldCount & 0xff;
+  outView.setInt16(at, fieldCount);
   let p = start;
   let o = at + 2;
   for (let field = 0; field < prefixes.length; field++) {
@@ -106,10 +105,7 @@ export function writeBinaryRow(
       // null: only for optional fields (a required null is the JSON.parse path's rejection to word).
       if (required[field] || src[p + 1] !== 0x75 || src[p + 2] !== 0x6c || src[p + 3] !== 0x6c) return -1;
       p += 4;
-      out[o] = 0xff;
-      out[o + 1] = 0xff;
-      out[o + 2] = 0xff;
-      out[o + 3] = 0xff; // length -1: NULL
+      outView.setInt32(o, -1); // length -1: NULL
       o += 4;
       continue;
     }
@@ -153,16 +149,22 @@ export function writeBinaryRow(
         p++;
       }
       p++;
-      writeInt32(out, lengthAt, o - lengthAt - 4);
+      outView.setInt32(lengthAt, o - lengthAt - 4);
       continue;
     }
     const numberEnd = scanNumber(src, p, end);
     if (numberEnd === -1) return -1;
     const value = numberValue(src, p, numberEnd, kinds[field] === Kind.Integer);
     if (value === undefined) return -1;
-    writeInt32(out, o, 8);
-    if (kinds[field] === Kind.Integer) writeInt64(out, o + 4, value);
-    else writeFloat64(out, o + 4, value);
+    outView.setInt32(o, 8);
+    if (kinds[field] === Kind.Integer) {
+      // A safe integer as a big-endian two's-complement int64: high word (signed), low word.
+      const high = Math.floor(value / TWO_TO_32);
+      outView.setInt32(o + 4, high);
+      outView.setUint32(o + 8, value - high * TWO_TO_32);
+    } else {
+      outView.setFloat64(o + 4, value);
+    }
     o += 12;
     p = numberEnd;
   }
@@ -184,6 +186,8 @@ function viewOf(bytes: Uint8Array, slot: number): DataView {
   }
   return cached[1]!;
 }
+
+const TWO_TO_32 = 4294967296;
 
 const isDigit = (c: number): boolean => c >= ZERO && c <= NINE;
 
@@ -267,29 +271,4 @@ function numberValue(src: Uint8Array, p: number, q: number, integer: boolean): n
   }
   const text = numberColumn(Buffer.from(src.buffer, src.byteOffset + p, q - p).toString('latin1'), integer);
   return text === undefined ? undefined : Number(text);
-}
-
-export function writeInt32(out: Uint8Array, at: number, value: number): void {
-  out[at] = value >>> 24;
-  out[at + 1] = (value >>> 16) & 0xff;
-  out[at + 2] = (value >>> 8) & 0xff;
-  out[at + 3] = value & 0xff;
-}
-
-const TWO_TO_32 = 4294967296;
-
-/** A safe integer as a big-endian two's-complement int64. */
-export function writeInt64(out: Uint8Array, at: number, value: number): void {
-  const high = Math.floor(value / TWO_TO_32);
-  writeInt32(out, at, high | 0);
-  writeInt32(out, at + 4, (value - high * TWO_TO_32) >>> 0);
-}
-
-const float = new Float64Array(1);
-const floatBytes = new Uint8Array(float.buffer);
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-export function writeFloat64(out: Uint8Array, at: number, value: number): void {
-  float[0] = value;
-  for (let i = 0; i < 8; i++) out[at + i] = floatBytes[LITTLE_ENDIAN ? 7 - i : i];
 }

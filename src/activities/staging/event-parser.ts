@@ -30,8 +30,8 @@ export interface ParsedEvents {
  * String.prototype.trim sees it). Only whole lines are decoded, so no UTF-8 sequence is split;
  * text that is not valid UTF-8 is decoded with replacement characters before validation.
  * Lines of the common shape go from bytes to COPY bytes (byte-row.ts); the rest take the string
- * paths (byte-text.ts), whose text columns are then encoded (binary-copy.ts). Pure computation, so it runs the same in the activity's thread or a
- * parser thread.
+ * paths (byte-text.ts), whose text columns are then encoded (binary-copy.ts). Pure computation,
+ * so it runs the same in the activity's thread or a parser thread.
  */
 export class EventFileParser {
   private carry: Buffer | undefined;
@@ -77,30 +77,28 @@ export class EventFileParser {
     return this.take();
   }
 
-  /** A body of whole lines (the last one without its newline). */
+  /**
+   * A body of whole lines (the last one without its newline). A body that is not valid UTF-8 is
+   * decoded line by line, which gives the text decoding it whole would: a decoder never takes a
+   * newline byte into a broken sequence.
+   */
   private lines(body: Buffer): void {
-    if (!isUtf8(body)) {
-      const text = body.toString('utf8');
-      let start = 0;
-      let end: number;
-      while ((end = text.indexOf('\n', start)) !== -1) {
-        this.line(text.slice(start, end), false);
-        start = end + 1;
-      }
-      this.line(text.slice(start), false);
-      return;
-    }
+    const utf8 = isUtf8(body);
     let start = 0;
     let end: number;
     while ((end = body.indexOf(10, start)) !== -1) {
-      this.byteLine(body, start, end);
+      this.bodyLine(body, start, end, utf8);
       start = end + 1;
     }
-    this.byteLine(body, start, body.length);
+    this.bodyLine(body, start, body.length, utf8);
   }
 
-  /** A line of valid UTF-8: the byte path when it can, else the string paths. */
-  private byteLine(body: Buffer, start: number, end: number): void {
+  /** A line of valid UTF-8 takes the byte path when it can, else the string paths. */
+  private bodyLine(body: Buffer, start: number, end: number, utf8: boolean): void {
+    if (!utf8) {
+      this.line(body.toString('utf8', start, end), false);
+      return;
+    }
     const room = end - start + this.slack + this.provenance.length + 4;
     const out = this.out.reserve(room);
     const columnsEnd = writeBinaryRow(body, start, end, this.shape, PROVENANCE_FIELDS, out, this.out.length);

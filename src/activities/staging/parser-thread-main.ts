@@ -15,10 +15,7 @@ let parser: EventFileParser | undefined;
 function reply(parsed: ParsedEvents): void {
   // The rows come from RowBuffer.take(): the start of a buffer of their own, never Node's shared
   // pool, so that whole buffer is transferred rather than copied.
-  const whole = parsed.rows.buffer;
-  const rows = whole instanceof ArrayBuffer && parsed.rows.byteOffset === 0
-    ? new Uint8Array(whole, 0, parsed.rows.byteLength)
-    : Uint8Array.from(parsed.rows);
+  const rows = new Uint8Array(parsed.rows.buffer as ArrayBuffer, 0, parsed.rows.byteLength);
   parentPort!.postMessage({ ...parsed, rows }, [rows.buffer as ArrayBuffer]);
 }
 

@@ -37,10 +37,7 @@ export class RowBuffer {
     const out = this.buffer;
     out.set(provenance, at);
     const o = at + provenance.length;
-    out[o] = lineNo >>> 24;
-    out[o + 1] = (lineNo >>> 16) & 0xff;
-    out[o + 2] = (lineNo >>> 8) & 0xff;
-    out[o + 3] = lineNo & 0xff;
+    out.writeInt32BE(lineNo, o);
     return o + 4;
   }
 
