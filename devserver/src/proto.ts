@@ -54,8 +54,17 @@ export function timestampToMs(timestamp: Msg | null | undefined): number {
   return toNumber(timestamp.seconds) * 1000 + Math.floor(toNumber(timestamp.nanos) / 1e6);
 }
 
+/** protobufjs's Writer, as the generated `encode` returns it. */
+interface Writer {
+  uint32(value: number): Writer;
+  bytes(value: Uint8Array): Writer;
+  fork(): Writer;
+  ldelim(): Writer;
+  finish(): Uint8Array;
+}
+
 type MessageType = {
-  encode(message: Msg): { finish(): Uint8Array };
+  encode(message: Msg): Writer;
   decode(bytes: Uint8Array): unknown;
   toObject(message: unknown, options?: Record<string, unknown>): Msg;
 };
@@ -108,40 +117,11 @@ export function encodeMessage(type: MessageType, message: Msg): Uint8Array {
   const fieldId = historyFieldId(type as ReflectedType);
   const events: Msg[] | undefined = message.history?.events;
   if (fieldId === 0 || !Array.isArray(events) || events.length === 0) return type.encode(message).finish();
-  const head = type.encode({ ...message, history: undefined }).finish();
-  const encoded = events.map(encodeHistoryEvent);
-  let historyLength = 0;
-  for (const bytes of encoded) historyLength += 1 + varintLength(bytes.length) + bytes.length;
-  const fieldTag = (fieldId << 3) | 2;
-  const out = Buffer.allocUnsafe(head.length + varintLength(fieldTag) + varintLength(historyLength) + historyLength);
-  out.set(head, 0);
-  let offset = writeVarint(out, head.length, fieldTag);
-  offset = writeVarint(out, offset, historyLength);
-  for (const bytes of encoded) {
-    out[offset++] = 0x0a; // History.events: field 1, length-delimited
-    offset = writeVarint(out, offset, bytes.length);
-    out.set(bytes, offset);
-    offset += bytes.length;
-  }
-  return out;
-}
-
-function varintLength(value: number): number {
-  let length = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 128);
-    length++;
-  }
-  return length;
-}
-
-function writeVarint(out: Buffer, offset: number, value: number): number {
-  while (value >= 0x80) {
-    out[offset++] = (value % 128) | 0x80;
-    value = Math.floor(value / 128);
-  }
-  out[offset++] = value;
-  return offset;
+  const writer = type.encode({ ...message, history: undefined });
+  writer.uint32((fieldId << 3) | 2).fork();
+  // History.events is field 1, length-delimited: tag 0x0a, then each event's length and bytes.
+  for (const event of events) writer.uint32(0x0a).bytes(encodeHistoryEvent(event));
+  return writer.ldelim().finish();
 }
 
 export function decodeHistoryEvent(bytes: Uint8Array): Msg {

@@ -4,7 +4,6 @@
  * UNIMPLEMENTED naming the method.
  */
 import { status } from '@grpc/grpc-js';
-import type { IncomingHttpHeaders } from 'node:http2';
 import { temporal, grpc as grpcProto, Msg, MessageType, decodePlain, encodeMessage } from '../proto';
 import { RpcError, invalidArgument, unimplemented } from './errors';
 import type { GrpcTransport, UnaryCall } from './transport';
@@ -20,7 +19,6 @@ export interface CallContext {
   readonly cancelled: boolean;
   /** Cheaper than `signal` for one listener: runs `listener` on cancellation; returns an unregister function. */
   onCancel(listener: () => void): () => void;
-  headers: IncomingHttpHeaders;
 }
 
 /** A handler answers with a plain message, or a promise of one when it has to wait. */
@@ -173,10 +171,6 @@ class Context implements CallContext {
 
   onCancel(listener: () => void): () => void {
     return this.call.onCancel(listener);
-  }
-
-  get headers(): IncomingHttpHeaders {
-    return this.call.headers;
   }
 }
 

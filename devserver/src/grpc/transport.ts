@@ -5,11 +5,9 @@
  * `grpc-timeout` deadlines, cancellation, size limits, UNIMPLEMENTED for unknown paths.
  */
 import * as grpcJs from '@grpc/grpc-js';
-import type { IncomingHttpHeaders } from 'node:http2';
 
 /** One unary call as a handler sees it; exactly one of `respond` / `fail` takes effect. */
 export interface UnaryCall {
-  readonly headers: IncomingHttpHeaders;
   /** True once the caller went away or the deadline passed: answering is pointless. */
   readonly cancelled: boolean;
   /** Runs `listener` when the call is cancelled (at most once); returns a function that unregisters it. */
@@ -71,21 +69,12 @@ class Call implements UnaryCall {
   /** open → answered, or open → cancelled (the caller left, or the deadline passed). */
   private state: 'open' | 'answered' | 'cancelled' = 'open';
   private cancelListeners: (() => void)[] | undefined;
-  private headerMap: IncomingHttpHeaders | undefined;
 
   constructor(
-    private readonly call: grpcJs.ServerUnaryCall<Buffer, Buffer>,
+    call: grpcJs.ServerUnaryCall<Buffer, Buffer>,
     private readonly callback: grpcJs.sendUnaryData<Buffer>,
   ) {
     call.once('cancelled', () => this.cancel());
-  }
-
-  /** The request metadata as header values (built on first use: few handlers read it). */
-  get headers(): IncomingHttpHeaders {
-    this.headerMap ??= Object.fromEntries(
-      Object.entries(this.call.metadata.toJSON()).map(([key, values]) => [key, values.map(String).join(', ')]),
-    );
-    return this.headerMap;
   }
 
   get cancelled(): boolean {
