@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Client } from 'pg';
 import * as activities from '../src/activities';
-import type { SourceRef, WarehouseHandle } from '../src/activities/types';
+import type { SourceRef, WarehouseHandle } from '../src/contract';
 import { openWarehouse } from '../src/warehouse/connection';
 import { parseArgs } from './lib/args';
 import { rowByRowInsert } from './lib/baseline';

@@ -4,9 +4,8 @@
  * worker (activities find their warehouse from the handle, not from process memory).
  */
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
-import * as realActivities from './activities';
+import * as activities from './activities';
 import { DEFAULT_TASK_QUEUE } from './client/connection';
-import type { SparkifyActivities } from './workflows/activity-api';
 
 /**
  * COPY activities are the bulk of the work and mostly wait on the database, so a handful run
@@ -22,12 +21,9 @@ export interface SparkifyWorkerOptions {
   /** A pre-built bundle (tests build one per file); default: bundle src/workflows on start. */
   workflowBundle?: WorkflowBundle;
   /** Replace some activities (tests inject faults by wrapping a real one). */
-  activities?: Partial<SparkifyActivities>;
+  activities?: Partial<typeof activities>;
   maxConcurrentActivityTaskExecutions?: number;
 }
-
-/** The activities the worker registers, checked against the names and signatures the workflow uses. */
-export const sparkifyActivities: SparkifyActivities = realActivities;
 
 export const workflowsPath = require.resolve('./workflows');
 
@@ -43,7 +39,7 @@ export async function createSparkifyWorker(options: SparkifyWorkerOptions): Prom
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     ...workflows,
-    activities: { ...sparkifyActivities, ...options.activities },
+    activities: { ...activities, ...options.activities },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? DEFAULT_MAX_ACTIVITIES,
     // Cancellation reaches an activity only in a heartbeat response; the default throttle (80% of
     // the heartbeat timeout) would leave a cancelled COPY running for most of a minute.

@@ -1,6 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import * as activities from '../../src/activities';
-import type { CopyStagingInput, CopyStagingResult, InsertResult, SourceRef, WarehouseHandle, WarehouseInput } from '../../src/activities/types';
+import type { CopyStagingInput, CopyStagingResult, InsertResult, SourceRef, WarehouseHandle, WarehouseInput } from '../../src/contract';
 import type { Sample } from './stats';
 
 /** Runs an activity function the way a worker would, in an activity context (heartbeats go nowhere). */

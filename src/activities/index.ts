@@ -1,17 +1,9 @@
 /**
- * Every activity of the sparkifyEtl workflow. The worker registers this module; the workflow
- * proxies `typeof import('./index')` (types only).
+ * Every activity of the sparkifyEtl workflow, grouped by topic. The worker registers this module;
+ * the workflow proxies `typeof import('../activities')` (a type-only import), so both sides
+ * are checked against the same functions.
  */
-export { provisionWarehouse } from './provision-warehouse';
-export { createTables } from './create-tables';
-export { planStaging } from './plan-staging';
-export { copyStagingEvents } from './copy-staging-events';
-export { copyStagingSongs } from './copy-staging-songs';
-export { insertUsers } from './insert-users';
-export { insertSongs } from './insert-songs';
-export { insertArtists } from './insert-artists';
-export { insertTime } from './insert-time';
-export { insertSongplays } from './insert-songplays';
-export { summarizeLoad } from './summarize-load';
-export { sampleLoadErrors } from './sample-load-errors';
-export { teardownWarehouse } from './teardown-warehouse';
+export * from './warehouse';
+export * from './staging';
+export * from './transforms';
+export * from './load-summary';

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { SourceRef } from '../activities/types';
+import type { SourceRef } from '../contract';
 import { LocalSource } from './local';
 import type { Source } from './source';
 

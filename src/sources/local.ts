@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { SourceRef, StagingKind } from '../activities/types';
+import type { SourceRef, StagingKind } from '../contract';
 import { sourceNotFound } from './errors';
 import { KIND_DIRECTORIES, type Source, type SourceFile } from './source';
 

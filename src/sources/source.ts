@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { SourceRef, StagingKind } from '../activities/types';
+import type { SourceRef, StagingKind } from '../contract';
 
 /** One input file, named by its path relative to the source root with `/` separators. */
 export interface SourceFile {

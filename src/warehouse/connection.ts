@@ -1,5 +1,5 @@
 import type { Client } from 'pg';
-import type { WarehouseHandle } from '../activities/types';
+import type { WarehouseHandle } from '../contract';
 import { connectClient } from './client';
 import { warehouseFailure } from './errors';
 import { warehouseProvider } from './registry';

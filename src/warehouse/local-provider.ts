@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ClientConfig } from 'pg';
-import type { WarehouseHandle } from '../activities/types';
+import type { WarehouseHandle } from '../contract';
 import { ENV, optionalSetting, sparkifyHome } from '../config/env';
 import { connectClient } from './client';
 import { destroyCluster, ensureClusterRunning, readClusterPassword } from './embedded/cluster';

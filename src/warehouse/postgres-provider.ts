@@ -1,5 +1,5 @@
 import type { ClientConfig } from 'pg';
-import type { WarehouseHandle } from '../activities/types';
+import type { WarehouseHandle } from '../contract';
 import { ENV, requiredSetting } from '../config/env';
 import { parsePostgresUrl, type PostgresServer } from '../config/postgres-url';
 import { connectClient } from './client';

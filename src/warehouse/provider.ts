@@ -1,5 +1,5 @@
 import type { ClientConfig } from 'pg';
-import type { WarehouseHandle, WarehouseProviderName } from '../activities/types';
+import type { WarehouseHandle, WarehouseProviderName } from '../contract';
 
 /** Which SQL files (sql/<dialect>/create) build this warehouse's tables. */
 export type SqlDialect = 'postgres' | 'redshift';

@@ -1,79 +1,130 @@
 /**
- * The sparkifyEtl workflow's input and result. Plain data only: this module is imported by the
- * workflow bundle, the CLI and the tests, and nothing in it may carry a secret.
+ * The workflow's input checked and resolved, run at workflow start (and by the CLI before it
+ * starts anything), and the warehouse id a run derives from its workflow id. Pure and
+ * deterministic: safe inside the workflow sandbox.
  */
-import type { WarehouseHandle } from '../activities/types';
+import type { ResolvedEtlInput, SparkifyEtlInput, WarehouseProviderName } from '../contract';
 
-/** Warehouses the workflow can be asked for (production Redshift is selected by its activities' config). */
-export type WarehouseProviderChoice = 'local' | 'postgres';
+export const MAX_CONCURRENCY = 64;
+export const MAX_PARTITIONS = 1024;
 
-export interface SparkifyEtlInput {
-  /** Where the Sparkify files are read from: a directory holding song_data/ and log_data/. */
-  source: { type: 'local'; path: string };
-  /** Default: { provider: 'local' } (an embedded PostgreSQL the workflow provisions and tears down). */
-  warehouse?: { provider: WarehouseProviderChoice };
-  /** COPY activities in flight per staging kind. Default 2. */
-  concurrency?: number;
-  /** Partitions each staging kind is split into. Default 2 × concurrency. */
-  partitions?: number;
-  /** Like Redshift COPY MAXERROR: more rejected rows than this fails the run. Default 0. */
-  maxErrors?: number;
-  /** Keep the warehouse after the run (its handle is returned); default false = tear it down. */
-  keepWarehouse?: boolean;
+const KNOWN_FIELDS = ['source', 'warehouse', 'concurrency', 'partitions', 'maxErrors', 'keepWarehouse'];
+/** Every provider name, once: the compiler fails here when the contract's union changes. */
+const PROVIDERS = Object.keys({ local: true, postgres: true } satisfies Record<WarehouseProviderName, true>);
+
+/** Thrown for a bad input; the workflow turns it into a non-retryable ApplicationFailure `InvalidInput`. */
+export class InvalidInputError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InvalidInputError';
+  }
 }
 
-/** The input with every default applied; what the workflow actually runs on. */
-export interface ResolvedEtlInput {
-  source: { type: 'local'; path: string };
-  warehouse: { provider: WarehouseProviderChoice };
-  concurrency: number;
-  partitions: number;
-  maxErrors: number;
-  keepWarehouse: boolean;
+function shown(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
-/** Stages in the order they run; also the keys of `durationsMs`. */
-export const STAGES = [
-  'provision',
-  'createTables',
-  'plan',
-  'staging',
-  'dimensions',
-  'fact',
-  'summarize',
-  'teardown',
-] as const;
-export type StageName = (typeof STAGES)[number];
-
-/** Name of the query answering EtlProgress (clients use the name; they need not load workflow code). */
-export const PROGRESS_QUERY = 'progress';
-
-/** What the `progress` query answers. */
-export interface EtlProgress {
-  /** The stage running now; after the end (teardown included): 'done', 'failed' or 'cancelled'. */
-  stage: StageName | 'starting' | 'done' | 'failed' | 'cancelled';
-  files: Record<'events' | 'songs', { done: number; total: number }>;
-  rowsRead: number;
-  rowsLoaded: number;
-  rowsRejected: number;
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export interface SparkifyEtlResult {
-  warehouseId: string;
-  /** Row count of every staging and star table, and of load_errors. */
-  tables: Record<string, number>;
-  /** Milliseconds per stage, measured in workflow time. */
-  durationsMs: Partial<Record<StageName, number>>;
-  totalMs: number;
-  rows: {
-    read: number;
-    loaded: number;
-    rejected: number;
-    rejectedByKind: Record<string, number>;
+function integerIn(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+    throw new InvalidInputError(field, `${field} must be an integer ${range}, got ${shown(value)}`);
+  }
+  return value;
+}
+
+/** Applies the defaults and checks every field; throws InvalidInputError naming the first bad one. */
+export function resolveInput(raw: unknown): ResolvedEtlInput {
+  if (!isRecord(raw)) {
+    throw new InvalidInputError('input', `input must be an object, got ${shown(raw)}`);
+  }
+  const input = raw as Record<string, unknown> & Partial<SparkifyEtlInput>;
+  for (const key of Object.keys(input)) {
+    if (!KNOWN_FIELDS.includes(key)) {
+      throw new InvalidInputError(`input.${key}`, `input.${key} is not a known field (known: ${KNOWN_FIELDS.join(', ')})`);
+    }
+  }
+
+  const source: unknown = input.source;
+  if (!isRecord(source)) {
+    throw new InvalidInputError('input.source', `input.source must be { type: 'local', path }, got ${shown(source)}`);
+  }
+  if (source.type !== 'local') {
+    throw new InvalidInputError('input.source.type', `input.source.type must be "local", got ${shown(source.type)}`);
+  }
+  if (typeof source.path !== 'string' || source.path.trim() === '') {
+    throw new InvalidInputError(
+      'input.source.path',
+      `input.source.path must be a non-empty directory path, got ${shown(source.path)}`,
+    );
+  }
+
+  let provider: ResolvedEtlInput['warehouse']['provider'] = 'local';
+  if (input.warehouse !== undefined) {
+    const warehouse: unknown = input.warehouse;
+    if (!isRecord(warehouse)) {
+      throw new InvalidInputError('input.warehouse', `input.warehouse must be { provider }, got ${shown(warehouse)}`);
+    }
+    if (typeof warehouse.provider !== 'string' || !PROVIDERS.includes(warehouse.provider)) {
+      throw new InvalidInputError(
+        'input.warehouse.provider',
+        `input.warehouse.provider must be one of ${PROVIDERS.map((p) => `"${p}"`).join(', ')}, got ${shown(warehouse.provider)}`,
+      );
+    }
+    provider = warehouse.provider as WarehouseProviderName;
+  }
+
+  const concurrency =
+    input.concurrency === undefined ? 2 : integerIn('input.concurrency', input.concurrency, 1, MAX_CONCURRENCY);
+  const partitions =
+    input.partitions === undefined
+      ? Math.min(2 * concurrency, MAX_PARTITIONS)
+      : integerIn('input.partitions', input.partitions, 1, MAX_PARTITIONS);
+  const maxErrors =
+    input.maxErrors === undefined ? 0 : integerIn('input.maxErrors', input.maxErrors, 0, Number.MAX_SAFE_INTEGER);
+  if (input.keepWarehouse !== undefined && typeof input.keepWarehouse !== 'boolean') {
+    throw new InvalidInputError(
+      'input.keepWarehouse',
+      `input.keepWarehouse must be true or false, got ${shown(input.keepWarehouse)}`,
+    );
+  }
+
+  return {
+    source: { type: 'local', path: source.path },
+    warehouse: { provider },
+    concurrency,
+    partitions,
+    maxErrors,
+    keepWarehouse: input.keepWarehouse === true,
   };
-  /** read === loaded + rejected: every input row is either in staging or in load_errors. */
-  accounted: boolean;
-  files: Record<'events' | 'songs', number>;
-  /** Present only with keepWarehouse: where the tables are (no password). */
-  warehouse?: WarehouseHandle;
+}
+
+/**
+ * A warehouse id that is a valid directory name and SQL identifier, derived only from the
+ * workflow id (so a retried or replayed provision asks for the same warehouse).
+ */
+export function warehouseIdFor(workflowId: string): string {
+  // FNV-1a keeps ids that differ only in stripped characters apart.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < workflowId.length; i++) {
+    hash ^= workflowId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  const slug = workflowId
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 32);
+  return `wf_${slug ? `${slug}_` : ''}${hash.toString(16).padStart(8, '0')}`;
 }

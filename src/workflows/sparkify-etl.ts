@@ -11,18 +11,31 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CopyStagingResult, StagingKind, StagingPlan } from '../activities/types';
+import type {
+  CopyStagingResult,
+  EtlProgress,
+  ResolvedEtlInput,
+  SparkifyEtlInput,
+  SparkifyEtlResult,
+  StageName,
+  StagingKind,
+  StagingPlan,
+} from '../contract';
 import * as activities from './activities';
-import { PROGRESS_QUERY, type EtlProgress, type ResolvedEtlInput, type SparkifyEtlResult, type StageName } from './input';
+import { InvalidInputError, resolveInput, warehouseIdFor } from './input';
 import { allOrCancel, mapBounded } from './parallel';
-import { InvalidInputError, resolveInput, warehouseIdFor } from './validate';
 
-export const progressQuery = defineQuery<EtlProgress>(PROGRESS_QUERY);
+/** Where the run is: clients query it by this definition (`handle.query(progressQuery)`). */
+export const progressQuery = defineQuery<EtlProgress>('progress');
 
 /** How many load_errors rows a TooManyRejectedRows failure quotes. */
 const REJECTION_SAMPLE = 5;
 
-export async function sparkifyEtl(rawInput: unknown): Promise<SparkifyEtlResult> {
+/**
+ * The input is typed for callers, and checked again here: it may come from the Temporal CLI or
+ * any other client as untyped JSON.
+ */
+export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyEtlResult> {
   const progress: EtlProgress = {
     stage: 'starting',
     files: { events: { done: 0, total: 0 }, songs: { done: 0, total: 0 } },

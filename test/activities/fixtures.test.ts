@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import * as activities from '../../src/activities';
-import type { CopyStagingResult, LoadSummary, SourceRef, WarehouseHandle } from '../../src/activities/types';
+import type { CopyStagingResult, LoadSummary, SourceRef, WarehouseHandle } from '../../src/contract';
 import { runIn, startWarehouseForTests, type WarehouseForTests } from './support';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');

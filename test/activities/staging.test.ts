@@ -5,7 +5,7 @@
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import * as activities from '../../src/activities';
-import type { CopyStagingResult, SourceRef, WarehouseHandle } from '../../src/activities/types';
+import type { CopyStagingResult, SourceRef, WarehouseHandle } from '../../src/contract';
 import { stagePartition } from '../../src/activities/staging/stage-partition';
 import { eventLine, removeDataset, runIn, songFile, startWarehouseForTests, writeDataset, type WarehouseForTests } from './support';
 

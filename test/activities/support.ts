@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Client } from 'pg';
 import * as activities from '../../src/activities';
-import type { SourceRef, WarehouseHandle } from '../../src/activities/types';
+import type { SourceRef, WarehouseHandle } from '../../src/contract';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 
 export interface WarehouseForTests {

@@ -4,7 +4,7 @@
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import * as activities from '../../src/activities';
-import type { WarehouseHandle } from '../../src/activities/types';
+import type { WarehouseHandle } from '../../src/contract';
 import { runIn, startWarehouseForTests, type WarehouseForTests } from './support';
 
 let wh: WarehouseForTests;

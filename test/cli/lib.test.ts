@@ -3,7 +3,7 @@ import { parseCommandArgs, UsageError } from '../../src/cli/lib/args';
 import { ETL_FLAGS, etlInputFromFlags } from '../../src/cli/lib/etl-flags';
 import { progressFraction, progressLine } from '../../src/cli/lib/progress';
 import { renderSummary } from '../../src/cli/lib/summary';
-import type { EtlProgress, SparkifyEtlResult } from '../../src/workflows/input';
+import type { EtlProgress, SparkifyEtlResult } from '../../src/contract';
 
 function usageError(run: () => unknown): string {
   try {

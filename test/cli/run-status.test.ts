@@ -4,12 +4,13 @@
  */
 import * as fs from 'node:fs';
 import { Context } from '@temporalio/activity';
-import type { CopyStagingInput, CopyStagingResult } from '../../src/activities/types';
+import type { CopyStagingInput, CopyStagingResult } from '../../src/contract';
 import * as run from '../../src/cli/commands/run';
 import * as status from '../../src/cli/commands/status';
-import { sparkifyActivities } from '../../src/worker';
+import * as sparkifyActivities from '../../src/activities';
 import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
 import { fixturePath, readExpected, useIsolatedSparkifyHome } from '../workflows/support';
+import { sparkifyEtl } from '../../src/workflows';
 
 let temporal: TemporalForTests;
 let home: string;
@@ -96,7 +97,7 @@ describe('sparkify run / status', () => {
     const worker = await temporal.worker(taskQueue, { activities: { copyStagingSongs: copySongsThatLingers } });
     const workflowId = 'cli-status-running';
     const [running, cancelled] = await worker.runUntil(async () => {
-      const handle = await temporal.env.client.workflow.start('sparkifyEtl', {
+      const handle = await temporal.env.client.workflow.start(sparkifyEtl, {
         taskQueue,
         workflowId,
         args: [{ source: { type: 'local', path: fixturePath('sparkify-small') }, concurrency: 1, partitions: 1 }],

@@ -14,12 +14,11 @@ import type {
   StagingKind,
   StagingPlan,
   WarehouseHandle,
-} from '../../src/activities/types';
+} from '../../src/contract';
 import { localWarehouseDirectory } from '../../src/warehouse/local-provider';
-import { sparkifyActivities } from '../../src/worker';
-import type { SparkifyActivities } from '../../src/workflows/activity-api';
-import type { EtlProgress, SparkifyEtlInput, SparkifyEtlResult } from '../../src/workflows/input';
-import { warehouseIdFor } from '../../src/workflows/validate';
+import * as sparkifyActivities from '../../src/activities';
+import type { EtlProgress, SparkifyEtlInput, SparkifyEtlResult } from '../../src/contract';
+import { warehouseIdFor } from '../../src/workflows/input';
 import {
   countFiles,
   fixturePath,
@@ -30,6 +29,7 @@ import {
   useEtlTestSuite,
   withWarehouse,
 } from '../workflows/support';
+import { progressQuery, sparkifyEtl } from '../../src/workflows';
 
 const FIXTURE = 'sparkify-small';
 const expected = readExpected(FIXTURE);
@@ -41,17 +41,17 @@ async function runEtl(
   workflowId: string,
   input: SparkifyEtlInput,
   onProgress?: (p: EtlProgress) => void,
-  activities?: Partial<SparkifyActivities>,
+  activities?: Partial<typeof sparkifyActivities>,
 ) {
   const taskQueue = suite.temporal.taskQueue('e2e');
   const worker = await suite.temporal.worker(taskQueue, { activities });
   return worker.runUntil(async () => {
-    const handle = await suite.temporal.env.client.workflow.start('sparkifyEtl', { taskQueue, workflowId, args: [input] });
+    const handle = await suite.temporal.env.client.workflow.start(sparkifyEtl, { taskQueue, workflowId, args: [input] });
     let done = false;
     const watching = (async () => {
       while (!done && onProgress) {
         try {
-          onProgress(await handle.query<EtlProgress>('progress'));
+          onProgress(await handle.query(progressQuery));
         } catch {
           // before the first workflow task there is no query handler yet
         }
@@ -63,7 +63,7 @@ async function runEtl(
     } finally {
       done = true;
       await watching;
-      if (onProgress) onProgress(await handle.query<EtlProgress>('progress'));
+      if (onProgress) onProgress(await handle.query(progressQuery));
     }
   });
 }
@@ -129,7 +129,7 @@ describe('sparkifyEtl on test/fixtures/sparkify-small', () => {
     const inFlight = { events: 0, songs: 0 };
     const most = { events: 0, songs: 0 };
     const counted =
-      (kind: StagingKind, copy: SparkifyActivities['copyStagingEvents']) =>
+      (kind: StagingKind, copy: typeof sparkifyActivities.copyStagingEvents) =>
       async (input: CopyStagingInput): Promise<CopyStagingResult> => {
         calls[kind].push(input.partition);
         most[kind] = Math.max(most[kind], ++inFlight[kind]);
@@ -165,6 +165,7 @@ describe('sparkifyEtl on test/fixtures/sparkify-small', () => {
     const worker = await suite.temporal.worker(taskQueue);
     const workflowId = 'e2e-invalid-input';
     const failure = await worker.runUntil(async () => {
+      // By type name with untyped JSON, as the Temporal CLI would send it: the compiler cannot check this input.
       const handle = await suite.temporal.env.client.workflow.start('sparkifyEtl', {
         taskQueue,
         workflowId,

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import * as activities from '../../src/activities';
-import type { StagingPlan } from '../../src/activities/types';
+import type { SourceRef, StagingPlan } from '../../src/contract';
 import { openSource } from '../../src/sources';
 import { fnv1a32, partitionOf } from '../../src/sources/partition';
 
@@ -100,8 +100,10 @@ it('fails fast with a non-retryable SourceNotFound naming a missing or non-Spark
 });
 
 it('rejects a source type this build cannot read, and files outside the root', async () => {
-  await expect(openSource({ type: 's3', path: 's3://bucket/prefix' })).rejects.toMatchObject({
-    type: 'UnsupportedSource', nonRetryable: true, message: expect.stringContaining('"s3"'),
+  // A type this build does not have can still arrive from history or the Temporal CLI as JSON.
+  const unknownType = { type: 'gcs', path: 'gs://bucket/prefix' } as unknown as SourceRef;
+  await expect(openSource(unknownType)).rejects.toMatchObject({
+    type: 'UnsupportedSource', nonRetryable: true, message: expect.stringContaining('"gcs"'),
   });
   const source = await openSource({ type: 'local', path: root });
   await expect(source.readFile('../../etc/passwd')).rejects.toMatchObject({ type: 'SourceNotFound' });

@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import * as activities from '../../src/activities';
-import type { WarehouseHandle } from '../../src/activities/types';
+import type { WarehouseHandle } from '../../src/contract';
 import { warehouseFailure } from '../../src/warehouse/errors';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import * as activities from '../../src/activities';
-import type { WarehouseHandle } from '../../src/activities/types';
+import type { WarehouseHandle } from '../../src/contract';
 import { dataDirectory, passwordFile, stopCluster } from '../../src/warehouse/embedded/cluster';
 import { isAlive, readPostmaster } from '../../src/warehouse/embedded/postmaster';
 import { localWarehouseDirectory } from '../../src/warehouse/local-provider';

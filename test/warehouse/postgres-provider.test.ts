@@ -4,7 +4,7 @@
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import * as activities from '../../src/activities';
-import type { WarehouseHandle } from '../../src/activities/types';
+import type { ProvisionWarehouseInput, WarehouseHandle } from '../../src/contract';
 import { schemaForWarehouse } from '../../src/warehouse/names';
 import { registeredProviders } from '../../src/warehouse/registry';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
@@ -89,6 +89,6 @@ it('fails non-retryably, naming the setting but not its value, when SPARKIFY_POS
 it('rejects a provider this build does not have, naming it, without retrying', async () => {
   expect(registeredProviders()).toEqual(['local', 'postgres']);
   await expect(
-    run(new MockActivityEnvironment(), activities.provisionWarehouse, { provider: 'redshift', warehouseId: 'x' }),
+    run(new MockActivityEnvironment(), activities.provisionWarehouse, { provider: 'redshift', warehouseId: 'x' } as unknown as ProvisionWarehouseInput),
   ).rejects.toMatchObject({ type: 'UnknownWarehouseProvider', nonRetryable: true, message: expect.stringContaining('"redshift"') });
 });

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import type { SparkifyEtlInput, SparkifyEtlResult } from '../../src/workflows/input';
-import { warehouseIdFor } from '../../src/workflows/validate';
+import type { SparkifyEtlInput, SparkifyEtlResult } from '../../src/contract';
+import { warehouseIdFor } from '../../src/workflows/input';
 import {
   fixturePath,
   localWarehouseExists,
@@ -14,6 +14,7 @@ import {
   useEtlTestSuite,
   withWarehouse,
 } from './support';
+import { sparkifyEtl } from '../../src/workflows';
 
 const FIXTURE = 'sparkify-corrupt';
 const expected = readExpected(FIXTURE);
@@ -30,7 +31,7 @@ async function runEtl(workflowId: string, input: SparkifyEtlInput): Promise<Spar
   const taskQueue = suite.temporal.taskQueue('rejections');
   const worker = await suite.temporal.worker(taskQueue);
   return worker.runUntil(
-    suite.temporal.env.client.workflow.execute('sparkifyEtl', { taskQueue, workflowId, args: [input] }) as Promise<SparkifyEtlResult>,
+    suite.temporal.env.client.workflow.execute(sparkifyEtl, { taskQueue, workflowId, args: [input] }) as Promise<SparkifyEtlResult>,
   );
 }
 

@@ -5,11 +5,11 @@
  */
 import { Context } from '@temporalio/activity';
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
-import type { CopyStagingInput, CopyStagingResult, TeardownWarehouseInput } from '../../src/activities/types';
+import type { CopyStagingInput, CopyStagingResult, TeardownWarehouseInput } from '../../src/contract';
 import { DEFAULT_STAGING_OPTIONS, stagePartition, type StagingOptions } from '../../src/activities/staging/stage-partition';
-import { sparkifyActivities } from '../../src/worker';
-import type { EtlProgress, SparkifyEtlResult } from '../../src/workflows/input';
-import { warehouseIdFor } from '../../src/workflows/validate';
+import * as sparkifyActivities from '../../src/activities';
+import type { EtlProgress, SparkifyEtlResult } from '../../src/contract';
+import { warehouseIdFor } from '../../src/workflows/input';
 import {
   fixturePath,
   localWarehouseExists,
@@ -17,6 +17,7 @@ import {
   useEtlTestSuite,
   withWarehouse,
 } from './support';
+import { progressQuery, sparkifyEtl } from '../../src/workflows';
 
 const FIXTURE = 'sparkify-small';
 const expected = readExpected(FIXTURE);
@@ -67,7 +68,7 @@ describe('a COPY activity that dies mid-way', () => {
     const taskQueue = suite.temporal.taskQueue('crash');
     const worker = await suite.temporal.worker(taskQueue, { activities: { copyStagingEvents: copyEventsDyingOnce } });
     const result = (await worker.runUntil(
-      suite.temporal.env.client.workflow.execute('sparkifyEtl', {
+      suite.temporal.env.client.workflow.execute(sparkifyEtl, {
         taskQueue,
         workflowId: 'resilience-copy-crash',
         args: [{ source, concurrency: 2, partitions: 2, keepWarehouse: true }],
@@ -129,13 +130,13 @@ describe('cancelling a run during staging', () => {
       activities: { copyStagingSongs: copySongsThatLingers, teardownWarehouse: teardownRecorded },
     });
     const outcome = await worker.runUntil(async () => {
-      const handle = await suite.temporal.env.client.workflow.start('sparkifyEtl', {
+      const handle = await suite.temporal.env.client.workflow.start(sparkifyEtl, {
         taskQueue,
         workflowId,
         args: [{ source, concurrency: 1, partitions: 1 }],
       });
       await copyStarted;
-      const during = await handle.query<EtlProgress>('progress');
+      const during = await handle.query(progressQuery);
       await handle.cancel();
       const err = await handle.result().then(
         () => undefined,

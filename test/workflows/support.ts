@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Client } from 'pg';
-import type { WarehouseHandle } from '../../src/activities/types';
+import type { WarehouseHandle } from '../../src/contract';
 import { localWarehouseDirectory } from '../../src/warehouse/local-provider';
 import { connectClient } from '../../src/warehouse/client';
 import { warehouseProvider } from '../../src/warehouse/registry';

@@ -1,5 +1,5 @@
 import type { Client } from 'pg';
-import type { CopyStagingResult, StagingKind } from '../../activities/types';
+import type { CopyStagingResult, StagingKind } from '../../contract';
 import { sqlStatement } from '../../warehouse/sql-files';
 
 /** A partition's committed position: the counters plus the last file loaded (files are sorted). */

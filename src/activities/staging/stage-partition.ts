@@ -1,6 +1,6 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { CopyStagingInput, CopyStagingResult, StagingKind } from '../../activities/types';
+import type { CopyStagingInput, CopyStagingResult, StagingKind } from '../../contract';
 import { openSource } from '../../sources';
 import { partitionOf } from '../../sources/partition';
 import type { Source } from '../../sources/source';

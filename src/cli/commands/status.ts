@@ -3,11 +3,10 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { connectClient, temporalSettings } from '../../client/connection';
 import { helpText, parseCommandArgs, UsageError, type FlagSpecs } from '../lib/args';
 import { runCommand } from '../lib/command';
-import { queryProgress } from '../lib/etl-client';
+import { etlHandle, queryProgress } from '../lib/etl-client';
 import { describeError } from '../lib/failure';
 import { progressFraction, progressLine } from '../lib/progress';
 import { renderSummary } from '../lib/summary';
-import type { SparkifyEtlResult } from '../../workflows/input';
 
 const FLAGS = {
   json: { type: 'boolean', description: 'print status, progress or result as JSON' },
@@ -32,7 +31,7 @@ export function run(argv: string[]): Promise<number> {
     const connection = await connectClient(settings);
     try {
       const client = new Client({ connection, namespace: settings.namespace });
-      const handle = client.workflow.getHandle(workflowId);
+      const handle = etlHandle(client, workflowId);
       let status: string;
       try {
         status = (await handle.describe()).status.name;
@@ -48,7 +47,7 @@ export function run(argv: string[]): Promise<number> {
         return 0;
       }
       if (status === 'COMPLETED') {
-        const result = (await handle.result()) as SparkifyEtlResult;
+        const result = await handle.result();
         print({ workflowId, status, result }, renderSummary(workflowId, result));
         return 0;
       }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from '@temporalio/client';
 import { connectClient, connectWorker, describeTemporal, temporalSettings, type TemporalSettings } from '../../client/connection';
-import type { WarehouseHandle } from '../../activities/types';
+import type { WarehouseHandle } from '../../contract';
 import { localWarehouseDirectory } from '../../warehouse/local-provider';
 import { createSparkifyWorker } from '../../worker';
 import { helpText, parseCommandArgs, UsageError, type FlagSpecs } from '../lib/args';

@@ -1,28 +1,35 @@
 /** Starting, watching and reading a sparkifyEtl run from a client: shared by up, run and status. */
 import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { PROGRESS_QUERY, type EtlProgress, type SparkifyEtlInput, type SparkifyEtlResult } from '../../workflows/input';
+import type { EtlProgress, SparkifyEtlInput, SparkifyEtlResult } from '../../contract';
+import { progressQuery, sparkifyEtl } from '../../workflows';
 import type { ProgressView } from './progress';
 
-export const WORKFLOW_TYPE = 'sparkifyEtl';
+/** A handle on a sparkifyEtl run: its result and queries are typed by the workflow's own definitions. */
+export type EtlHandle = WorkflowHandle<typeof sparkifyEtl>;
 
 export function startEtl(
   client: Client,
   options: { taskQueue: string; workflowId: string; input: SparkifyEtlInput },
-): Promise<WorkflowHandleWithFirstExecutionRunId> {
-  return client.workflow.start(WORKFLOW_TYPE, {
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof sparkifyEtl>> {
+  return client.workflow.start(sparkifyEtl, {
     taskQueue: options.taskQueue,
     workflowId: options.workflowId,
     args: [options.input],
   });
 }
 
-export function queryProgress(handle: WorkflowHandle): Promise<EtlProgress> {
-  return handle.query<EtlProgress>(PROGRESS_QUERY);
+/** A handle on an existing run by its workflow id. */
+export function etlHandle(client: Client, workflowId: string): EtlHandle {
+  return client.workflow.getHandle<typeof sparkifyEtl>(workflowId);
+}
+
+export function queryProgress(handle: EtlHandle): Promise<EtlProgress> {
+  return handle.query(progressQuery);
 }
 
 /** Awaits the result, feeding `view` from the progress query meanwhile. */
 export async function watchEtl(
-  handle: WorkflowHandle,
+  handle: EtlHandle,
   view: ProgressView,
   pollMs = 500,
 ): Promise<SparkifyEtlResult> {
@@ -39,7 +46,7 @@ export async function watchEtl(
     }
   })();
   try {
-    return (await handle.result()) as SparkifyEtlResult;
+    return await handle.result();
   } finally {
     finished = true;
     await poll;

@@ -1,7 +1,7 @@
 /** The flags that shape a sparkifyEtl input, shared by `up` and `run`. */
 import * as path from 'node:path';
-import type { SparkifyEtlInput } from '../../workflows/input';
-import { InvalidInputError, MAX_CONCURRENCY, MAX_PARTITIONS, resolveInput } from '../../workflows/validate';
+import type { SparkifyEtlInput, WarehouseProviderName } from '../../contract';
+import { InvalidInputError, MAX_CONCURRENCY, MAX_PARTITIONS, resolveInput } from '../../workflows/input';
 import { UsageError, type FlagSpecs, type ParsedFlags } from './args';
 
 export const ETL_FLAGS = {
@@ -27,7 +27,7 @@ export const ETL_FLAGS = {
 /** Builds the workflow input from flags, checked with the workflow's own validation. */
 export function etlInputFromFlags(flags: ParsedFlags<typeof ETL_FLAGS>, sourceDir: string): SparkifyEtlInput {
   const input: SparkifyEtlInput = { source: { type: 'local', path: path.resolve(sourceDir) } };
-  if (flags.provider !== undefined) input.warehouse = { provider: flags.provider as 'local' | 'postgres' };
+  if (flags.provider !== undefined) input.warehouse = { provider: flags.provider as WarehouseProviderName };
   if (flags.concurrency !== undefined) input.concurrency = flags.concurrency;
   if (flags.partitions !== undefined) input.partitions = flags.partitions;
   if (flags['max-errors'] !== undefined) input.maxErrors = flags['max-errors'];

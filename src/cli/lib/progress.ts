@@ -2,7 +2,7 @@
  * Live progress from the workflow's `progress` query: a redrawn bar on a terminal, plain lines
  * (on stage changes, and at most every few seconds otherwise) when output is a pipe or a file.
  */
-import type { EtlProgress } from '../../workflows/input';
+import type { EtlProgress } from '../../contract';
 
 /** Share of the bar each stage ends at; staging fills its span by files done. */
 const STAGE_END: Record<string, number> = {

@@ -1,5 +1,5 @@
 /** The human summary of a finished run: tables, rejections, stage durations, totals. */
-import { STAGES, type SparkifyEtlResult } from '../../workflows/input';
+import { STAGES, type SparkifyEtlResult } from '../../contract';
 
 /** Star tables first (what users query), then staging and load_errors, then anything else. */
 const TABLE_ORDER = ['songplays', 'users', 'songs', 'artists', 'time', 'staging_events', 'staging_songs', 'load_errors'];

@@ -1,8 +1,10 @@
+/** Activities that list the source and COPY its files into the staging tables (machinery in ./staging/). */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { CopyStagingInput, CopyStagingResult, StagingKind, StagingPlan, StagingPlanInput } from '../contract';
 import { openSource } from '../sources';
 import { partitionOf } from '../sources/partition';
-import type { StagingKind, StagingPlan, StagingPlanInput } from './types';
+import { stagePartition } from './staging/stage-partition';
 
 /** Lists the source once and says how many files and bytes each staging partition will get. */
 export async function planStaging(input: StagingPlanInput): Promise<StagingPlan> {
@@ -29,4 +31,14 @@ export async function planStaging(input: StagingPlanInput): Promise<StagingPlan>
     return { files, bytes, filesPerPartition };
   };
   return { events: await plan('events'), songs: await plan('songs') };
+}
+
+/** COPYs one partition of the event logs into staging_events (rejected lines into load_errors). */
+export async function copyStagingEvents(input: CopyStagingInput): Promise<CopyStagingResult> {
+  return stagePartition('events', input);
+}
+
+/** COPYs one partition of the song files into staging_songs (rejected files into load_errors). */
+export async function copyStagingSongs(input: CopyStagingInput): Promise<CopyStagingResult> {
+  return stagePartition('songs', input);
 }

@@ -1,5 +1,5 @@
 /** Input validation and the warehouse id, as pure functions (the workflow wraps them). */
-import { InvalidInputError, resolveInput, warehouseIdFor } from '../../src/workflows/validate';
+import { InvalidInputError, resolveInput, warehouseIdFor } from '../../src/workflows/input';
 
 const source = { type: 'local', path: '/data/sparkify' } as const;
 

@@ -1,0 +1,80 @@
+/**
+ * Inputs and results of the sparkifyEtl activities (src/activities/), as the workflow schedules
+ * them. Plain data only: everything here travels through Temporal history.
+ */
+import type { SourceRef, StagingKind } from './source';
+import type { ProvisionWarehouseInput, WarehouseHandle } from './warehouse';
+
+/** Input of every activity that only works inside an existing warehouse (createTables, insert*, summarizeLoad). */
+export interface WarehouseInput {
+  warehouse: WarehouseHandle;
+}
+
+/**
+ * teardownWarehouse takes the provision input, not a handle, so a workflow can tear down a
+ * warehouse whose provisioning failed half-way (no handle was ever returned).
+ */
+export type TeardownWarehouseInput = ProvisionWarehouseInput;
+
+export interface TeardownWarehouseResult {
+  warehouseId: string;
+  /** false when there was nothing left to remove (teardown is idempotent). */
+  removed: boolean;
+}
+
+export interface CreateTablesResult {
+  /** The tables (re)created, in creation order. */
+  tables: string[];
+}
+
+/** Partitioning is by a stable hash of each file's relative path, so no file list enters history. */
+export interface StagingPlanInput {
+  source: SourceRef;
+  partitions: number;
+}
+
+export type StagingPlan = Record<StagingKind, { files: number; bytes: number; filesPerPartition: number[] }>;
+
+export interface CopyStagingInput {
+  warehouse: WarehouseHandle;
+  source: SourceRef;
+  partition: number;
+  partitions: number;
+}
+
+/** What a staging COPY did; also its heartbeat details (so a retry resumes after `filesDone`). */
+export interface CopyStagingResult {
+  kind: StagingKind;
+  partition: number;
+  filesDone: number;
+  /** Input rows (song files, or non-blank event lines) read. linesRead = rowsLoaded + rowsRejected. */
+  linesRead: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  bytesRead: number;
+}
+
+export interface InsertResult {
+  table: string;
+  rows: number;
+}
+
+export interface LoadSummary {
+  /** Row count of every staging and star table, and of load_errors. */
+  tables: Record<string, number>;
+  /** load_errors rows grouped by reason kind (e.g. 'invalid-json', 'wrong-type', 'missing-field', 'empty-file'). */
+  rejectedByKind: Record<string, number>;
+}
+
+export interface SampleLoadErrorsInput extends WarehouseInput {
+  /** At most this many rows, first by file then line. */
+  limit: number;
+}
+
+/** One load_errors row, for failure messages (the raw text is left out: it can be long). */
+export interface LoadErrorSample {
+  file: string;
+  line: number;
+  reasonKind: string;
+  reason: string;
+}

@@ -1,0 +1,8 @@
+/**
+ * The plain-data contract shared by the workflow, its activities, the warehouse providers, the
+ * sources and the clients. It imports nothing, so every layer may depend on it.
+ */
+export type * from './source';
+export type * from './warehouse';
+export type * from './activities';
+export * from './etl';
