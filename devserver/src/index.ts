@@ -2,7 +2,8 @@
  * The Sparkify devserver engine: a single-process server speaking Temporal's WorkflowService gRPC
  * API, so the unmodified @temporalio/worker and @temporalio/client run against it offline.
  */
-import { Engine, LogFn } from './engine/engine';
+import type { LogFn } from './engine/engine';
+import { createEngine } from './engine/create';
 import { bindService, healthServiceReflection, workflowServiceReflection } from './grpc/service';
 import { DevServerStats, RpcStats } from './grpc/stats';
 import { GrpcTransport } from './grpc/transport';
@@ -48,7 +49,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const log = options.log ?? quietLog;
   const ip = options.ip ?? '127.0.0.1';
   const maxRequestBytes = options.maxRequestBytes ?? 8 * 1024 * 1024;
-  const engine = new Engine({ longPollTimeoutMs: options.longPollTimeoutMs ?? 60_000, log });
+  const engine = createEngine({ longPollTimeoutMs: options.longPollTimeoutMs ?? 60_000, log });
 
   const unlock = options.dbFilename ? await lockStateFile(options.dbFilename) : undefined;
   let journal: Journal | undefined;

@@ -9,7 +9,6 @@ import type { Run } from './run';
 import type { ActivityState } from './activity-state';
 import { ActivityTaskOffer, TaskToken, encodeTaskToken } from './tasks';
 import { decideRetry } from './retry';
-import { scheduleAfterExternalEvent } from './workflow-task';
 
 const deadlineName = (activity: ActivityState) => `activity:${activity.scheduledEventId}`;
 
@@ -94,7 +93,7 @@ function timeOutActivity(engine: Engine, run: Run, activity: ActivityState, time
     started,
   );
   engine.clearDeadline(run, deadlineName(activity));
-  scheduleAfterExternalEvent(engine, run);
+  engine.requestWorkflowTask(run);
 }
 
 /** Schedules the next attempt if the policy allows; otherwise says why the failure is final. */
@@ -220,7 +219,7 @@ function closeAttempt(engine: Engine, run: Run, activity: ActivityState, identit
 export function completeActivity(engine: Engine, run: Run, activity: ActivityState, result: Msg | undefined, identity: string): void {
   const started = closeAttempt(engine, run, activity, identity);
   engine.appendExternalEvent(run, E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, { result, scheduledEventId: activity.scheduledEventId, identity }, started);
-  scheduleAfterExternalEvent(engine, run);
+  engine.requestWorkflowTask(run);
 }
 
 export function failActivity(engine: Engine, run: Run, activity: ActivityState, failure: Msg | undefined, identity: string, lastHeartbeatDetails?: Msg): void {
@@ -235,7 +234,7 @@ export function failActivity(engine: Engine, run: Run, activity: ActivityState, 
     { failure: reported, scheduledEventId: activity.scheduledEventId, identity, retryState: outcome.retryState },
     started,
   );
-  scheduleAfterExternalEvent(engine, run);
+  engine.requestWorkflowTask(run);
 }
 
 export function cancelActivityReported(engine: Engine, run: Run, activity: ActivityState, details: Msg | undefined, identity: string): void {
@@ -246,7 +245,7 @@ export function cancelActivityReported(engine: Engine, run: Run, activity: Activ
     { details, latestCancelRequestedEventId: activity.cancelRequestedEventId, scheduledEventId: activity.scheduledEventId, identity },
     started,
   );
-  scheduleAfterExternalEvent(engine, run);
+  engine.requestWorkflowTask(run);
 }
 
 /** Returns whether the workflow asked for cancellation, which the worker learns from this response. */
@@ -259,7 +258,7 @@ export function heartbeatActivity(engine: Engine, run: Run, activity: ActivitySt
 }
 
 /** RequestCancelActivityTask command: not-yet-started attempts are canceled at once. */
-export function requestCancelActivity(engine: Engine, run: Run, scheduledEventId: number, completedEventId: number): boolean {
+export function requestCancelActivity(engine: Engine, run: Run, scheduledEventId: number, completedEventId: number): void {
   const activity = run.activities.get(scheduledEventId)!;
   const requested = engine.appendEvent(run, E.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED, {
     scheduledEventId,
@@ -274,9 +273,8 @@ export function requestCancelActivity(engine: Engine, run: Run, scheduledEventId
       identity: '',
     });
     // The workflow has not seen this event yet, so it needs another workflow task.
-    return true;
+    engine.requestWorkflowTask(run);
   }
-  return false;
 }
 
 export function pendingActivityInfo(activity: ActivityState): Msg {

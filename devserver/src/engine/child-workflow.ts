@@ -1,17 +1,16 @@
 /** StartChildWorkflowExecution: record the initiation, then start the child (or record why not). */
-import { EventType as E, Msg, durationToMs, enums } from '../proto';
+import { EventType as E, Msg, TaskQueueKind, durationToMs, enums } from '../proto';
 import type { Engine } from './engine';
 import type { Run } from './run';
 import type { ChildWorkflowState } from './child-state';
 import { startRun } from './lifecycle';
-import { scheduleAfterExternalEvent } from './workflow-task';
 
 export function initiateChild(engine: Engine, parent: Run, a: Msg, completedEventId: number): void {
   const event = engine.appendEvent(parent, E.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, {
     namespace: a.namespace || parent.namespace,
     workflowId: a.workflowId,
     workflowType: a.workflowType,
-    taskQueue: { name: a.taskQueue?.name || parent.taskQueue, kind: 1 },
+    taskQueue: { name: a.taskQueue?.name || parent.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     input: a.input,
     workflowExecutionTimeout: a.workflowExecutionTimeout,
     workflowRunTimeout: a.workflowRunTimeout,
@@ -55,7 +54,7 @@ export function startChild(engine: Engine, parent: Run, child: ChildWorkflowStat
       initiatedEventId: child.initiatedEventId,
       workflowTaskCompletedEventId: a.workflowTaskCompletedEventId,
     });
-    scheduleAfterExternalEvent(engine, parent);
+    engine.requestWorkflowTask(parent);
     return;
   }
   const childRun = startRun(engine, {
@@ -83,7 +82,7 @@ export function startChild(engine: Engine, parent: Run, child: ChildWorkflowStat
     workflowType: a.workflowType,
     header: a.header,
   });
-  scheduleAfterExternalEvent(engine, parent);
+  engine.requestWorkflowTask(parent);
 }
 
 export function pendingChildInfo(child: ChildWorkflowState): Msg {

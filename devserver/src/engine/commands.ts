@@ -3,14 +3,13 @@
  * fails the whole workflow task with the matching WorkflowTaskFailedCause, as the server does),
  * then turned into history events in order.
  */
-import { CommandType as C, EventType as E, Msg, WorkflowTaskFailedCause as Cause, durationToMs, msToDuration } from '../proto';
+import { CommandType as C, EventType as E, Msg, TaskQueueKind, WorkflowTaskFailedCause as Cause, durationToMs, msToDuration } from '../proto';
 import type { Engine } from './engine';
 import type { Run } from './run';
 import { dispatchActivity, requestCancelActivity, startEagerActivity } from './activity';
 import { cancelTimer, startTimer } from './timer';
-import { afterClose } from './lifecycle';
+import { closeRun } from './lifecycle';
 import { continueAsNew } from './continue-as-new';
-import { closeFailedRun } from './workflow-retry';
 import { initiateChild } from './child-workflow';
 import { initiateExternalCancel, initiateExternalSignal } from './external';
 import { retryPolicyProblem, normalizeRetryPolicy } from './retry';
@@ -157,9 +156,8 @@ export function validateCommands(engine: Engine, run: Run, commands: Msg[]): Com
   return undefined;
 }
 
-/** Writes the events for validated commands. Returns true if the workflow must see new events in another task. */
-export function processCommands(engine: Engine, run: Run, commands: Msg[], completedEventId: number, identity: string, eagerTasks?: Msg[]): boolean {
-  let needsNewTask = false;
+/** Writes the events for validated commands; an event the workflow must see requests another workflow task. */
+export function processCommands(engine: Engine, run: Run, commands: Msg[], completedEventId: number, identity: string, eagerTasks?: Msg[]): void {
   for (const command of commands) {
     const a = attributesOfCommand(command) ?? {};
     switch (command.commandType) {
@@ -168,7 +166,7 @@ export function processCommands(engine: Engine, run: Run, commands: Msg[], compl
         const event = engine.appendEvent(run, E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, {
           activityId: a.activityId,
           activityType: a.activityType,
-          taskQueue: a.taskQueue?.name ? { name: a.taskQueue.name, kind: 1 } : { name: run.taskQueue, kind: 1 },
+          taskQueue: { name: a.taskQueue?.name || run.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
           header: a.header,
           input: a.input,
           scheduleToCloseTimeout: msToDuration(timeouts.scheduleToClose),
@@ -189,7 +187,7 @@ export function processCommands(engine: Engine, run: Run, commands: Msg[], compl
         break;
       }
       case C.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK:
-        if (requestCancelActivity(engine, run, a.scheduledEventId, completedEventId)) needsNewTask = true;
+        requestCancelActivity(engine, run, a.scheduledEventId, completedEventId);
         break;
       case C.COMMAND_TYPE_START_TIMER:
         startTimer(engine, run, a, completedEventId);
@@ -228,15 +226,13 @@ export function processCommands(engine: Engine, run: Run, commands: Msg[], compl
         initiateExternalCancel(engine, run, a, completedEventId);
         break;
       case C.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
-        engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, { result: a.result, workflowTaskCompletedEventId: completedEventId });
-        afterClose(engine, run);
+        closeRun(engine, run, E.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, { result: a.result, workflowTaskCompletedEventId: completedEventId });
         break;
       case C.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
-        closeFailedRun(engine, run, E.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, { failure: a.failure, workflowTaskCompletedEventId: completedEventId });
+        closeRun(engine, run, E.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, { failure: a.failure, workflowTaskCompletedEventId: completedEventId });
         break;
       case C.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
-        engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, { workflowTaskCompletedEventId: completedEventId, details: a.details });
-        afterClose(engine, run);
+        closeRun(engine, run, E.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, { workflowTaskCompletedEventId: completedEventId, details: a.details });
         break;
       case C.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
         continueAsNew(engine, run, a, completedEventId);
@@ -245,5 +241,4 @@ export function processCommands(engine: Engine, run: Run, commands: Msg[], compl
         break;
     }
   }
-  return needsNewTask;
 }

@@ -1,11 +1,10 @@
 /** ContinueAsNewWorkflowExecution: close this run and start the next one under the same workflow id. */
-import { EventType as E, Msg, durationToMs } from '../proto';
+import { EventType as E, Msg, TaskQueueKind, durationToMs } from '../proto';
 import type { Engine } from './engine';
 import type { Run } from './run';
-import { afterClose, startRun } from './lifecycle';
-import { Run as RunClass } from './run';
+import { closeRun, startRun } from './lifecycle';
 
-export function continueAsNew(engine: Engine, run: Run, a: Msg, completedEventId: number): RunClass {
+export function continueAsNew(engine: Engine, run: Run, a: Msg, completedEventId: number): Run {
   const started = run.startedAttributes;
   const taskQueue = a.taskQueue?.name || run.taskQueue;
   const runTimeoutMs = durationToMs(a.workflowRunTimeout) || run.runTimeoutMs;
@@ -36,10 +35,10 @@ export function continueAsNew(engine: Engine, run: Run, a: Msg, completedEventId
     lastCompletionResult: a.lastCompletionResult,
     continuedFailure: a.failure,
   });
-  engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, {
+  closeRun(engine, run, E.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, {
     newExecutionRunId: next.runId,
     workflowType: { name: next.workflowType },
-    taskQueue: { name: taskQueue, kind: 1 },
+    taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     input: a.input,
     workflowRunTimeout: a.workflowRunTimeout,
     workflowTaskTimeout: a.workflowTaskTimeout,
@@ -52,6 +51,5 @@ export function continueAsNew(engine: Engine, run: Run, a: Msg, completedEventId
     memo: a.memo,
     searchAttributes: a.searchAttributes,
   });
-  afterClose(engine, run);
   return next;
 }

@@ -2,6 +2,10 @@
  * The engine: namespaces, runs, matching queues, deadlines and the journal hook. Operations on
  * entities live in their own modules (workflow-task.ts, activity.ts, timer.ts, ...) and use the
  * primitives here to append events and hand out tasks.
+ *
+ * Entities never schedule workflow tasks themselves: they call `requestWorkflowTask(run)`, and
+ * every operation ends in `commit()`/`afterCommit()`, which hands the requesting runs to the one
+ * scheduler the engine was built with (see create.ts), as the server's update actions do.
  */
 import { randomUUID } from 'node:crypto';
 import { Msg } from '../proto';
@@ -10,7 +14,7 @@ import { makeEvent } from './history';
 import { Run, runKeyOf } from './run';
 import { TaskQueue } from './task-queue';
 import { ActivityTaskOffer, WorkflowQueueTask } from './tasks';
-import type { PendingQuery } from './query';
+import type { PendingQuery } from './query-state';
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 
@@ -38,6 +42,9 @@ export interface EngineOptions {
   log: LogFn;
 }
 
+/** Schedules the workflow task a run requested (workflow-task.ts); injected so that imports run one way. */
+export type WorkflowTaskScheduler = (engine: Engine, run: Run) => void;
+
 /** setTimeout's ceiling; longer deadlines re-arm when it fires. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -51,8 +58,13 @@ export class Engine {
   readonly queries = new Map<string, PendingQuery>();
   journal?: EngineJournal;
   stopped = false;
+  /** Runs whose entities asked for a workflow task during the current operation. */
+  private readonly workflowTaskRequests = new Set<Run>();
 
-  constructor(readonly options: EngineOptions) {}
+  constructor(
+    readonly options: EngineOptions,
+    private readonly scheduleWorkflowTask: WorkflowTaskScheduler,
+  ) {}
 
   get log(): LogFn {
     return this.options.log;
@@ -175,17 +187,35 @@ export class Engine {
     }
   }
 
-  /** Resolves when all changes so far are durable. */
+  /**
+   * Records that the run has something new for the workflow to see. The workflow task is scheduled
+   * when the operation ends (or, with a task in flight, when that task completes).
+   */
+  requestWorkflowTask(run: Run): void {
+    run.workflowTaskRequested = true;
+    this.workflowTaskRequests.add(run);
+  }
+
+  /** Ends an operation: schedules the requested workflow tasks; resolves when all changes so far are durable. */
   commit(): Promise<void> {
+    this.scheduleRequestedWorkflowTasks();
     return this.journal ? this.journal.flush() : Promise.resolve();
   }
 
   /**
-   * `then()` once every change so far is durable. In memory that is at once, so a handler answers
-   * in the same turn instead of after a promise hop.
+   * Ends an operation like `commit()`, then `then()` once every change so far is durable. In memory
+   * that is at once, so a handler answers in the same turn instead of after a promise hop.
    */
   afterCommit<T>(then: () => T): T | Promise<T> {
+    this.scheduleRequestedWorkflowTasks();
     return this.journal ? this.journal.flush().then(then) : then();
+  }
+
+  private scheduleRequestedWorkflowTasks(): void {
+    if (this.workflowTaskRequests.size === 0) return;
+    const runs = [...this.workflowTaskRequests];
+    this.workflowTaskRequests.clear();
+    for (const run of runs) this.scheduleWorkflowTask(this, run);
   }
 
   // ---- matching ---------------------------------------------------------------------------

@@ -3,7 +3,6 @@ import { EventType as E, Msg, enums } from '../proto';
 import type { Engine } from './engine';
 import type { Run } from './run';
 import { requestCancelRun, signalRun } from './lifecycle';
-import { scheduleAfterExternalEvent } from './workflow-task';
 
 export function initiateExternalSignal(engine: Engine, source: Run, a: Msg, completedEventId: number): void {
   const namespace = a.namespace || source.namespace;
@@ -58,7 +57,7 @@ export function deliverExternalSignal(engine: Engine, source: Run, initiatedEven
       control: a.control,
     });
   }
-  scheduleAfterExternalEvent(engine, source);
+  engine.requestWorkflowTask(source);
 }
 
 export function initiateExternalCancel(engine: Engine, source: Run, a: Msg, completedEventId: number): void {
@@ -100,5 +99,5 @@ export function deliverExternalCancel(engine: Engine, source: Run, initiatedEven
       workflowExecution: target.execution,
     });
   }
-  scheduleAfterExternalEvent(engine, source);
+  engine.requestWorkflowTask(source);
 }

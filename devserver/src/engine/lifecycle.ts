@@ -1,15 +1,16 @@
 /**
  * Workflow run lifecycle: start, signal, cancel request, terminate, run/execution timeout, and
- * what closing a run does to its parent and children.
+ * closing a run: its close event, a retry per the workflow's retry policy (a failed or timed-out
+ * run closes with `newExecutionRunId` and the next attempt starts after the policy's backoff, as
+ * the server does), and what the close does to its parent and children.
  */
 import { randomUUID } from 'node:crypto';
-import { EventType as E, Msg, RetryState, WorkflowExecutionStatus as S, WorkflowTaskFailedCause, msToDuration, msToTimestamp } from '../proto';
+import { EventType as E, Msg, RetryState, TaskQueueKind, WorkflowExecutionStatus as S, WorkflowTaskFailedCause, msToDuration, msToTimestamp } from '../proto';
 import type { Engine } from './engine';
 import { Run } from './run';
 import { attributesOf } from './history';
-import { scheduleAfterExternalEvent, scheduleWorkflowTask } from './workflow-task';
 import { dispatchQueuedQueries, failQueuedQueries } from './query';
-import { closeFailedRun } from './workflow-retry';
+import { decideRetry, normalizeRetryPolicy } from './retry';
 
 export interface StartParams {
   namespace: string;
@@ -58,7 +59,7 @@ export function startRun(engine: Engine, params: StartParams): Run {
     parentWorkflowNamespace: params.parent?.namespace,
     parentWorkflowExecution: params.parent ? { workflowId: params.parent.workflowId, runId: params.parent.runId } : undefined,
     parentInitiatedEventId: params.parent?.initiatedEventId,
-    taskQueue: { name: params.taskQueue, kind: 1 },
+    taskQueue: { name: params.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     input: params.input,
     workflowExecutionTimeout: executionTimeoutMs > 0 ? msToDuration(executionTimeoutMs) : undefined,
     workflowRunTimeout: runTimeoutMs > 0 ? msToDuration(runTimeoutMs) : undefined,
@@ -90,9 +91,9 @@ export function startRun(engine: Engine, params: StartParams): Run {
   }
   armRunTimeout(engine, run);
   if (startDelayMs > 0) {
-    engine.setDeadline(run, FIRST_TASK_BACKOFF, now + startDelayMs, () => scheduleWorkflowTask(engine, run));
+    engine.setDeadline(run, FIRST_TASK_BACKOFF, now + startDelayMs, () => engine.requestWorkflowTask(run));
   } else {
-    scheduleWorkflowTask(engine, run);
+    engine.requestWorkflowTask(run);
   }
   return run;
 }
@@ -112,7 +113,7 @@ export function armRunTimeout(engine: Engine, run: Run): void {
 /** Re-arms the first workflow task after a start delay (after a restart). */
 export function armFirstTaskBackoff(engine: Engine, run: Run): void {
   if (!run.isRunning || run.workflowTask || run.lastCompletedWorkflowTaskStartedEventId > 0 || run.executionTimeMs <= run.startTimeMs) return;
-  engine.setDeadline(run, FIRST_TASK_BACKOFF, run.executionTimeMs, () => scheduleWorkflowTask(engine, run));
+  engine.setDeadline(run, FIRST_TASK_BACKOFF, run.executionTimeMs, () => engine.requestWorkflowTask(run));
 }
 
 /**
@@ -131,12 +132,7 @@ export function forceClose(engine: Engine, run: Run, eventType: number, attribut
   }
   const flushed = run.history.flush();
   if (flushed.length > 0) engine.changed(run);
-  if (eventType === E.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT) {
-    closeFailedRun(engine, run, eventType, attributes);
-    return;
-  }
-  engine.appendEvent(run, eventType, attributes);
-  afterClose(engine, run);
+  closeRun(engine, run, eventType, attributes);
 }
 
 export function terminateRun(engine: Engine, run: Run, reason: string, details: Msg | undefined, identity: string): void {
@@ -156,7 +152,7 @@ export function signalRun(engine: Engine, run: Run, signal: { signalName: string
     header: signal.header,
     externalWorkflowExecution: signal.externalWorkflowExecution,
   });
-  scheduleAfterExternalEvent(engine, run);
+  engine.requestWorkflowTask(run);
 }
 
 export function requestCancelRun(engine: Engine, run: Run, request: { reason: string; identity: string; requestId?: string; externalInitiatedEventId?: number; externalWorkflowExecution?: Msg }): void {
@@ -167,11 +163,68 @@ export function requestCancelRun(engine: Engine, run: Run, request: { reason: st
     externalInitiatedEventId: request.externalInitiatedEventId,
     externalWorkflowExecution: request.externalWorkflowExecution,
   });
-  scheduleAfterExternalEvent(engine, run);
+  engine.requestWorkflowTask(run);
+}
+
+const RETRY_INITIATOR = 2; // CONTINUE_AS_NEW_INITIATOR_RETRY
+
+/**
+ * Writes the run's close event (`eventType` is one of the WorkflowExecution{Completed, Failed,
+ * Canceled, Terminated, TimedOut, ContinuedAsNew} events) and does what follows it. A failed or
+ * timed-out run is retried if its retry policy allows.
+ */
+export function closeRun(engine: Engine, run: Run, eventType: number, attributes: Msg): void {
+  const retryable = eventType === E.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED || eventType === E.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT;
+  if (!retryable) {
+    engine.appendEvent(run, eventType, attributes);
+  } else {
+    const { retryState, nextRunId } = retryFailedRun(engine, run, eventType, attributes);
+    engine.appendEvent(run, eventType, { ...attributes, retryState, newExecutionRunId: nextRunId });
+  }
+  afterClose(engine, run);
+}
+
+/** Starts the next attempt of a failed or timed-out run if its policy allows; says which retry state to record. */
+function retryFailedRun(engine: Engine, run: Run, eventType: number, attributes: Msg): { retryState: number; nextRunId?: string } {
+  const policy = run.startedAttributes.retryPolicy;
+  // The whole execution ran out of time: nothing can retry it.
+  if (run.executionExpirationMs > 0 && Date.now() >= run.executionExpirationMs) return { retryState: RetryState.RETRY_STATE_TIMEOUT };
+  if (!policy) return { retryState: RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET };
+  const attempt = run.startedAttributes.attempt || 1;
+  const failure = eventType === E.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT ? { message: 'workflow run timed out', timeoutFailureInfo: { timeoutType: 1 } } : attributes.failure;
+  const decision = decideRetry(normalizeRetryPolicy(policy), attempt, failure, Date.now(), run.executionExpirationMs);
+  if (!decision.retry) return { retryState: decision.retryState };
+  const started = run.startedAttributes;
+  const next = startRun(engine, {
+    namespace: run.namespace,
+    workflowId: run.workflowId,
+    workflowType: run.workflowType,
+    taskQueue: run.taskQueue,
+    input: started.input,
+    executionTimeoutMs: run.executionTimeoutMs,
+    executionExpirationMs: run.executionExpirationMs,
+    runTimeoutMs: run.runTimeoutMs,
+    taskTimeoutMs: run.workflowTaskTimeoutMs,
+    identity: started.identity ?? '',
+    requestId: '',
+    memo: started.memo,
+    searchAttributes: Object.keys(run.searchAttributes).length ? { indexedFields: run.searchAttributes } : undefined,
+    header: started.header,
+    retryPolicy: policy,
+    cronSchedule: started.cronSchedule,
+    startDelayMs: decision.backoffMs,
+    parent: run.parent,
+    continuedExecutionRunId: run.runId,
+    firstExecutionRunId: run.firstExecutionRunId,
+    initiator: RETRY_INITIATOR,
+    attempt: attempt + 1,
+    continuedFailure: failure,
+  });
+  return { retryState: RetryState.RETRY_STATE_IN_PROGRESS, nextRunId: next.runId };
 }
 
 /** Everything that follows a run's close event: deadlines, parent, children, waiters. */
-export function afterClose(engine: Engine, run: Run): void {
+function afterClose(engine: Engine, run: Run): void {
   engine.clearAllDeadlines(run);
   run.stickyQueue = '';
   engine.changed(run);
@@ -219,7 +272,7 @@ function notifyParent(engine: Engine, child: Run): void {
     default:
       return;
   }
-  scheduleAfterExternalEvent(engine, parent);
+  engine.requestWorkflowTask(parent);
 }
 
 function applyParentClosePolicy(engine: Engine, parent: Run): void {

@@ -4,23 +4,13 @@
  * so the worker answers from a state that has seen every event so far.
  */
 import { randomUUID } from 'node:crypto';
-import { Msg, msToTimestamp } from '../proto';
+import { Msg, TaskQueueKind, msToTimestamp } from '../proto';
 import { RpcError, queryFailed } from '../grpc/errors';
 import { status } from '@grpc/grpc-js';
 import type { Engine } from './engine';
 import type { Run } from './run';
 import { QueryTaskOffer, TaskToken, encodeTaskToken } from './tasks';
-
-export interface PendingQuery {
-  id: string;
-  run: Run;
-  query: Msg;
-  dispatched: boolean;
-  /** Set once a worker took the task. */
-  taken: boolean;
-  resolve(result: Msg): void;
-  reject(error: Error): void;
-}
+import type { PendingQuery } from './query-state';
 
 export function queryRun(engine: Engine, run: Run, query: Msg, signal: AbortSignal): Promise<Msg> {
   return new Promise<Msg>((resolve, reject) => {
@@ -116,7 +106,7 @@ export function startQueryTask(engine: Engine, offer: QueryTaskOffer, fromQueue:
     attempt: 1,
     history: { events: fromSticky ? [] : run.history.events.slice() },
     query: pending.query,
-    workflowExecutionTaskQueue: { name: run.taskQueue, kind: 1 },
+    workflowExecutionTaskQueue: { name: run.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     scheduledTime: msToTimestamp(now),
     startedTime: msToTimestamp(now),
   };

@@ -62,6 +62,8 @@ export class Run {
   stickyScheduleToStartMs = 0;
 
   // Process-local state.
+  /** An entity asked for a workflow task that is not scheduled yet (see Engine.requestWorkflowTask). */
+  workflowTaskRequested = false;
   readonly deadlines = new Map<string, NodeJS.Timeout>();
   readonly historyWaiters = new Set<() => void>();
   /** Events appended since the journal last saw this run. */

@@ -3,7 +3,6 @@ import { EventType as E, Msg } from '../proto';
 import type { Engine } from './engine';
 import type { Run } from './run';
 import type { TimerState } from './timer-state';
-import { scheduleAfterExternalEvent } from './workflow-task';
 
 const deadlineName = (timerId: string) => `timer:${timerId}`;
 
@@ -24,7 +23,7 @@ function fireTimer(engine: Engine, run: Run, timerId: string, startedEventId: nu
   const timer = run.timers.get(timerId);
   if (!run.isRunning || !timer || timer.startedEventId !== startedEventId) return;
   engine.appendExternalEvent(run, E.EVENT_TYPE_TIMER_FIRED, { timerId, startedEventId });
-  scheduleAfterExternalEvent(engine, run);
+  engine.requestWorkflowTask(run);
 }
 
 export function cancelTimer(engine: Engine, run: Run, timerId: string, completedEventId: number, identity: string): void {

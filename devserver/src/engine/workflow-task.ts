@@ -1,33 +1,38 @@
-/** Workflow task operations: schedule, hand to a poller, complete, fail, time out. */
-import { CommandType, EventType as E, Msg, durationToMs, TimeoutType, WorkflowTaskFailedCause, msToDuration, msToTimestamp } from '../proto';
+/**
+ * Workflow task operations: schedule, hand to a poller, fail, time out. Completion (which runs the
+ * workflow's commands) is in workflow-task-completion.ts, so that entities never import this module's
+ * callers: they request a task with `engine.requestWorkflowTask` and `scheduleRequestedWorkflowTask`
+ * below is the one place that schedules it.
+ */
+import { EventType as E, Msg, TaskQueueKind, TimeoutType, msToDuration, msToTimestamp } from '../proto';
 import { notFound } from '../grpc/errors';
 import type { Engine } from './engine';
 import type { Run } from './run';
 import { WorkflowQueueTask, encodeTaskToken, TaskToken } from './tasks';
-import { processCommands, validateCommands } from './commands';
 import { dispatchQueuedQueries } from './query';
 
 const STICKY_DEADLINE = 'wft-schedule-to-start';
 const START_TO_CLOSE_DEADLINE = 'wft-start-to-close';
 
-/** Schedules a workflow task unless one is already scheduled or running. */
-export function scheduleWorkflowTask(engine: Engine, run: Run): void {
+/**
+ * The one place that schedules workflow tasks: for a run that requested one, unless one is already
+ * scheduled. With a task in flight the request waits: that task's end writes the events that
+ * arrived meanwhile and schedules the next task (flushAndReschedule).
+ */
+export function scheduleRequestedWorkflowTask(engine: Engine, run: Run): void {
+  if (!run.workflowTaskRequested || run.workflowTaskInFlight) return;
+  run.workflowTaskRequested = false;
   if (!run.isRunning || run.workflowTask) return;
   const sticky = run.stickyQueue !== '';
   const attempt = run.nextWorkflowTaskAttempt;
   const event = engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, {
     taskQueue: sticky
-      ? { name: run.stickyQueue, kind: 2, normalName: run.taskQueue }
-      : { name: run.taskQueue, kind: 1 },
+      ? { name: run.stickyQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_STICKY, normalName: run.taskQueue }
+      : { name: run.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     startToCloseTimeout: msToDuration(run.workflowTaskTimeoutMs),
     attempt,
   });
   offerWorkflowTask(engine, run, event.eventId);
-}
-
-/** An external event needs a workflow task, unless one is already pending or running. */
-export function scheduleAfterExternalEvent(engine: Engine, run: Run): void {
-  if (!run.workflowTaskInFlight) scheduleWorkflowTask(engine, run);
 }
 
 /** Puts the run's scheduled workflow task on its queue (also used after a restart). */
@@ -109,7 +114,7 @@ export function startWorkflowTask(engine: Engine, task: WorkflowQueueTask, poll:
     attempt: wft.attempt,
     backlogCountHint: 0,
     history: { events },
-    workflowExecutionTaskQueue: { name: run.taskQueue, kind: 1 },
+    workflowExecutionTaskQueue: { name: run.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     scheduledTime: msToTimestamp(wft.scheduledTimeMs),
     startedTime: msToTimestamp(wft.startedTimeMs),
   };
@@ -129,12 +134,21 @@ function workflowTaskStartToCloseTimedOut(engine: Engine, run: Run, scheduledEve
   flushAndReschedule(engine, run, true);
 }
 
+/** The worker answered: its start-to-close clock stops. */
+export function stopWorkflowTaskClock(engine: Engine, run: Run): void {
+  engine.clearDeadline(run, START_TO_CLOSE_DEADLINE);
+}
+
 /** After a workflow task ends without closing the run: write buffered events, schedule the next task if needed. */
 export function flushAndReschedule(engine: Engine, run: Run, force: boolean): void {
   const flushed = run.history.flush();
   if (flushed.length > 0) engine.changed(run);
-  if (!run.isRunning) return;
-  if (force || flushed.length > 0) scheduleWorkflowTask(engine, run);
+  if (!run.isRunning) {
+    run.workflowTaskRequested = false;
+    return;
+  }
+  if (force || flushed.length > 0) engine.requestWorkflowTask(run);
+  if (run.workflowTaskRequested) scheduleRequestedWorkflowTask(engine, run);
   else dispatchQueuedQueries(engine, run);
 }
 
@@ -146,75 +160,6 @@ export function requireStartedWorkflowTask(engine: Engine, token: TaskToken): Ru
     throw notFound('Workflow task not found.');
   }
   return run;
-}
-
-export interface CompletionResult {
-  /** Set when the commands were rejected and the task failed instead. */
-  failureMessage?: string;
-  /** Activity tasks started eagerly for the completing worker. */
-  activityTasks?: Msg[];
-  /** The next workflow task, started for the completing worker when it asked for it. */
-  workflowTask?: Msg;
-}
-
-export function completeWorkflowTask(engine: Engine, run: Run, request: Msg): CompletionResult {
-  const task = run.workflowTask!;
-  const commands: Msg[] = request.commands ?? [];
-  engine.clearDeadline(run, START_TO_CLOSE_DEADLINE);
-  const problem = validateCommands(engine, run, commands);
-  if (problem) {
-    failWorkflowTask(engine, run, {
-      cause: problem.cause,
-      failure: { message: problem.message, applicationFailureInfo: { type: 'BadCommand', nonRetryable: true } },
-      identity: request.identity,
-    });
-    return { failureMessage: problem.message };
-  }
-  const closes = commands.some((command) => isClosingCommand(command.commandType));
-  if (closes && run.history.buffered.length > 0) {
-    // New events arrived while the worker decided to close: it must see them first.
-    const message = 'UnhandledCommand: new events arrived while the workflow task was running';
-    failWorkflowTask(engine, run, {
-      cause: WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
-      failure: { message },
-      identity: request.identity,
-    });
-    // Answered as an error, like the server: the worker then drops its cached state of the run.
-    return { failureMessage: message };
-  }
-  const completed = engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, {
-    scheduledEventId: task.scheduledEventId,
-    startedEventId: task.startedEventId,
-    identity: request.identity ?? '',
-    binaryChecksum: request.binaryChecksum ?? '',
-    workerVersion: request.workerVersionStamp ?? undefined,
-    sdkMetadata: request.sdkMetadata ?? undefined,
-    meteringMetadata: request.meteringMetadata ?? undefined,
-  });
-  const sticky = request.stickyAttributes?.workerTaskQueue?.name;
-  run.stickyQueue = sticky ?? '';
-  run.stickyScheduleToStartMs = sticky ? Math.max(1000, durationToMs(request.stickyAttributes.scheduleToStartTimeout)) : 0;
-  const activityTasks: Msg[] = [];
-  const needsNewTask = processCommands(engine, run, commands, completed.eventId, request.identity ?? '', activityTasks);
-  if (!run.isRunning) return { activityTasks };
-  flushAndReschedule(engine, run, needsNewTask || request.forceCreateNewWorkflowTask === true);
-  return { activityTasks, workflowTask: returnNewTaskInline(engine, run, request) };
-}
-
-/**
- * A worker that caches the run (it sent sticky attributes) may ask for the next workflow task in
- * the completion response; it then gets it at once, with partial history as on the sticky queue.
- */
-function returnNewTaskInline(engine: Engine, run: Run, request: Msg): Msg | undefined {
-  const next = run.workflowTask;
-  if (!request.returnNewWorkflowTask || !run.stickyQueue || !next || next.started || !next.sticky) return undefined;
-  const scheduledEventId = next.scheduledEventId;
-  return startWorkflowTask(
-    engine,
-    { kind: 'workflow', run, scheduledEventId, isStale: () => run.workflowTask?.scheduledEventId !== scheduledEventId || run.workflowTask.started },
-    { identity: request.identity },
-    run.stickyQueue,
-  );
 }
 
 export function failWorkflowTask(engine: Engine, run: Run, details: { cause: number; failure?: Msg; identity?: string }): void {
@@ -229,13 +174,4 @@ export function failWorkflowTask(engine: Engine, run: Run, details: { cause: num
     identity: details.identity ?? '',
   });
   flushAndReschedule(engine, run, true);
-}
-
-function isClosingCommand(commandType: number): boolean {
-  return (
-    commandType === CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION ||
-    commandType === CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION ||
-    commandType === CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION ||
-    commandType === CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION
-  );
 }

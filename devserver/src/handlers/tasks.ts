@@ -6,7 +6,8 @@ import type { Engine } from '../engine/engine';
 import type { UnaryHandler, CallContext } from '../grpc/service';
 import type { TaskQueue, PendingPoll } from '../engine/task-queue';
 import { decodeTaskToken } from '../engine/tasks';
-import { abandonStickyQueue, completeWorkflowTask, failWorkflowTask, requireStartedWorkflowTask, startWorkflowTask } from '../engine/workflow-task';
+import { abandonStickyQueue, failWorkflowTask, requireStartedWorkflowTask, startWorkflowTask } from '../engine/workflow-task';
+import { completeWorkflowTask } from '../engine/workflow-task-completion';
 import { startQueryTask, answerQuery } from '../engine/query';
 import {
   cancelActivityReported,

@@ -1,9 +1,9 @@
 /** Retention: closed runs past their namespace's retention leave the engine; the latest run of an id stays. */
-import { Engine } from '../../src/engine/engine';
+import { createEngine } from '../../src/engine/create';
 import { startRun, terminateRun } from '../../src/engine/lifecycle';
 
 test('closed runs older than the retention period are removed, open and latest runs are kept', () => {
-  const engine = new Engine({ longPollTimeoutMs: 1000, log: () => undefined });
+  const engine = createEngine({ longPollTimeoutMs: 1000, log: () => undefined });
   engine.registerNamespace('default', { retentionDays: 1 });
   const params = { namespace: 'default', workflowType: 'T', taskQueue: 'q', executionTimeoutMs: 0, runTimeoutMs: 0, taskTimeoutMs: 0, identity: '', requestId: '' };
   const first = startRun(engine, { ...params, workflowId: 'a', requestId: 'r1' });
