@@ -1,5 +1,5 @@
 /** The workflow task entity: at most one per run, SCHEDULED → STARTED → (completed | failed | timed out). */
-import { Msg, TimeoutType, WorkflowTaskFailedCause, durationToMs, timestampToMs } from '../proto';
+import { Msg, TaskQueueKind, TimeoutType, WorkflowTaskFailedCause, durationToMs, timestampToMs } from '../proto';
 
 export interface WorkflowTaskState {
   scheduledEventId: number;
@@ -20,7 +20,7 @@ export function workflowTaskFromScheduled(event: Msg, attributes: Msg): Workflow
     startedEventId: 0,
     attempt: attributes.attempt || 1,
     taskQueue: attributes.taskQueue?.name ?? '',
-    sticky: attributes.taskQueue?.kind === 2,
+    sticky: attributes.taskQueue?.kind === TaskQueueKind.TASK_QUEUE_KIND_STICKY,
     startToCloseMs: durationToMs(attributes.startToCloseTimeout),
     scheduledTimeMs: timestampToMs(event.eventTime),
     startedTimeMs: 0,

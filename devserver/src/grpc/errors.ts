@@ -38,7 +38,6 @@ export class RpcError extends Error {
 export const invalidArgument = (message: string) => new RpcError(status.INVALID_ARGUMENT, message);
 export const failedPrecondition = (message: string) => new RpcError(status.FAILED_PRECONDITION, message);
 export const unimplemented = (message: string) => new RpcError(status.UNIMPLEMENTED, message);
-export const internalError = (message: string) => new RpcError(status.INTERNAL, message);
 
 export function notFound(message: string): RpcError {
   return new RpcError(status.NOT_FOUND, message, 'NotFoundFailure', {});

@@ -203,4 +203,3 @@ function answerError(method: BoundMethod, call: UnaryCall, error: unknown): void
 
 export const workflowServiceReflection = temporal.api.workflowservice.v1.WorkflowService as unknown as ReflectedService;
 export const healthServiceReflection = grpcProto.health.v1.Health as unknown as ReflectedService;
-export const operatorServiceReflection = temporal.api.operatorservice.v1.OperatorService as unknown as ReflectedService;

@@ -1,6 +1,6 @@
 /** Worker-facing RPCs: long polls, task completions, heartbeats, sticky queue control. */
 import { status } from '@grpc/grpc-js';
-import { Msg, msToTimestamp } from '../proto';
+import { Msg, enums, msToTimestamp } from '../proto';
 import { RpcError, invalidArgument } from '../grpc/errors';
 import type { Engine } from '../engine/engine';
 import type { UnaryHandler, CallContext } from '../grpc/service';
@@ -198,8 +198,8 @@ export function taskHandlers(engine: Engine): Record<string, UnaryHandler> {
       const namespace = requireField(request.namespace, 'Namespace');
       engine.requireNamespace(namespace);
       const name = requireField(request.taskQueue?.name, 'TaskQueue.Name');
-      const type = request.taskQueueType ?? 1;
-      const queue = type === 2 ? engine.activityQueues.get(`${namespace}\u0000${name}`) : engine.workflowQueues.get(`${namespace}\u0000${name}`);
+      const type = request.taskQueueType || enums.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW;
+      const queue = type === enums.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY ? engine.activityQueues.get(`${namespace}\u0000${name}`) : engine.workflowQueues.get(`${namespace}\u0000${name}`);
       const pollers = queue
         ? [...queue.pollerLastSeen.entries()].map(([identity, lastMs]) => ({ identity, lastAccessTime: msToTimestamp(lastMs), ratePerSecond: 100000 }))
         : [];

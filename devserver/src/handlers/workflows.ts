@@ -1,6 +1,6 @@
 /** Client-facing workflow RPCs: start, signal, signal-with-start, cancel, terminate, describe, query. */
 import { randomUUID } from 'node:crypto';
-import { Msg, WorkflowExecutionStatus as S, enums, msToDuration, msToTimestamp } from '../proto';
+import { Msg, TaskQueueKind, WorkflowExecutionStatus as S, enums, msToDuration, msToTimestamp } from '../proto';
 import { failedPrecondition, invalidArgument, notFound, workflowAlreadyStarted } from '../grpc/errors';
 import type { Engine } from '../engine/engine';
 import type { Run } from '../engine/run';
@@ -161,7 +161,7 @@ export function workflowHandlers(engine: Engine): Record<string, UnaryHandler> {
       const task = run.workflowTask;
       return {
         executionConfig: {
-          taskQueue: { name: run.taskQueue, kind: 1 },
+          taskQueue: { name: run.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
           workflowExecutionTimeout: msToDuration(run.executionTimeoutMs),
           workflowRunTimeout: msToDuration(run.runTimeoutMs),
           defaultWorkflowTaskTimeout: msToDuration(run.workflowTaskTimeoutMs),

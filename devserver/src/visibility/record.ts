@@ -1,6 +1,7 @@
 /**
  * What visibility (List/Count WorkflowExecutions) knows about one workflow run.
- * The engine keeps one record per run up to date; the query compiler filters and orders them.
+ * Built from a run when a List/Count request reads it (engine/visibility-record.ts); the query
+ * compiler filters and orders them.
  */
 export interface VisibilityRecord {
   namespace: string;
