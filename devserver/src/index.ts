@@ -11,6 +11,7 @@ import { workflowServiceHandlers } from './handlers';
 import { Journal, openJournal } from './persistence/journal';
 import { recoverEngine } from './persistence/recover';
 import { lockStateFile } from './persistence/lock';
+import { ScheduleRegistry } from './schedules/scheduler';
 
 export interface DevServerOptions {
   /** 0 or undefined = pick a free port. */
@@ -56,6 +57,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   // Oversized bodies up to twice the limit reach the handler, which answers INVALID_ARGUMENT naming the limit.
   const transport = new GrpcTransport({ maxReceiveBytes: maxRequestBytes * 2 });
   const stats = new RpcStats();
+  let schedules: ScheduleRegistry | undefined;
   let port: number;
   try {
     journal = options.dbFilename ? await openJournal(options.dbFilename, log) : undefined;
@@ -64,15 +66,20 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       if (!engine.namespaces.has(name)) engine.registerNamespace(name);
     }
     await engine.commit();
+    schedules = new ScheduleRegistry(engine, journal);
+    // Schedules catch up on the time the server was down (within their catch-up windows).
+    schedules.recover();
+    await engine.commit();
 
     const bindingOptions = { maxRequestBytes, log, stats };
-    bindService(transport, workflowServiceReflection, workflowServiceHandlers(engine), bindingOptions);
+    bindService(transport, workflowServiceReflection, workflowServiceHandlers(engine, schedules), bindingOptions);
     bindService(transport, healthServiceReflection, { Check: () => ({ status: 1 /* SERVING */ }) }, bindingOptions);
     port = await transport.listen(ip, options.port ?? 0).catch((error: Error) => {
       throw new Error(`devserver could not listen on ${ip}:${options.port ?? 0}: ${error.message}`);
     });
   } catch (error) {
     // A failed start leaves nothing behind: no timers, no open file, no lock.
+    schedules?.stop();
     engine.stop();
     await transport.close();
     await journal?.close();
@@ -95,6 +102,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     stop() {
       stopping ??= (async () => {
         clearInterval(retentionSweep);
+        schedules!.stop();
         engine.stop();
         // Ends every connection at once: long polls would otherwise hold a graceful close open.
         await transport.close();

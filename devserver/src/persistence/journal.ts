@@ -23,8 +23,15 @@ export interface RunSideState {
 /** ActivitySideState with its message-typed fields as base64 protobuf. */
 export type JournaledActivitySide = Omit<ActivitySideState, 'heartbeatDetails' | 'lastFailure'> & { heartbeatDetails?: string; lastFailure?: string };
 
+/** A keyed record of an entity outside the engine's runs (e.g. a schedule); `img` null = deleted. */
+export type RecordLine = { t: 'rec'; kind: string; key: string; img: unknown };
+
+/** Produces a record's image when it is written (so a write carries its latest state). */
+export type RecordImage = () => unknown;
+
 export type JournalLine =
   | { t: 'ns'; ns: NamespaceRecord }
+  | RecordLine
   | { t: 'run'; ns: string; wid: string; rid: string; from: number; ev: string[]; buf: { e: string; r?: number }[]; side: RunSideState };
 
 /** Rewrite the journal as a snapshot once it grows past this and doubles since the last snapshot. */
@@ -41,6 +48,9 @@ export class Journal implements EngineJournal {
   /** Every run the journal has seen, for snapshots. */
   private readonly knownRuns = new Set<Run>();
   private readonly namespaces = new Map<string, NamespaceRecord>();
+  /** kind\0key → the latest image of every live record, for writes and snapshots. */
+  private readonly records = new Map<string, { kind: string; key: string; image: RecordImage }>();
+  private readonly dirtyRecords = new Map<string, { kind: string; key: string; image: RecordImage | null }>();
 
   constructor(
     private readonly filename: string,
@@ -51,6 +61,26 @@ export class Journal implements EngineJournal {
   ) {
     this.size = initialSize;
     this.compactedSize = initialSize;
+    for (const line of recoveredLines) {
+      if (line.t !== 'rec') continue;
+      const id = `${line.kind}\u0000${line.key}`;
+      const image = line.img;
+      if (image === null) this.records.delete(id);
+      else this.records.set(id, { kind: line.kind, key: line.key, image: () => image });
+    }
+  }
+
+  /** The images of `kind`'s records as last written (for recovery). */
+  recoveredRecords(kind: string): unknown[] {
+    return [...this.records.values()].filter((record) => record.kind === kind).map((record) => record.image());
+  }
+
+  /** A record changed (`image` gives its state at write time) or, with null, was deleted. */
+  recordChanged(kind: string, key: string, image: RecordImage | null): void {
+    const id = `${kind}\u0000${key}`;
+    if (image) this.records.set(id, { kind, key, image });
+    else this.records.delete(id);
+    this.dirtyRecords.set(id, { kind, key, image });
   }
 
   namespaceChanged(record: NamespaceRecord): void {
@@ -70,7 +100,7 @@ export class Journal implements EngineJournal {
   }
 
   flush(): Promise<void> {
-    if (this.pendingNamespaces.length === 0 && this.dirtyRuns.size === 0) return this.writing;
+    if (this.pendingNamespaces.length === 0 && this.dirtyRuns.size === 0 && this.dirtyRecords.size === 0) return this.writing;
     // One write at a time; changes arriving meanwhile share the next write.
     // A failed write fails the calls that waited for it; later writes try again.
     this.queued ??= this.writing.catch(() => undefined).then(() => {
@@ -86,7 +116,10 @@ export class Journal implements EngineJournal {
     const namespaces = this.pendingNamespaces.splice(0);
     const runs = [...this.dirtyRuns];
     this.dirtyRuns.clear();
+    const records = [...this.dirtyRecords];
+    this.dirtyRecords.clear();
     const lines: string[] = namespaces.map((record) => JSON.stringify({ t: 'ns', ns: record }));
+    for (const [, record] of records) lines.push(JSON.stringify({ t: 'rec', kind: record.kind, key: record.key, img: record.image ? record.image() : null }));
     const counts = runs.map((run) => run.history.events.length);
     runs.forEach((run, index) => lines.push(JSON.stringify(runLine(run, run.journaledEventCount, counts[index]))));
     if (lines.length === 0) return;
@@ -98,6 +131,7 @@ export class Journal implements EngineJournal {
       // Nothing of this batch counts as written: the next write carries it again.
       this.pendingNamespaces.unshift(...namespaces);
       for (const run of runs) this.dirtyRuns.add(run);
+      for (const [id, record] of records) if (!this.dirtyRecords.has(id)) this.dirtyRecords.set(id, record);
       throw error;
     }
     runs.forEach((run, index) => (run.journaledEventCount = counts[index]));
@@ -116,6 +150,7 @@ export class Journal implements EngineJournal {
     const tmp = `${this.filename}.compact-${process.pid}`;
     const lines: string[] = [];
     for (const record of this.namespaces.values()) lines.push(JSON.stringify({ t: 'ns', ns: record }));
+    for (const record of this.records.values()) lines.push(JSON.stringify({ t: 'rec', kind: record.kind, key: record.key, img: record.image() }));
     for (const run of runs) {
       this.knownRuns.add(run);
       lines.push(JSON.stringify(runLine(run, 0)));

@@ -34,6 +34,8 @@ export async function recoverEngine(engine: Engine, journal: Journal): Promise<v
       journal.namespaceChanged(line.ns);
       continue;
     }
+    // Records of entities outside the engine (schedules) are recovered by their own modules.
+    if (line.t !== 'run') continue;
     const key = `${line.ns}\u0000${line.wid}\u0000${line.rid}`;
     let image = images.get(key);
     if (!image) {
