@@ -1,0 +1,98 @@
+/**
+ * Schedules survive SIGKILL and restart on the same --db-filename: an interval schedule keeps firing
+ * and takes the actions it missed while the server was down (within its catch-up window), and a
+ * schedule's buffered starts are still buffered. Devserver only (it restarts the server process).
+ */
+import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ActivityRecorder, createActivities } from './helpers/activities';
+import { ChildServer, freePort, startChildServer } from './helpers/child-server';
+import { uniqueId } from './helpers/ids';
+import { devserverOnlyTest, installQuietRuntime } from './helpers/server';
+import { waitFor } from './helpers/wait';
+import { bundleConformanceWorkflows, startWorker, WorkflowBundle } from './helpers/worker';
+import { sleeper } from './workflows';
+
+let bundle: WorkflowBundle;
+let stateDir: string;
+
+beforeAll(async () => {
+  installQuietRuntime();
+  bundle = await bundleConformanceWorkflows();
+  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devserver-schedule-restart-'));
+});
+
+afterAll(() => {
+  fs.rmSync(stateDir, { recursive: true, force: true });
+});
+
+/** The scheduled time a workflow id carries (`<id>-<RFC 3339>`), in epoch ms. */
+function scheduledTimeOf(workflowId: string): number {
+  return Date.parse(workflowId.slice(-'2026-01-01T00:00:00Z'.length));
+}
+
+devserverOnlyTest('an interval schedule keeps firing across SIGKILL and restart and catches up; buffered starts survive', async () => {
+  const port = await freePort();
+  const args = ['server', 'start-dev', '--port', String(port), '--db-filename', path.join(stateDir, 'state.db'), '--headless', '--log-level', 'warn'];
+  let server: ChildServer = await startChildServer(args);
+  const connection = await Connection.connect({ address: server.address });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const worker = await startWorker(nativeConnection, 'default', bundle, createActivities(new ActivityRecorder()));
+  try {
+    const scheduleId = uniqueId('restart-schedule');
+    const handle = await client.schedule.create({
+      scheduleId,
+      spec: { intervals: [{ every: '1s' }] },
+      action: { type: 'startWorkflow', workflowType: sleeper, args: [0], taskQueue: worker.taskQueue, workflowId: uniqueId('restart-schedule-wf') },
+      policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL },
+    });
+    const buffering = await client.schedule.create({
+      scheduleId: uniqueId('restart-buffer'),
+      spec: { intervals: [{ every: '1s' }] },
+      action: { type: 'startWorkflow', workflowType: sleeper, args: [120_000], taskQueue: worker.taskQueue, workflowId: uniqueId('restart-buffer-wf') },
+      policies: { overlap: ScheduleOverlapPolicy.BUFFER_ALL },
+    });
+    await waitFor('two actions before the kill', async () => ((await handle.describe()).info.numActionsTaken >= 2 ? true : undefined), 15_000, 100);
+    const bufferedBefore = await waitFor('two buffered starts', async () => {
+      const size = Number((await buffering.describe()).raw.info?.bufferSize ?? 0);
+      return size >= 2 ? size : undefined;
+    });
+
+    server.process.kill('SIGKILL');
+    expect(await server.exited).toBe('SIGKILL');
+    const killedAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    server = await startChildServer(args);
+
+    // Missed times are taken on recovery, then the schedule goes on firing every second.
+    const after = await waitFor('actions after the restart', async () => {
+      const description = await handle.describe();
+      const latest = description.info.recentActions.at(-1);
+      return latest && latest.scheduledAt.getTime() > Date.now() - 1500 && latest.takenAt.getTime() > killedAt + 2500 ? description : undefined;
+    }, 20_000, 200);
+    expect(after.info.numActionsMissedCatchupWindow).toBe(0);
+    const ids: string[] = [];
+    for await (const workflow of client.workflow.list({ query: `TemporalScheduledById = '${scheduleId}'` })) ids.push(workflow.workflowId);
+    const times = ids.map(scheduledTimeOf).sort((a, b) => a - b);
+    // One run per second from the first to the latest, none lost to the downtime, none twice.
+    expect(times.length).toBe((times[times.length - 1] - times[0]) / 1000 + 1);
+    expect(times.some((time) => time > killedAt && time < killedAt + 2500)).toBe(true);
+
+    const buffered = await buffering.describe();
+    expect(buffered.info.numActionsTaken).toBe(1);
+    expect(buffered.info.runningActions).toHaveLength(1);
+    expect(Number(buffered.raw.info?.bufferSize ?? 0)).toBeGreaterThanOrEqual(bufferedBefore);
+    await handle.delete();
+    await buffering.delete();
+  } finally {
+    await worker.stop();
+    await connection.close();
+    await nativeConnection.close();
+    server.process.kill('SIGTERM');
+    await server.exited;
+  }
+}, 90_000);
