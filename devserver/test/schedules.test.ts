@@ -4,6 +4,8 @@
  * across a DST change, typed errors, and scheduled workflow ids and search attributes.
  */
 import { ScheduleAlreadyRunning, ScheduleHandle, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowExecutionInfo } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
 import { uniqueId } from './helpers/ids';
 import { ActivityRecorder, createActivities } from './helpers/activities';
 import { ConformanceServer, openConformanceServer } from './helpers/server';
@@ -47,7 +49,7 @@ async function createSchedule(options: Parameters<ConformanceServer['client']['s
 }
 
 function sleeperAction(workflowId: string, ms: number) {
-  return { type: 'startWorkflow' as const, workflowType: sleeper, args: [ms], taskQueue: worker.taskQueue, workflowId };
+  return { type: 'startWorkflow' as const, workflowType: sleeper, args: [ms] as [number], taskQueue: worker.taskQueue, workflowId };
 }
 
 async function actionsTaken(handle: ScheduleHandle, atLeast: number, timeoutMs = 20_000) {
@@ -214,11 +216,11 @@ test('a cron with a time zone matches wall-clock times across DST changes', asyn
     state: { paused: true },
   });
   const matching = async (start: string, end: string) => {
-    const response = await server.client.workflowService.listScheduleMatchingTimes({
+    const response: temporal.api.workflowservice.v1.IListScheduleMatchingTimesResponse = await server.client.workflowService.listScheduleMatchingTimes({
       namespace: server.namespace,
       scheduleId: handle.scheduleId,
-      startTime: { seconds: Date.parse(start) / 1000 },
-      endTime: { seconds: Date.parse(end) / 1000 },
+      startTime: msToTs(Date.parse(start)),
+      endTime: msToTs(Date.parse(end)),
     });
     return (response.startTime ?? []).map((time) => new Date(Number(time.seconds) * 1000).toISOString());
   };
