@@ -12,7 +12,7 @@ import { GenerateOptions, resolveOptions } from './options';
 import { writeWholeFile } from './output';
 import { writeSongs } from './song-writer';
 
-export { DEFAULTS, GenerateOptions } from './options';
+export { DEFAULTS, GenerateOptions, GeneratorOptionError } from './options';
 export { CorruptionEntry, CorruptionKind } from './corrupt';
 export { EVENT_FIELDS, SONG_FIELDS } from './json-format';
 export { songFilePath } from './ids';

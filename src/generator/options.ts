@@ -1,5 +1,4 @@
 /** Generator options, their defaults, and validation with errors that name the bad option. */
-import { ApplicationFailure } from '@temporalio/common';
 
 export interface GenerateOptions {
   /** Dataset root; created if missing. Earlier generator output in it is replaced. */
@@ -42,24 +41,29 @@ export const DEFAULTS = {
   corrupt: 0,
 } as const;
 
-/** Bad generator options: retrying with the same options cannot help. */
-export function invalidOption(option: string, message: string): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: 'InvalidGeneratorOption',
-    message: `generate: option ${option}: ${message}`,
-    nonRetryable: true,
-    details: [{ option }],
-  });
+/** A bad generator option; `option` is its GenerateOptions name, `problem` says what was wrong. */
+export class GeneratorOptionError extends Error {
+  override name = 'GeneratorOptionError';
+  constructor(
+    readonly option: keyof GenerateOptions,
+    readonly problem: string,
+  ) {
+    super(`option ${option}: ${problem}`);
+  }
 }
 
-function integerOption(name: string, value: number, min: number, max: number): number {
+function invalidOption(option: keyof GenerateOptions, problem: string): GeneratorOptionError {
+  return new GeneratorOptionError(option, problem);
+}
+
+function integerOption(name: keyof GenerateOptions, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw invalidOption(name, `expected an integer from ${min} to ${max}, got ${value}`);
   }
   return value;
 }
 
-function shareOption(name: string, value: number): number {
+function shareOption(name: keyof GenerateOptions, value: number): number {
   if (!Number.isFinite(value) || value < 0 || value > 1) {
     throw invalidOption(name, `expected a number from 0 to 1, got ${value}`);
   }

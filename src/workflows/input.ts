@@ -10,7 +10,8 @@ export const MAX_PARTITIONS = 1024;
 
 const KNOWN_FIELDS = ['source', 'warehouse', 'concurrency', 'partitions', 'maxErrors', 'keepWarehouse'];
 /** Every provider name, once: the compiler fails here when the contract's union changes. */
-const PROVIDERS = Object.keys({ local: true, postgres: true } satisfies Record<WarehouseProviderName, true>);
+export const WAREHOUSE_PROVIDERS = Object.keys({ local: true, postgres: true } satisfies Record<WarehouseProviderName, true>);
+const PROVIDERS = WAREHOUSE_PROVIDERS;
 
 /** Thrown for a bad input; the workflow turns it into a non-retryable ApplicationFailure `InvalidInput`. */
 export class InvalidInputError extends Error {

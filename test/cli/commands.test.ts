@@ -1,21 +1,24 @@
 /**
- * The commands' argument handling, in-process: --help, and wrong calls answered with one line
- * and exit code 2 before anything is started or connected.
+ * The command line's argument handling, in-process through runCli: --help and --version for the
+ * program and every command, and each usage mistake answered with its message and exit code 2
+ * before anything is started or connected.
  */
-import * as up from '../../src/cli/commands/up';
-import * as run from '../../src/cli/commands/run';
-import * as status from '../../src/cli/commands/status';
-import * as worker from '../../src/cli/commands/worker';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCli } from '../../src/cli/program';
 
-const commands = { up, run, status, worker };
+const VERSION = (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+const COMMANDS = ['generate', 'up', 'worker', 'run', 'status'];
+const HINT = '(add --help for usage and examples)';
 
-async function call(name: keyof typeof commands, argv: string[]) {
+async function sparkify(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
   const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
   try {
-    const code = await commands[name].run(argv);
+    const code = await runCli(argv);
     return { code, stdout: out.join('\n'), stderr: err.join('\n') };
   } finally {
     log.mockRestore();
@@ -23,26 +26,54 @@ async function call(name: keyof typeof commands, argv: string[]) {
   }
 }
 
-describe('sparkify commands', () => {
-  it.each(Object.keys(commands) as Array<keyof typeof commands>)('%s --help prints its usage and options', async (name) => {
-    const result = await call(name, ['--help']);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^usage: /);
-    expect(result.stdout).toContain('--help');
-    expect(result.stderr).toBe('');
+describe('sparkify --help and --version', () => {
+  it.each(COMMANDS.flatMap((name) => [[name, '--help'], [name, '-h']]))('%s %s prints usage, options and examples', async (name, flag) => {
+    const result = await sparkify(name, flag);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(new RegExp(`^Usage: sparkify ${name} `));
+    expect(result.stdout).toContain('-h, --help');
+    expect(result.stdout).toMatch(/\nExamples:\n {2}\$ npm (start|run sparkify -- )/);
   });
 
+  it('lists every command in the program help, and `help <command>` shows that command', async () => {
+    const result = await sparkify('--help');
+    expect(result.code).toBe(0);
+    for (const name of COMMANDS) expect(result.stdout).toMatch(new RegExp(`\n  ${name} `));
+    expect((await sparkify('help', 'status')).stdout).toMatch(/^Usage: sparkify status \[options\] <workflowId>/);
+  });
+
+  it.each([[['--version']], [['-V']], [['up', '--version']], [['generate', '-V']]])('%j prints the version', async (argv) => {
+    expect(await sparkify(...argv)).toEqual({ code: 0, stdout: VERSION, stderr: '' });
+  });
+});
+
+describe('sparkify usage errors (exit code 2, nothing on stdout)', () => {
+  const missingDir = path.join(os.tmpdir(), 'sparkify-no-such-dir');
   it.each([
-    ['up', ['--concurrency', 'x'], "sparkify up: --concurrency must be an integer from 1 to 64, got 'x'"],
-    ['up', ['--source', '/nonexistent/sparkify'], 'sparkify up: --source /nonexistent/sparkify: no such directory'],
-    ['up', ['--provider', 'oracle', '--source', '.'], 'sparkify up: input.warehouse.provider must be one of "local", "postgres", got "oracle"'],
-    ['run', [], 'sparkify run: --source DIR is required (see --help)'],
-    ['run', ['--source', 'x', '--max-errors', '-1'], "sparkify run: Option '--max-errors' argument is ambiguous"],
-    ['status', [], 'sparkify status: missing argument (see --help)'],
-    ['status', ['a', 'b'], "sparkify status: unexpected argument 'b'"],
-    ['worker', ['--max-activities', '0'], "sparkify worker: --max-activities must be an integer from 1 to 256, got '0'"],
-  ] as const)('%s %j fails with exit code 2: %s', async (name, argv, message) => {
-    const result = await call(name, [...argv]);
-    expect(result).toEqual({ code: 2, stdout: '', stderr: message });
+    [['upp'], "error: unknown command 'upp'\n(Did you mean up?)"],
+    [['up', '--sorce', 'x'], "error: unknown option '--sorce'\n(Did you mean --source?)"],
+    [['up', '--provider', 'foo'], "error: option '--provider <name>' argument 'foo' is invalid. Allowed choices are local, postgres."],
+    [['up', '--provider=foo'], "error: option '--provider <name>' argument 'foo' is invalid. Allowed choices are local, postgres."],
+    [['up', '--concurrency', 'x'], "error: option '--concurrency <n>' argument 'x' is invalid. Expected an integer from 1 to 64."],
+    [['up', '--partitions', '2000'], "error: option '--partitions <n>' argument '2000' is invalid. Expected an integer from 1 to 1024."],
+    [['up', '--source', missingDir], `error: --source ${missingDir}: no such directory`],
+    [['run', '--source', 'd', '--max-errors', '-1'], "error: option '--max-errors <n>' argument '-1' is invalid. Expected an integer 0 or more."],
+    [['run', '--source=d', '--max-errors=-1'], "error: option '--max-errors <n>' argument '-1' is invalid. Expected an integer 0 or more."],
+    [['run'], "error: required option '--source <dir>' not specified"],
+    [['run', '--source'], "error: option '--source <dir>' argument missing"],
+    [['status'], "error: missing required argument 'workflowId'"],
+    [['status', 'a', 'b'], "error: too many arguments for 'status'. Expected 1 argument but got 2."],
+    [['worker', '--max-activities', '0'], "error: option '--max-activities <n>' argument '0' is invalid. Expected an integer from 1 to 256."],
+    [['generate', '--songs', '3'], "error: required option '--out <dir>' not specified"],
+    [['generate', '--out', missingDir, '--songs', '1.5'], "error: option '--songs <n>' argument '1.5' is invalid. Expected an integer."],
+    [['generate', '--out', missingDir, '--match-rate', 'most'], "error: option '--match-rate <share>' argument 'most' is invalid. Expected a number."],
+  ])('%j', async (argv, message) => {
+    expect(await sparkify(...argv)).toEqual({ code: 2, stdout: '', stderr: `${message}\n${HINT}` });
+  });
+
+  it('no command: the program help on stderr', async () => {
+    const result = await sparkify();
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(/^Usage: sparkify <command> \[options\]\n/);
   });
 });

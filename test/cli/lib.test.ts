@@ -1,51 +1,25 @@
-/** The CLI's pure parts: flag parsing, the summary table, the progress bar's arithmetic. */
-import { parseCommandArgs, UsageError } from '../../src/cli/lib/args';
-import { ETL_FLAGS, etlInputFromFlags } from '../../src/cli/lib/etl-flags';
+/** The CLI's pure parts: the workflow input built from options, the summary table, the progress bar's arithmetic. */
+import { etlInputFromOptions } from '../../src/cli/lib/etl-flags';
+import { UsageError } from '../../src/cli/lib/options';
 import { progressFraction, progressLine } from '../../src/cli/lib/progress';
 import { renderSummary } from '../../src/cli/lib/summary';
 import type { EtlProgress, SparkifyEtlResult } from '../../src/contract';
 
-function usageError(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return (err as Error).message;
-  }
-  throw new Error('no UsageError');
-}
-
-describe('parseCommandArgs', () => {
-  it('parses integers, booleans and strings', () => {
-    const { flags, help } = parseCommandArgs(['--source', 'd', '--concurrency', '3', '--keep-warehouse'], ETL_FLAGS);
-    expect(flags).toEqual({ source: 'd', concurrency: 3, 'keep-warehouse': true });
-    expect(help).toBe(false);
-  });
-
-  it('reports bad values and unknown flags in one line', () => {
-    expect(usageError(() => parseCommandArgs(['--concurrency', 'x'], ETL_FLAGS))).toBe(
-      "--concurrency must be an integer from 1 to 64, got 'x'",
-    );
-    expect(usageError(() => parseCommandArgs(['--max-errors=-2'], ETL_FLAGS))).toBe(
-      "--max-errors must be an integer 0 or more, got '-2'",
-    );
-    expect(usageError(() => parseCommandArgs(['--nope'], ETL_FLAGS))).toBe("Unknown option '--nope'");
-    expect(usageError(() => parseCommandArgs(['--source', '--json'], ETL_FLAGS))).toBe(
-      "Option '--source' argument is ambiguous",
-    );
-    expect(usageError(() => parseCommandArgs(['a', 'b'], {}, { min: 1, max: 1 }))).toBe("unexpected argument 'b'");
-    expect(usageError(() => parseCommandArgs([], {}, { min: 1, max: 1 }))).toBe('missing argument (see --help)');
-  });
-
-  it('turns an invalid workflow input into a usage error naming the field', () => {
-    expect(usageError(() => etlInputFromFlags({ provider: 'oracle' }, '/data'))).toBe(
-      'input.warehouse.provider must be one of "local", "postgres", got "oracle"',
-    );
-    expect(etlInputFromFlags({ 'max-errors': 5, concurrency: 4 }, '/data')).toEqual({
+describe('etlInputFromOptions', () => {
+  it('builds the workflow input from the options, with an absolute source path', () => {
+    expect(etlInputFromOptions({ maxErrors: 5, concurrency: 4, provider: 'postgres', keepWarehouse: true }, '/data')).toEqual({
       source: { type: 'local', path: '/data' },
+      warehouse: { provider: 'postgres' },
       concurrency: 4,
       maxErrors: 5,
+      keepWarehouse: true,
     });
+  });
+
+  it("turns what the workflow's validation rejects into a usage error naming the field", () => {
+    expect(() => etlInputFromOptions({ concurrency: 4, partitions: 2000 }, '/data')).toThrow(
+      new UsageError('input.partitions must be an integer from 1 to 1024, got 2000'),
+    );
   });
 });
 

@@ -1,12 +1,11 @@
 /**
  * `run` and `status` against a running Temporal (our devserver) with a worker polling, called
- * in-process the way main.ts calls them: the summary of a completed run, the failure of a failed one.
+ * in-process through runCli, as main.ts calls it: the summary of a completed run, the failure of a failed one.
  */
 import * as fs from 'node:fs';
 import { Context } from '@temporalio/activity';
 import type { CopyStagingInput, CopyStagingResult } from '../../src/contract';
-import * as run from '../../src/cli/commands/run';
-import * as status from '../../src/cli/commands/status';
+import { runCli } from '../../src/cli/program';
 import * as sparkifyActivities from '../../src/activities';
 import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
 import { fixturePath, readExpected, useIsolatedSparkifyHome } from '../workflows/support';
@@ -27,14 +26,14 @@ afterAll(async () => {
 });
 
 /** Calls a command, capturing what it prints (progress lines on stderr are dropped). */
-async function call(command: { run(argv: string[]): Promise<number> }, argv: string[]) {
+async function call(argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
   const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
   const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
-    const code = await command.run(argv);
+    const code = await runCli(argv);
     return { code, stdout: out.join('\n'), stderr: err.join('\n') };
   } finally {
     log.mockRestore();
@@ -50,14 +49,14 @@ describe('sparkify run / status', () => {
     const workflowId = 'cli-run-small';
     const expected = readExpected('sparkify-small');
     const started = await worker.runUntil(
-      call(run, ['--source', fixturePath('sparkify-small'), '--task-queue', taskQueue, '--workflow-id', workflowId, '--wait', '--json']),
+      call(['run', '--source', fixturePath('sparkify-small'), '--task-queue', taskQueue, '--workflow-id', workflowId, '--wait', '--json']),
     );
     expect(started.code).toBe(0);
     const printed = JSON.parse(started.stdout);
     expect(printed.workflowId).toBe(workflowId);
     expect(printed.tables).toEqual(expect.objectContaining(expected.tables));
 
-    const shown = await call(status, [workflowId, '--json']);
+    const shown = await call(['status', workflowId, '--json']);
     expect(shown.code).toBe(0);
     expect(JSON.parse(shown.stdout)).toEqual({ workflowId, status: 'COMPLETED', result: expect.objectContaining({ tables: printed.tables }) });
   });
@@ -67,7 +66,7 @@ describe('sparkify run / status', () => {
     const worker = await temporal.worker(taskQueue);
     const workflowId = 'cli-run-corrupt';
     const failed = await worker.runUntil(
-      call(run, ['--source', fixturePath('sparkify-corrupt'), '--task-queue', taskQueue, '--workflow-id', workflowId, '--wait']),
+      call(['run', '--source', fixturePath('sparkify-corrupt'), '--task-queue', taskQueue, '--workflow-id', workflowId, '--wait']),
     );
     expect(failed.code).toBe(1);
     const [startedLine, failureLine, ...rest] = failed.stderr.split('\n');
@@ -75,7 +74,7 @@ describe('sparkify run / status', () => {
     expect(failureLine).toMatch(/^sparkify run: workflow failed: TooManyRejectedRows: \d+ rows rejected, more than maxErrors 0/);
     expect(rest).toEqual([]);
 
-    const shown = await call(status, [workflowId]);
+    const shown = await call(['status', workflowId]);
     expect(shown.code).toBe(1);
     expect(shown.stdout).toMatch(new RegExp(`^${workflowId} FAILED: workflow failed: TooManyRejectedRows: `));
   });
@@ -103,10 +102,10 @@ describe('sparkify run / status', () => {
         args: [{ source: { type: 'local', path: fixturePath('sparkify-small') }, concurrency: 1, partitions: 1 }],
       });
       await lingering;
-      const whileRunning = await call(status, [workflowId, '--json']);
+      const whileRunning = await call(['status', workflowId, '--json']);
       await handle.cancel();
       await handle.result().catch(() => undefined);
-      return [whileRunning, await call(status, [workflowId])];
+      return [whileRunning, await call(['status', workflowId])];
     });
     expect(running.code).toBe(0);
     expect(JSON.parse(running.stdout)).toEqual({
@@ -118,10 +117,10 @@ describe('sparkify run / status', () => {
   });
 
   it('status of an unknown workflow says so', async () => {
-    expect(await call(status, ['no-such-run'])).toEqual({
+    expect(await call(['status', 'no-such-run'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'sparkify status: no workflow no-such-run in namespace default',
+      stderr: 'error: no workflow no-such-run in namespace default\n(add --help for usage and examples)',
     });
   });
 });

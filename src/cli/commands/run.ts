@@ -1,54 +1,65 @@
 /** `sparkify run`: start sparkifyEtl on a running Temporal (a worker must be polling), optionally wait. */
 import { Client } from '@temporalio/client';
 import { connectClient, describeTemporal, temporalSettings } from '../../client/connection';
-import { helpText, parseCommandArgs, UsageError, type FlagSpecs } from '../lib/args';
-import { runCommand } from '../lib/command';
+import type { Command } from 'commander';
+import { commandAction, type ExitCodeSink } from '../lib/command';
 import { newWorkflowId, startEtl, watchEtl } from '../lib/etl-client';
-import { ETL_FLAGS, etlInputFromFlags } from '../lib/etl-flags';
+import { addEtlOptions, etlInputFromOptions, type EtlOptions } from '../lib/etl-flags';
+import { examples } from '../lib/options';
 import { createProgressView } from '../lib/progress';
 import { renderSummary } from '../lib/summary';
 
-const FLAGS = {
-  ...ETL_FLAGS,
-  'workflow-id': { type: 'string', valueName: 'ID', description: 'workflow id (default sparkify-<time>-<random>)' },
-  'task-queue': { type: 'string', valueName: 'NAME', description: 'task queue (default $TEMPORAL_TASK_QUEUE or sparkify)' },
-  wait: { type: 'boolean', description: 'wait for the run, showing progress, then print the summary' },
-} satisfies FlagSpecs;
+interface RunOptions extends EtlOptions {
+  source: string;
+  workflowId?: string;
+  taskQueue?: string;
+  wait?: boolean;
+}
 
-const HELP = helpText(
-  'npm run sparkify -- run --source DIR [options]',
-  'Starts the sparkifyEtl workflow on $TEMPORAL_ADDRESS (default localhost:7233) and prints its id.\n' +
-    'A worker (npm run sparkify -- worker) must poll the task queue, and see DIR at the same path.',
-  FLAGS,
-);
+export function addRunCommand(program: Command, done: ExitCodeSink): Command {
+  const command = program
+    .command('run')
+    .summary('start the sparkifyEtl workflow on a running Temporal (--wait to wait for it)')
+    .description(
+      'Starts the sparkifyEtl workflow on $TEMPORAL_ADDRESS (default localhost:7233) and prints its ' +
+      'id. A worker (npm run sparkify -- worker) must poll the task queue, and see DIR at the same ' +
+      'path.',
+    );
+  return addEtlOptions(command, { sourceRequired: true })
+    .option('--workflow-id <id>', 'workflow id (default sparkify-<time>-<random>)')
+    .option('--task-queue <name>', 'task queue (default $TEMPORAL_TASK_QUEUE or sparkify)')
+    .option('--wait', 'wait for the run, showing progress, then print the summary')
+    .addHelpText(
+      'after',
+      examples([
+        'npm run sparkify -- run --source /data/sparkify',
+        'npm run sparkify -- run --source=/data/sparkify --wait --max-errors 100 --json',
+        'TEMPORAL_ADDRESS=temporal.internal:7233 npm run sparkify -- run --source /data/sparkify ' +
+        '--provider postgres',
+      ]),
+    )
+    .action(commandAction(done, runEtl));
+}
 
-export function run(argv: string[]): Promise<number> {
-  return runCommand('run', async () => {
-    const { flags, help } = parseCommandArgs(argv, FLAGS);
-    if (help) {
-      console.log(HELP);
+async function runEtl(options: RunOptions): Promise<number> {
+  const input = etlInputFromOptions(options, options.source);
+  const settings = temporalSettings(options.taskQueue ? { taskQueue: options.taskQueue } : {});
+  const connection = await connectClient(settings);
+  try {
+    const client = new Client({ connection, namespace: settings.namespace });
+    const workflowId = options.workflowId ?? newWorkflowId();
+    const handle = await startEtl(client, { taskQueue: settings.taskQueue, workflowId, input });
+    const started = `started sparkifyEtl ${workflowId} on ${describeTemporal(settings)}, task queue "${settings.taskQueue}"`;
+    if (!options.wait) {
+      if (options.json) console.log(JSON.stringify({ workflowId, runId: handle.firstExecutionRunId }));
+      else console.log(`${started}\nfollow it with: npm run sparkify -- status ${workflowId}`);
       return 0;
     }
-    if (!flags.source) throw new UsageError('--source DIR is required (see --help)');
-    const input = etlInputFromFlags(flags, flags.source);
-    const settings = temporalSettings(flags['task-queue'] ? { taskQueue: flags['task-queue'] } : {});
-    const connection = await connectClient(settings);
-    try {
-      const client = new Client({ connection, namespace: settings.namespace });
-      const workflowId = flags['workflow-id'] ?? newWorkflowId();
-      const handle = await startEtl(client, { taskQueue: settings.taskQueue, workflowId, input });
-      const started = `started sparkifyEtl ${workflowId} on ${describeTemporal(settings)}, task queue "${settings.taskQueue}"`;
-      if (!flags.wait) {
-        if (flags.json) console.log(JSON.stringify({ workflowId, runId: handle.firstExecutionRunId }));
-        else console.log(`${started}\nfollow it with: npm run sparkify -- status ${workflowId}`);
-        return 0;
-      }
-      console.error(started);
-      const result = await watchEtl(handle, createProgressView(process.stderr));
-      console.log(flags.json ? JSON.stringify({ workflowId, ...result }, null, 2) : renderSummary(workflowId, result));
-      return 0;
-    } finally {
-      await connection.close();
-    }
-  });
+    console.error(started);
+    const result = await watchEtl(handle, createProgressView(process.stderr));
+    console.log(options.json ? JSON.stringify({ workflowId, ...result }, null, 2) : renderSummary(workflowId, result));
+    return 0;
+  } finally {
+    await connection.close();
+  }
 }

@@ -10,100 +10,105 @@ import { connectClient, connectWorker, describeTemporal, temporalSettings, type 
 import type { WarehouseHandle } from '../../contract';
 import { localWarehouseDirectory } from '../../warehouse/local-provider';
 import { createSparkifyWorker } from '../../worker';
-import { helpText, parseCommandArgs, UsageError, type FlagSpecs } from '../lib/args';
-import { runCommand } from '../lib/command';
+import type { Command } from 'commander';
+import { commandAction, type ExitCodeSink } from '../lib/command';
 import { newWorkflowId, startEtl, watchEtl } from '../lib/etl-client';
-import { ETL_FLAGS, etlInputFromFlags } from '../lib/etl-flags';
+import { addEtlOptions, etlInputFromOptions, type EtlOptions } from '../lib/etl-flags';
 import { exitEvenIfHandlesLeak, holdEmbeddedPostgresSigint } from '../lib/exit-hooks';
 import { describeError } from '../lib/failure';
+import { examples, UsageError } from '../lib/options';
 import { createProgressView } from '../lib/progress';
 import { installCliRuntime } from '../lib/runtime';
 import { ensureSampleDataset } from '../lib/sample-data';
 import { renderSummary } from '../lib/summary';
 
-const FLAGS = ETL_FLAGS satisfies FlagSpecs;
+export function addUpCommand(program: Command, done: ExitCodeSink): Command {
+  const command = program
+    .command('up')
+    .summary('run the whole pipeline on embedded defaults and print a summary (npm start)')
+    .description(
+      'Runs the sparkifyEtl workflow end to end and prints a summary. Starts an in-process Temporal ' +
+      'devserver unless $TEMPORAL_ADDRESS is set; without --source it loads a generated sample ' +
+      '(.sparkify/sample, made on first use). Ctrl-C cancels the run; teardown still runs.',
+    );
+  return addEtlOptions(command, { sourceRequired: false })
+    .addHelpText(
+      'after',
+      examples([
+        'npm start',
+        'npm start -- --source test/fixtures/sparkify-small --json',
+        'npm run sparkify -- up --source=/data/sparkify --concurrency 4 --max-errors 100 --keep-warehouse',
+      ]),
+    )
+    .action(commandAction(done, up));
+}
 
-const HELP = helpText(
-  'npm start -- [options]   (or: npm run sparkify -- up [options])',
-  'Runs the sparkifyEtl workflow end to end and prints a summary. Starts an in-process Temporal\n' +
-    'devserver unless $TEMPORAL_ADDRESS is set; without --source it loads a generated sample\n' +
-    '(.sparkify/sample, made on first use). Ctrl-C cancels the run; teardown still runs.',
-  FLAGS,
-);
-
-export function run(argv: string[]): Promise<number> {
-  return runCommand('up', async () => {
-    const { flags, help } = parseCommandArgs(argv, FLAGS);
-    if (help) {
-      console.log(HELP);
-      return 0;
+async function up(options: EtlOptions): Promise<number> {
+  // Everything but the summary goes to stderr, so `up --json` prints nothing but JSON on stdout.
+  const say = (line: string) => console.error(line);
+  let sourceDir = options.source;
+  if (sourceDir !== undefined) {
+    if (!fs.statSync(sourceDir, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new UsageError(`--source ${sourceDir}: no such directory`);
     }
-    // Everything but the summary goes to stderr, so `up --json` prints nothing but JSON on stdout.
-    const say = (line: string) => console.error(line);
-    let sourceDir = flags.source;
-    if (sourceDir !== undefined) {
-      if (!fs.statSync(sourceDir, { throwIfNoEntry: false })?.isDirectory()) {
-        throw new UsageError(`--source ${sourceDir}: no such directory`);
-      }
-    }
-    etlInputFromFlags(flags, sourceDir ?? '.'); // every flag checked before anything starts
-    installCliRuntime({ handleSignals: false });
-    const restoreSigint = holdEmbeddedPostgresSigint();
-    sourceDir ??= await ensureSampleDataset(say);
-    const input = etlInputFromFlags(flags, sourceDir);
+  }
+  etlInputFromOptions(options, sourceDir ?? '.'); // every flag checked before anything starts
+  installCliRuntime({ handleSignals: false });
+  const restoreSigint = holdEmbeddedPostgresSigint();
+  sourceDir ??= await ensureSampleDataset(say);
+  const input = etlInputFromOptions(options, sourceDir);
 
-    const temporal = await startTemporal(say);
-    let keepServing = false;
+  const temporal = await startTemporal(say);
+  let keepServing = false;
+  try {
+    const workflowId = newWorkflowId('sparkify-up');
+    // A queue of our own: the run's source path is only known to be visible to this process.
+    const settings: TemporalSettings = { ...temporal.settings, taskQueue: `${temporal.settings.taskQueue}-${workflowId}` };
+    const [workerConnection, clientConnection] = await Promise.all([connectWorker(settings), connectClient(settings)]);
     try {
-      const workflowId = newWorkflowId('sparkify-up');
-      // A queue of our own: the run's source path is only known to be visible to this process.
-      const settings: TemporalSettings = { ...temporal.settings, taskQueue: `${temporal.settings.taskQueue}-${workflowId}` };
-      const [workerConnection, clientConnection] = await Promise.all([connectWorker(settings), connectClient(settings)]);
-      try {
-        const worker = await createSparkifyWorker({
-          connection: workerConnection,
-          namespace: settings.namespace,
-          taskQueue: settings.taskQueue,
-        });
-        const client = new Client({ connection: clientConnection, namespace: settings.namespace });
-        say(`sparkifyEtl ${workflowId}: loading ${input.source.path}`);
-        const outcome = await worker.runUntil(async () => {
-          const handle = await startEtl(client, { taskQueue: settings.taskQueue, workflowId, input });
-          const cancel = () => {
-            say('\ncancelling (teardown runs first) …');
-            handle.cancel().catch(() => undefined);
-          };
-          process.once('SIGINT', cancel);
-          try {
-            return { result: await watchEtl(handle, createProgressView(process.stderr)) };
-          } catch (err) {
-            return { error: err };
-          } finally {
-            process.off('SIGINT', cancel);
-          }
-        });
-        if ('error' in outcome) {
-          const { message } = describeError(outcome.error);
-          if (flags.json) console.log(JSON.stringify({ workflowId, ok: false, error: message }, null, 2));
-          throw outcome.error;
+      const worker = await createSparkifyWorker({
+        connection: workerConnection,
+        namespace: settings.namespace,
+        taskQueue: settings.taskQueue,
+      });
+      const client = new Client({ connection: clientConnection, namespace: settings.namespace });
+      say(`sparkifyEtl ${workflowId}: loading ${input.source.path}`);
+      const outcome = await worker.runUntil(async () => {
+        const handle = await startEtl(client, { taskQueue: settings.taskQueue, workflowId, input });
+        const cancel = () => {
+          say('\ncancelling (teardown runs first) …');
+          handle.cancel().catch(() => undefined);
+        };
+        process.once('SIGINT', cancel);
+        try {
+          return { result: await watchEtl(handle, createProgressView(process.stderr)) };
+        } catch (err) {
+          return { error: err };
+        } finally {
+          process.off('SIGINT', cancel);
         }
-        const { result } = outcome;
-        console.log(flags.json ? JSON.stringify({ workflowId, ok: true, ...result }, null, 2) : renderSummary(workflowId, result));
-        if (result.warehouse?.provider === 'local') {
-          // The kept server is a child of this process: stay until Ctrl-C stops it.
-          keepServing = true;
-          say(keptLocalWarehouseNote(result.warehouse));
-        }
-        return 0;
-      } finally {
-        await Promise.all([workerConnection.close(), clientConnection.close()]);
+      });
+      if ('error' in outcome) {
+        const { message } = describeError(outcome.error);
+        if (options.json) console.log(JSON.stringify({ workflowId, ok: false, error: message }, null, 2));
+        throw outcome.error;
       }
+      const { result } = outcome;
+      console.log(options.json ? JSON.stringify({ workflowId, ok: true, ...result }, null, 2) : renderSummary(workflowId, result));
+      if (result.warehouse?.provider === 'local') {
+        // The kept server is a child of this process: stay until Ctrl-C stops it.
+        keepServing = true;
+        say(keptLocalWarehouseNote(result.warehouse));
+      }
+      return 0;
     } finally {
-      await temporal.stop();
-      restoreSigint();
-      if (!keepServing) exitEvenIfHandlesLeak();
+      await Promise.all([workerConnection.close(), clientConnection.close()]);
     }
-  });
+  } finally {
+    await temporal.stop();
+    restoreSigint();
+    if (!keepServing) exitEvenIfHandlesLeak();
+  }
 }
 
 /** A kept local warehouse's server is a child of this process: say how to reach it and how to stop it. */

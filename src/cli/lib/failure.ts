@@ -4,7 +4,7 @@
  */
 import { ActivityFailure, ApplicationFailure, CancelledFailure, TemporalFailure, WorkflowFailedError } from '@temporalio/client';
 import { TemporalConfigError } from '../../client/connection';
-import { UsageError } from './args';
+import { UsageError } from './options';
 
 /** The exit code and message a command reports for an error. */
 export function describeError(err: unknown): { exitCode: number; message: string } {
