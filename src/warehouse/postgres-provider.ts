@@ -13,7 +13,7 @@ function server(): PostgresServer {
 }
 
 function configOf(s: PostgresServer): ClientConfig {
-  return { host: s.host, port: s.port, database: s.database, user: s.user, password: s.password };
+  return { ...s.settings, host: s.host, port: s.port, database: s.database, user: s.user, password: s.password };
 }
 
 /**
@@ -61,8 +61,8 @@ export class PostgresWarehouseProvider implements WarehouseProvider {
   }
 
   async connectionConfig(handle: WarehouseHandle): Promise<ClientConfig> {
-    // The handle says where; the environment supplies the secret.
-    const { password } = server();
-    return { host: handle.host, port: handle.port, database: handle.database, user: handle.user, password };
+    // The handle says where; the environment supplies the secret and the URL's other settings (TLS, …).
+    const { password, settings } = server();
+    return { ...settings, host: handle.host, port: handle.port, database: handle.database, user: handle.user, password };
   }
 }

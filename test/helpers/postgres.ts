@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { destroyCluster, ensureClusterRunning, stopCluster } from '../../src/warehouse/embedded/cluster';
+import { dataDirectory, destroyCluster, ensureClusterRunning, stopCluster } from '../../src/warehouse/embedded/cluster';
 
 export interface TestPostgres {
   host: string;
@@ -18,6 +18,8 @@ export interface TestPostgres {
   user: string;
   password: string;
   database: string;
+  /** The cluster's data directory (postgresql.conf, pg_hba.conf), owned by the server's user. */
+  dataDirectory: string;
   /** postgres://user:password@host:port/database, e.g. for SPARKIFY_POSTGRES_URL. */
   url: string;
   /** A connected client (the caller ends it). */
@@ -47,6 +49,7 @@ export async function startTestPostgres(label = 'test'): Promise<TestPostgres> {
     user: USER,
     password,
     database: running.database,
+    dataDirectory: dataDirectory(directory),
     get url() {
       return `postgres://${USER}:${encodeURIComponent(password)}@${server.host}:${server.port}/${server.database}`;
     },
