@@ -1,23 +1,39 @@
 /** Activities that read back what the load did: table counts, rejections, samples of rejected rows. */
 import { ApplicationFailure } from '@temporalio/common';
 import type { LoadErrorSample, LoadSummary, SampleLoadErrorsInput, WarehouseInput } from '../contract';
-import { withWarehouse } from '../warehouse/connection';
 import { sqlStatement } from '../warehouse/sql-files';
 import { ALL_TABLES } from '../warehouse/tables';
+import { checkStagingEpoch, serverStartedAt } from './staging/epoch';
+import { inWarehouse } from './warehouse-activity';
 
-/** Row counts of every staging and star table, and the rejected rows by reason kind. */
+/** Tables the summary leaves out: the pipeline's own bookkeeping. */
+const INTERNAL = new Set(['staging_progress', 'staging_epoch']);
+
+/**
+ * Row counts of every staging and star table, and the rejected rows by reason kind, read in one
+ * snapshot that first checks staging is intact (else StagingLost: the counts would be wrong).
+ */
 export async function summarizeLoad(input: WarehouseInput): Promise<LoadSummary> {
-  return withWarehouse(input.warehouse, `summarizing the load in ${input.warehouse.schema}`, async (client) => {
-    const tables: Record<string, number> = {};
-    for (const table of ALL_TABLES) {
-      if (table === 'staging_progress') continue;
-      const { rows } = await client.query(sqlStatement('queries/table_count.sql', { table }));
-      tables[table] = Number(rows[0].row_count);
+  const doing = `summarizing the load in ${input.warehouse.schema}`;
+  return inWarehouse(input.warehouse, doing, async (client) => {
+    await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+    try {
+      await checkStagingEpoch(client, undefined, doing);
+      const tables: Record<string, number> = {};
+      for (const table of ALL_TABLES) {
+        if (INTERNAL.has(table)) continue;
+        const { rows } = await client.query(sqlStatement('queries/table_count.sql', { table }));
+        tables[table] = Number(rows[0].row_count);
+      }
+      const rejectedByKind: Record<string, number> = {};
+      const { rows } = await client.query(sqlStatement('queries/rejected_by_kind.sql'));
+      for (const row of rows) rejectedByKind[String(row.reason_kind)] = Number(row.row_count);
+      await client.query('COMMIT');
+      return { tables, rejectedByKind, serverStartedAt: await serverStartedAt(client) };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
     }
-    const rejectedByKind: Record<string, number> = {};
-    const { rows } = await client.query(sqlStatement('queries/rejected_by_kind.sql'));
-    for (const row of rows) rejectedByKind[String(row.reason_kind)] = Number(row.row_count);
-    return { tables, rejectedByKind };
   });
 }
 
@@ -30,7 +46,7 @@ export async function sampleLoadErrors(input: SampleLoadErrorsInput): Promise<Lo
       nonRetryable: true,
     });
   }
-  return withWarehouse(input.warehouse, `reading load_errors in ${input.warehouse.schema}`, async (client) => {
+  return inWarehouse(input.warehouse, `reading load_errors in ${input.warehouse.schema}`, async (client) => {
     const { rows } = await client.query(sqlStatement('queries/sample_load_errors.sql'), [input.limit]);
     return rows.map((row) => ({
       file: String(row.file),

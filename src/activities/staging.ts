@@ -1,10 +1,23 @@
 /** Activities that list the source and COPY its files into the staging tables (machinery in ./staging/). */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { CopyStagingInput, CopyStagingResult, StagingKind, StagingPlan, StagingPlanInput } from '../contract';
+import type {
+  CopyStagingInput,
+  CopyStagingResult,
+  StagingAccount,
+  StagingCounts,
+  StagingKind,
+  StagingPlan,
+  StagingPlanInput,
+  StagingRoundInput,
+  StagingRoundResult,
+} from '../contract';
 import { openSource } from '../sources';
 import { partitionOf } from '../sources/partition';
+import { sqlStatement, sqlStatements } from '../warehouse/sql-files';
+import { checkStagingEpoch, serverStartedAt, startStagingEpoch } from './staging/epoch';
 import { stagePartition } from './staging/stage-partition';
+import { inWarehouse } from './warehouse-activity';
 
 /** Lists the source once and says how many files and bytes each staging partition will get. */
 export async function planStaging(input: StagingPlanInput): Promise<StagingPlan> {
@@ -41,4 +54,71 @@ export async function copyStagingEvents(input: CopyStagingInput): Promise<CopySt
 /** COPYs one partition of the song files into staging_songs (rejected files into load_errors). */
 export async function copyStagingSongs(input: CopyStagingInput): Promise<CopyStagingResult> {
   return stagePartition('songs', input);
+}
+
+/**
+ * Empties every staging table and marks staging as round `epoch`, in one transaction: the start
+ * of a new staging round after the warehouse lost the staged rows. COPY attempts of an older
+ * round then fail their claim and stop (StagingLost), so none adds rows to the new round.
+ */
+export async function resetStaging(input: StagingRoundInput): Promise<StagingRoundResult> {
+  const doing = `emptying staging for round ${input.epoch} in ${input.warehouse.schema}`;
+  return inWarehouse(input.warehouse, doing, async (client) => {
+    await client.query('BEGIN');
+    try {
+      for (const statement of sqlStatements('queries/reset_staging.sql')) await client.query(statement);
+      await startStagingEpoch(client, input.epoch);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    return { epoch: input.epoch, serverStartedAt: await serverStartedAt(client) };
+  });
+}
+
+const STAGING_TABLE: Record<StagingKind, 'staging_events' | 'staging_songs'> = {
+  events: 'staging_events',
+  songs: 'staging_songs',
+};
+
+/**
+ * After staging: what the partitions' progress rows say was committed, and what the warehouse
+ * holds, read in one snapshot after checking the round's marker (StagingLost when a crash
+ * emptied staging). The workflow compares these with what the COPY activities reported.
+ */
+export async function verifyStaging(input: StagingRoundInput): Promise<StagingAccount> {
+  const doing = `verifying staging round ${input.epoch} in ${input.warehouse.schema}`;
+  return inWarehouse(input.warehouse, doing, async (client) => {
+    await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+    try {
+      await checkStagingEpoch(client, input.epoch, doing);
+      const committed = {} as Record<StagingKind, StagingCounts>;
+      const stored = {} as StagingAccount['stored'];
+      for (const kind of ['events', 'songs'] as const) {
+        committed[kind] = { filesDone: 0, linesRead: 0, rowsLoaded: 0, rowsRejected: 0 };
+        const { rows } = await client.query(sqlStatement('queries/table_count.sql', { table: STAGING_TABLE[kind] }));
+        stored[kind] = { rowsLoaded: Number(rows[0].row_count), rowsRejected: 0 };
+      }
+      for (const row of (await client.query(sqlStatement('queries/committed_progress.sql'))).rows) {
+        const kind = String(row.staging) as StagingKind;
+        if (!committed[kind]) continue;
+        committed[kind] = {
+          filesDone: Number(row.files_done),
+          linesRead: Number(row.lines_read),
+          rowsLoaded: Number(row.rows_loaded),
+          rowsRejected: Number(row.rows_rejected),
+        };
+      }
+      for (const row of (await client.query(sqlStatement('queries/rejected_by_staging.sql'))).rows) {
+        const kind = String(row.staging) as StagingKind;
+        if (stored[kind]) stored[kind].rowsRejected = Number(row.row_count);
+      }
+      await client.query('COMMIT');
+      return { epoch: input.epoch, serverStartedAt: await serverStartedAt(client), committed, stored };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  });
 }

@@ -1,18 +1,23 @@
 /**
  * Activities that rebuild the star tables from staging, one per table: each runs
  * sql/transforms/<table>.sql (clear the table, then INSERT … SELECT) in one transaction, so a
- * retry or a re-run replaces the table rather than adding to it.
+ * retry or a re-run replaces the table rather than adding to it. The transaction first checks
+ * that staging is intact: a crashed warehouse comes back with empty staging tables, and a
+ * transform over them would silently load nothing (StagingLost instead, see staging/epoch.ts).
  */
 import type { InsertResult, WarehouseInput } from '../contract';
-import { withWarehouse } from '../warehouse/connection';
 import { sqlStatements } from '../warehouse/sql-files';
 import type { StarTable } from '../warehouse/tables';
+import { checkStagingEpoch } from './staging/epoch';
+import { inWarehouse } from './warehouse-activity';
 
 async function runTransform(table: StarTable, input: WarehouseInput): Promise<InsertResult> {
   const statements = sqlStatements(`transforms/${table}.sql`);
-  return withWarehouse(input.warehouse, `inserting ${table} in ${input.warehouse.schema}`, async (client) => {
+  const doing = `inserting ${table} in ${input.warehouse.schema}`;
+  return inWarehouse(input.warehouse, doing, async (client) => {
     await client.query('BEGIN');
     try {
+      await checkStagingEpoch(client, undefined, doing);
       let rows = 0;
       for (const statement of statements) {
         const result = await client.query(statement);

@@ -8,10 +8,11 @@ import type {
   WarehouseHandle,
   WarehouseInput,
 } from '../contract';
-import { withWarehouse } from '../warehouse/connection';
 import { warehouseProvider } from '../warehouse/registry';
 import { sqlStatements } from '../warehouse/sql-files';
 import { ALL_TABLES } from '../warehouse/tables';
+import { serverStartedAt, startStagingEpoch } from './staging/epoch';
+import { inWarehouse } from './warehouse-activity';
 
 /**
  * Creates (or finds again, when retried) the warehouse named by `warehouseId` and returns how to
@@ -23,20 +24,21 @@ export async function provisionWarehouse(input: ProvisionWarehouseInput): Promis
   return provider.provision(input.warehouseId, { heartbeat: (stage) => ctx.heartbeat(stage) });
 }
 
-/** Drops and recreates every table of the pipeline, in one transaction. */
+/** Drops and recreates every table of the pipeline, in one transaction; staging starts at round 1. */
 export async function createTables(input: WarehouseInput): Promise<CreateTablesResult> {
   const { dialect } = warehouseProvider(input.warehouse.provider);
   const statements = ALL_TABLES.flatMap((table) => sqlStatements(`${dialect}/create/${table}.sql`));
-  return withWarehouse(input.warehouse, `creating tables in ${input.warehouse.schema}`, async (client) => {
+  return inWarehouse(input.warehouse, `creating tables in ${input.warehouse.schema}`, async (client) => {
     await client.query('BEGIN');
     try {
       for (const statement of statements) await client.query(statement);
+      await startStagingEpoch(client, 1);
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     }
-    return { tables: [...ALL_TABLES] };
+    return { tables: [...ALL_TABLES], serverStartedAt: await serverStartedAt(client) };
   });
 }
 

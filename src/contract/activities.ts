@@ -25,6 +25,38 @@ export interface TeardownWarehouseResult {
 export interface CreateTablesResult {
   /** The tables (re)created, in creation order. */
   tables: string[];
+  /** When the warehouse's server last started (a later different value means it restarted). */
+  serverStartedAt?: string;
+}
+
+/** Input of resetStaging and verifyStaging: the warehouse and the staging round. */
+export interface StagingRoundInput {
+  warehouse: WarehouseHandle;
+  epoch: number;
+}
+
+export interface StagingRoundResult {
+  epoch: number;
+  serverStartedAt?: string;
+}
+
+/** Counts of one staging kind. */
+export interface StagingCounts {
+  filesDone: number;
+  linesRead: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+}
+
+/**
+ * What verifyStaging found: per kind, what the partitions' progress rows say was committed and
+ * what the warehouse holds (rows in the staging table, rows in load_errors).
+ */
+export interface StagingAccount {
+  epoch: number;
+  serverStartedAt?: string;
+  committed: Record<StagingKind, StagingCounts>;
+  stored: Record<StagingKind, { rowsLoaded: number; rowsRejected: number }>;
 }
 
 /** Partitioning is by a stable hash of each file's relative path, so no file list enters history. */
@@ -40,6 +72,11 @@ export interface CopyStagingInput {
   source: SourceRef;
   partition: number;
   partitions: number;
+  /**
+   * The staging round this COPY belongs to (default 1, the round createTables starts). A
+   * warehouse crash empties staging; the workflow then starts round + 1 (resetStaging).
+   */
+  epoch?: number;
 }
 
 /** What a staging COPY did; also its heartbeat details (so a retry resumes after `filesDone`). */
@@ -64,6 +101,7 @@ export interface LoadSummary {
   tables: Record<string, number>;
   /** load_errors rows grouped by reason kind (e.g. 'invalid-json', 'wrong-type', 'missing-field', 'empty-file'). */
   rejectedByKind: Record<string, number>;
+  serverStartedAt?: string;
 }
 
 export interface SampleLoadErrorsInput extends WarehouseInput {

@@ -59,8 +59,18 @@ export interface SparkifyEtlResult {
     rejected: number;
     rejectedByKind: Record<string, number>;
   };
-  /** read === loaded + rejected: every input row is either in staging or in load_errors. */
+  /**
+   * read === loaded + rejected: every input row is either in staging or in load_errors. Always
+   * true in a result: a run whose counts do not add up fails with LoadNotAccounted instead.
+   */
   accounted: boolean;
+  /** Faults the run recovered from. */
+  recovery: {
+    /** Staging rounds run: 1, plus one for each warehouse crash that emptied staging. */
+    stagingRounds: number;
+    /** Restarts of the warehouse's server seen between activities (distinct server start times - 1). */
+    warehouseRestarts: number;
+  };
   files: Record<StagingKind, number>;
   /** Present only with keepWarehouse: where the tables are (no password). */
   warehouse?: WarehouseHandle;

@@ -3,6 +3,7 @@
  * users ‖ songs ‖ artists ‖ time → songplays → summarize → teardown (always, unless kept).
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   defineQuery,
@@ -14,13 +15,16 @@ import {
 import type {
   CopyStagingResult,
   EtlProgress,
+  LoadSummary,
   ResolvedEtlInput,
   SparkifyEtlInput,
   SparkifyEtlResult,
   StageName,
   StagingKind,
   StagingPlan,
+  WarehouseHandle,
 } from '../contract';
+import { loadNotAccounted, stagingMismatches } from './accounting';
 import * as activities from './activities';
 import { InvalidInputError, resolveInput, warehouseIdFor } from './input';
 import { allOrCancel, mapBounded } from './parallel';
@@ -30,6 +34,11 @@ export const progressQuery = defineQuery<EtlProgress>('progress');
 
 /** How many load_errors rows a TooManyRejectedRows failure quotes. */
 const REJECTION_SAMPLE = 5;
+/**
+ * Staging rounds before a run gives up: a warehouse crash empties the UNLOGGED staging tables
+ * (StagingLost), and each loss costs one more round of staging and transforms.
+ */
+export const MAX_STAGING_ROUNDS = 3;
 
 /**
  * The input is typed for callers, and checked again here: it may come from the Temporal CLI or
@@ -55,8 +64,14 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
     try {
       return await body();
     } finally {
-      durationsMs[name] = Date.now() - began;
+      // A stage can run more than once (a new staging round after a warehouse crash): time adds up.
+      durationsMs[name] = (durationsMs[name] ?? 0) + (Date.now() - began);
     }
+  };
+  // Distinct start times of the warehouse's server seen by activities: more than one = restarts.
+  const serverStarts = new Set<string>();
+  const sawServer = (startedAt: string | undefined): void => {
+    if (startedAt) serverStarts.add(startedAt);
   };
 
   const target = { provider: input.warehouse.provider, warehouseId: warehouseIdFor(workflowInfo().workflowId) };
@@ -65,21 +80,96 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
   try {
     const warehouse = await stage('provision', () => activities.provisionWarehouse(target));
     const handle = { warehouse };
-    await stage('createTables', () => activities.createTables(handle));
+    sawServer((await stage('createTables', () => activities.createTables(handle))).serverStartedAt);
     const source = input.source;
     const partitions = input.partitions;
     const plan = await stage('plan', () => activities.planStaging({ source, partitions }));
     progress.files.events.total = plan.events.files;
     progress.files.songs.total = plan.songs.files;
 
-    const copies = await stage('staging', () =>
+    let loaded: Loaded | undefined;
+    let round = 1;
+    for (; loaded === undefined; round++) {
+      try {
+        loaded = await loadRound(warehouse, plan, round);
+      } catch (err) {
+        if (!isStagingLost(err) || round >= MAX_STAGING_ROUNDS) throw err;
+        log.warn('the warehouse lost the staged rows (crash recovery); staging starts over', { round, warehouseId: target.warehouseId });
+      }
+    }
+    const { read, summary } = loaded;
+
+    // Cross-check: rows counted by the readers against rows that are actually in the warehouse.
+    const loadedRows = (summary.tables.staging_events ?? 0) + (summary.tables.staging_songs ?? 0);
+    const rejectedInWarehouse = summary.tables.load_errors ?? 0;
+    if (read !== loadedRows + rejectedInWarehouse) {
+      throw loadNotAccounted([`${read} rows read != ${loadedRows} loaded + ${rejectedInWarehouse} rejected`], {
+        read, loaded: loadedRows, rejected: rejectedInWarehouse,
+      });
+    }
+    if (!teardownTried) {
+      teardownTried = true;
+      // Past this point a cancellation must not interrupt the teardown it would otherwise cause.
+      await CancellationScope.nonCancellable(() => stage('teardown', () => activities.teardownWarehouse(target)));
+    }
+    progress.stage = 'done';
+    return {
+      warehouseId: target.warehouseId,
+      tables: summary.tables,
+      durationsMs,
+      totalMs: Date.now() - startedAt,
+      rows: { read, loaded: loadedRows, rejected: rejectedInWarehouse, rejectedByKind: summary.rejectedByKind },
+      accounted: true,
+      recovery: { stagingRounds: round - 1, warehouseRestarts: Math.max(0, serverStarts.size - 1) },
+      files: { events: plan.events.files, songs: plan.songs.files },
+      ...(input.keepWarehouse ? { warehouse } : {}),
+    };
+  } catch (err) {
+    const outcome = isCancellation(err) ? 'cancelled' : 'failed';
+    if (!teardownTried) {
+      // Teardown must run even when the workflow itself is being cancelled.
+      await CancellationScope.nonCancellable(async () => {
+        try {
+          await stage('teardown', () => activities.teardownWarehouse(target));
+        } catch (teardownErr) {
+          // The original failure is the one to report; the teardown failure is logged beside it.
+          log.error('teardown after failure failed', { warehouseId: target.warehouseId, error: String(teardownErr) });
+        }
+      });
+    }
+    progress.stage = outcome;
+    throw err;
+  }
+
+  /**
+   * One staging round and everything that reads staging: COPY every partition, check the counts,
+   * the rejected-rows limit, the transforms and the summary. Throws StagingLost (from any of
+   * them) when a warehouse crash emptied staging meanwhile.
+   */
+  async function loadRound(warehouse: WarehouseHandle, plan: StagingPlan, epoch: number): Promise<Loaded> {
+    const handle = { warehouse };
+    const source = input.source;
+    const partitions = input.partitions;
+    if (epoch > 1) {
+      sawServer((await stage('staging', () => activities.resetStaging({ warehouse, epoch }))).serverStartedAt);
+      progress.files.events.done = 0;
+      progress.files.songs.done = 0;
+      progress.rowsRead = progress.rowsLoaded = progress.rowsRejected = 0;
+    }
+    const [events, songs] = await stage('staging', () =>
       allOrCancel([
-        () => stageKind('events', plan, (p) => activities.copyStagingEvents({ warehouse, source, partition: p, partitions })),
-        () => stageKind('songs', plan, (p) => activities.copyStagingSongs({ warehouse, source, partition: p, partitions })),
+        () => stageKind('events', plan, (p) => activities.copyStagingEvents({ warehouse, source, partition: p, partitions, epoch })),
+        () => stageKind('songs', plan, (p) => activities.copyStagingSongs({ warehouse, source, partition: p, partitions, epoch })),
       ]),
     );
-    const read = sum(copies.flat(), 'linesRead');
-    const rejected = sum(copies.flat(), 'rowsRejected');
+    const account = await stage('staging', () => activities.verifyStaging({ warehouse, epoch }));
+    sawServer(account.serverStartedAt);
+    const problems = stagingMismatches({ events, songs }, account);
+    if (problems.length > 0) throw loadNotAccounted(problems, { epoch, committed: account.committed, stored: account.stored });
+
+    const copies = [...events, ...songs];
+    const read = sum(copies, 'linesRead');
+    const rejected = sum(copies, 'rowsRejected');
     if (rejected > input.maxErrors) {
       const samples = await activities.sampleLoadErrors({ ...handle, limit: REJECTION_SAMPLE });
       const reasons = samples.map((s) => `${s.file}:${s.line} ${s.reasonKind}: ${s.reason}`).join('; ');
@@ -101,41 +191,8 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
     );
     await stage('fact', () => activities.insertSongplays(handle));
     const summary = await stage('summarize', () => activities.summarizeLoad(handle));
-
-    // Cross-check: rows counted by the readers against rows that are actually in the warehouse.
-    const loaded = (summary.tables.staging_events ?? 0) + (summary.tables.staging_songs ?? 0);
-    const rejectedInWarehouse = summary.tables.load_errors ?? 0;
-    if (!teardownTried) {
-      teardownTried = true;
-      // Past this point a cancellation must not interrupt the teardown it would otherwise cause.
-      await CancellationScope.nonCancellable(() => stage('teardown', () => activities.teardownWarehouse(target)));
-    }
-    progress.stage = 'done';
-    return {
-      warehouseId: target.warehouseId,
-      tables: summary.tables,
-      durationsMs,
-      totalMs: Date.now() - startedAt,
-      rows: { read, loaded, rejected: rejectedInWarehouse, rejectedByKind: summary.rejectedByKind },
-      accounted: read === loaded + rejectedInWarehouse,
-      files: { events: plan.events.files, songs: plan.songs.files },
-      ...(input.keepWarehouse ? { warehouse } : {}),
-    };
-  } catch (err) {
-    const outcome = isCancellation(err) ? 'cancelled' : 'failed';
-    if (!teardownTried) {
-      // Teardown must run even when the workflow itself is being cancelled.
-      await CancellationScope.nonCancellable(async () => {
-        try {
-          await stage('teardown', () => activities.teardownWarehouse(target));
-        } catch (teardownErr) {
-          // The original failure is the one to report; the teardown failure is logged beside it.
-          log.error('teardown after failure failed', { warehouseId: target.warehouseId, error: String(teardownErr) });
-        }
-      });
-    }
-    progress.stage = outcome;
-    throw err;
+    sawServer(summary.serverStartedAt);
+    return { read, summary };
   }
 
   /** One staging kind: a COPY per non-empty partition, at most `concurrency` in flight. */
@@ -166,6 +223,16 @@ function validated(rawInput: unknown): ResolvedEtlInput {
     }
     throw err;
   }
+}
+
+interface Loaded {
+  read: number;
+  summary: LoadSummary;
+}
+
+/** A warehouse crash emptied staging (see src/activities/staging/epoch.ts). */
+function isStagingLost(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'StagingLost';
 }
 
 function sum(results: CopyStagingResult[], field: 'linesRead' | 'rowsLoaded' | 'rowsRejected'): number {

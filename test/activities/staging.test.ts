@@ -243,6 +243,34 @@ describe('exactly-once resume', () => {
     expect([stagedEvents, errors]).toEqual([clean.dump[0], clean.dump[2]]);
   });
 
+  it('fails the attempt with a retryable error when the connection drops while a COPY waits between writes', async () => {
+    const warehouse = await wh.fresh('dropped');
+    // Before the third file, with the batch's COPY open, the server ends the COPY's backend; the
+    // COPY stream errors while nothing is writing to it. Unheard, that error would crash the process.
+    const dropConnection = async (_file: string, index: number) => {
+      if (index !== 2) return;
+      const admin = await wh.pg.connect();
+      try {
+        const { rows } = await admin.query(
+          "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE query LIKE '%COPY staging_events%' AND pid <> pg_backend_pid()",
+        );
+        expect(rows).toEqual([{ ended: true }]);
+      } finally {
+        await admin.end();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    };
+    await expect(
+      runIn(new MockActivityEnvironment(), () =>
+        stagePartition('events', input(warehouse), { batchBytes: 1 << 30, batchFiles: 100, beforeFile: dropConnection }),
+      ),
+    ).rejects.toMatchObject({ type: 'WarehouseUnavailable', nonRetryable: false });
+    expect((await wh.rows(warehouse, 'SELECT COUNT(*)::int AS n FROM staging_events'))[0]).toEqual({ n: 0 });
+    const retry = await runIn(new MockActivityEnvironment({ attempt: 2 }), activities.copyStagingEvents, input(warehouse));
+    expect(retry).toEqual(clean.events);
+    expect(await dump(warehouse)).toEqual([clean.dump[0], [], clean.dump[2]]);
+  }, 30_000);
+
   it('does not load twice a batch that committed but was never heartbeated', async () => {
     const warehouse = await wh.fresh('noheartbeat');
     const beats: CopyStagingResult[] = [];

@@ -162,6 +162,7 @@ it('summarizeLoad counts every table and the rejected rows by kind; sampleLoadEr
   expect(await runIn(env, activities.summarizeLoad, { warehouse })).toEqual({
     tables: { staging_events: 7, staging_songs: 6, load_errors: 3, songplays: 6, users: 3, songs: 5, artists: 3, time: 4 },
     rejectedByKind: { 'empty-file': 1, 'wrong-type': 2 },
+    serverStartedAt: expect.any(String),
   });
   expect(await runIn(env, activities.sampleLoadErrors, { warehouse, limit: 2 })).toEqual([
     { file: FA, line: 7, reasonKind: 'wrong-type', reason: 'why' },

@@ -55,6 +55,7 @@ describe('renderSummary', () => {
     totalMs: 6000,
     rows: { read: 60, loaded: 58, rejected: 2, rejectedByKind: { 'wrong-type': 1, 'invalid-json': 1 } },
     accounted: true,
+    recovery: { stagingRounds: 1, warehouseRestarts: 0 },
     files: { events: 3, songs: 8 },
   };
 

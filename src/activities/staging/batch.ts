@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
@@ -38,6 +37,11 @@ export class StagingBatch {
   lastFile = '';
   private escapedFor = '';
   private escapedFile = '';
+  /**
+   * The first error of a COPY stream. A stream emits 'error' when the connection drops, also while
+   * the batch is between writes (waiting for a file chunk); unheard, that would crash the process.
+   */
+  private failure: Error | undefined;
 
   private constructor(
     private readonly client: Client,
@@ -71,8 +75,40 @@ export class StagingBatch {
   }
 
   private openCopy(): void {
-    this.copy = this.client.query(copyFrom(this.copySql));
+    this.copy = this.listened(this.client.query(copyFrom(this.copySql)));
     if (this.format === 'binary') this.copy.write(BINARY_COPY_HEADER);
+  }
+
+  /** Every COPY stream gets its 'error' listener before anything is written to it. */
+  private listened(copy: CopyStreamQuery): CopyStreamQuery {
+    copy.on('error', (err: Error) => {
+      this.failure ??= err;
+    });
+    return copy;
+  }
+
+  /** Throws the COPY's error, if one came since the last write. */
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  /** Resolves on 'drain'; rejects when the stream fails or closes first. */
+  private drained(copy: CopyStreamQuery): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const done = (err?: Error): void => {
+        copy.off('drain', onDrain);
+        copy.off('error', onError);
+        copy.off('close', onClose);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onDrain = (): void => done();
+      const onError = (err: Error): void => done(err);
+      const onClose = (): void => done(this.failure ?? new Error('COPY stream closed before it drained (connection lost)'));
+      copy.on('drain', onDrain);
+      copy.on('error', onError);
+      copy.on('close', onClose);
+    });
   }
 
   /** Appends one loaded row: its COPY columns (a byte string, see byte-text.ts) plus provenance. */
@@ -115,6 +151,7 @@ export class StagingBatch {
 
   /** Writes buffered rows to the COPY stream, waiting when the connection pushes back. */
   async drain(): Promise<void> {
+    this.throwIfFailed();
     if (this.pendingChars >= WRITE_CHUNK) await this.flushRows();
     if (this.rejectChars >= REJECT_BUFFER) {
       await this.flushRows();
@@ -125,33 +162,40 @@ export class StagingBatch {
   }
 
   private async flushRows(): Promise<void> {
+    this.throwIfFailed();
     this.encodeText();
-    if (this.pending.length === 0 || !this.copy) return;
+    const copy = this.copy;
+    if (this.pending.length === 0 || !copy) return;
     const chunks = this.pending;
     this.pending = [];
     this.pendingChars = 0;
     let flowing = true;
-    for (const chunk of chunks) flowing = this.copy.write(chunk);
-    if (!flowing) await once(this.copy, 'drain');
+    for (const chunk of chunks) flowing = copy.write(chunk);
+    if (!flowing) await this.drained(copy);
+    this.throwIfFailed();
   }
 
   private async endCopy(): Promise<void> {
     const copy = this.copy;
     this.copy = undefined;
     if (!copy) return;
+    this.throwIfFailed();
     if (this.format === 'binary') copy.write(BINARY_COPY_TRAILER);
     copy.end();
     await finished(copy);
+    this.throwIfFailed();
   }
 
   private async copyRejects(): Promise<void> {
     if (this.rejects.length === 0) return;
-    const copy = this.client.query(copyFrom(sqlStatement('queries/copy_load_errors.sql')));
+    this.throwIfFailed();
+    const copy = this.listened(this.client.query(copyFrom(sqlStatement('queries/copy_load_errors.sql'))));
     const text = this.rejects.join('');
     this.rejects = [];
     this.rejectChars = 0;
     copy.end(text);
     await finished(copy);
+    this.throwIfFailed();
   }
 
   /** Finishes both COPYs; the caller then records progress and commits. */

@@ -39,7 +39,8 @@ export async function readProgress(
 
 /**
  * Locks the partition's progress row for the current transaction, checking that it still says
- * `expectedFilesDone`. Returns false when another attempt committed meanwhile.
+ * `expectedFilesDone` and staging is at round `epoch`. Returns false when another attempt
+ * committed meanwhile or the round's marker is gone.
  */
 export async function claimProgress(
   client: Client,
@@ -47,8 +48,9 @@ export async function claimProgress(
   partitions: number,
   partition: number,
   expectedFilesDone: number,
+  epoch: number,
 ): Promise<boolean> {
-  const result = await client.query(sqlStatement('queries/claim_progress.sql'), [kind, partitions, partition, expectedFilesDone]);
+  const result = await client.query(sqlStatement('queries/claim_progress.sql'), [kind, partitions, partition, expectedFilesDone, epoch]);
   return result.rowCount === 1;
 }
 

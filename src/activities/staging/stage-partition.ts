@@ -7,6 +7,7 @@ import type { Source } from '../../sources/source';
 import { openWarehouse } from '../../warehouse/connection';
 import { warehouseFailure } from '../../warehouse/errors';
 import { StagingBatch, type CopyFormat } from './batch';
+import { checkStagingEpoch } from './epoch';
 import { loadEventFile } from './event-file';
 import { acquireParserThread, releaseParserThread, type ParserThread } from './parser-pool';
 import { prefetch } from './prefetch';
@@ -41,7 +42,14 @@ const COPY: Record<StagingKind, { sql: string; format: CopyFormat }> = {
 };
 
 function checkInput(input: CopyStagingInput): void {
-  const { partitions, partition } = input ?? ({} as CopyStagingInput);
+  const { partitions, partition, epoch } = input ?? ({} as CopyStagingInput);
+  if (epoch !== undefined && (!Number.isInteger(epoch) || epoch < 1)) {
+    throw ApplicationFailure.create({
+      message: `invalid staging round ${epoch} (need a positive integer)`,
+      type: 'InvalidInput',
+      nonRetryable: true,
+    });
+  }
   if (!Number.isInteger(partitions) || partitions < 1 || !Number.isInteger(partition) || partition < 0 || partition >= partitions) {
     throw ApplicationFailure.create({
       message: `invalid staging partition ${partition} of ${partitions} (need integers with 0 <= partition < partitions)`,
@@ -84,7 +92,9 @@ export async function stagePartition(
   let batch: StagingBatch | undefined;
   let thread: ParserThread | undefined;
   let threadFailed = false;
+  const epoch = input.epoch ?? 1;
   try {
+    await checkStagingEpoch(client, epoch, doing);
     let committed: PartitionProgress = await readProgress(client, kind, input.partitions, input.partition);
     reconcileWithHeartbeat(kind, input, committed, ctx.info.heartbeatDetails);
     let result = progressResult(kind, input.partition, committed);
@@ -99,9 +109,13 @@ export async function stagePartition(
       });
     const begin = async (): Promise<StagingBatch> => {
       const opened = await StagingBatch.begin(client, COPY[kind].sql, COPY[kind].format, kind, () =>
-        claimProgress(client, kind, input.partitions, input.partition, committed.filesDone),
+        claimProgress(client, kind, input.partitions, input.partition, committed.filesDone, epoch),
       );
-      if (!opened) throw conflict();
+      if (!opened) {
+        // Lost staging (the marker is gone or newer) is final for this attempt; a conflict is not.
+        await checkStagingEpoch(client, epoch, doing);
+        throw conflict();
+      }
       return opened;
     };
     const commit = async (open: StagingBatch): Promise<void> => {

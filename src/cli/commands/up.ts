@@ -18,6 +18,7 @@ import { exitEvenIfHandlesLeak, holdEmbeddedPostgresSigint } from '../lib/exit-h
 import { describeError } from '../lib/failure';
 import { examples, UsageError } from '../lib/options';
 import { createProgressView } from '../lib/progress';
+import { installProcessGuard } from '../../process-guard';
 import { installCliRuntime } from '../lib/runtime';
 import { ensureSampleDataset } from '../lib/sample-data';
 import { renderSummary } from '../lib/summary';
@@ -54,6 +55,7 @@ async function up(options: EtlOptions): Promise<number> {
   }
   etlInputFromOptions(options, sourceDir ?? '.'); // every flag checked before anything starts
   installCliRuntime({ handleSignals: false });
+  installProcessGuard();
   const restoreSigint = holdEmbeddedPostgresSigint();
   sourceDir ??= await ensureSampleDataset(say);
   const input = etlInputFromOptions(options, sourceDir);

@@ -4,6 +4,7 @@ import { createSparkifyWorker, DEFAULT_MAX_ACTIVITIES } from '../../worker';
 import type { Command } from 'commander';
 import { commandAction, type ExitCodeSink } from '../lib/command';
 import { examples, integerIn } from '../lib/options';
+import { installProcessGuard } from '../../process-guard';
 import { installCliRuntime } from '../lib/runtime';
 
 interface WorkerOptions {
@@ -35,6 +36,7 @@ export function addWorkerCommand(program: Command, done: ExitCodeSink): Command 
 async function runWorker(options: WorkerOptions): Promise<number> {
   const settings = temporalSettings(options.taskQueue ? { taskQueue: options.taskQueue } : {});
   installCliRuntime({ handleSignals: true, level: 'INFO' });
+  installProcessGuard();
   const connection = await connectWorker(settings);
   try {
     const worker = await createSparkifyWorker({

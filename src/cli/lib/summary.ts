@@ -35,6 +35,13 @@ export function renderSummary(workflowId: string, result: SparkifyEtlResult): st
   );
   const kinds = Object.entries(rejectedByKind).sort(([a], [b]) => a.localeCompare(b));
   if (kinds.length > 0) lines.push(`rejected by kind: ${kinds.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
+  const recovery = result.recovery;
+  if (recovery && (recovery.stagingRounds > 1 || recovery.warehouseRestarts > 0)) {
+    lines.push(
+      `recovered: the warehouse restarted ${recovery.warehouseRestarts} time(s); ` +
+        `staging ran ${recovery.stagingRounds} time(s) (a crash empties staging, so it is loaded again)`,
+    );
+  }
   lines.push('');
   const stages = STAGES.filter((s) => result.durationsMs[s] !== undefined);
   const stageRows = stages.map((s): [string, string] => [s, formatSeconds(result.durationsMs[s]!)]);
