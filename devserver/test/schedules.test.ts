@@ -11,7 +11,10 @@ import { ActivityRecorder, createActivities } from './helpers/activities';
 import { ConformanceServer, openConformanceServer } from './helpers/server';
 import { waitFor } from './helpers/wait';
 import { bundleConformanceWorkflows, RunningWorker, startWorker } from './helpers/worker';
-import { sleeper } from './workflows';
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { isGrpcServiceError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { failingWorkflow, sleeper } from './workflows';
 
 jest.setTimeout(60_000);
 
@@ -277,4 +280,69 @@ test('list finds schedules by a visibility query on their search attributes', as
   const listed: { scheduleId: string; state: { paused: boolean; note?: string } }[] = [];
   for await (const entry of server.client.schedule.list({ query: `CustomKeywordField = '${tag}'` })) listed.push(entry);
   expect(listed[0].state).toEqual({ paused: true, note: 'listed' });
+});
+
+/** The gRPC status code a raw call fails with, or a test failure if it succeeds. */
+async function grpcFailureCode(call: () => Promise<unknown>): Promise<number> {
+  try {
+    await call();
+  } catch (error) {
+    if (isGrpcServiceError(error)) return error.code;
+    throw error;
+  }
+  throw new Error('the call succeeded but was expected to fail');
+}
+
+test('update with a stale conflict token fails; a retried create with the same request id succeeds', async () => {
+  const scheduleId = uniqueId('sched-token');
+  const handle = await createSchedule({ scheduleId, spec: { intervals: [{ every: '1h' }] }, action: sleeperAction(uniqueId('sched-token-wf'), 0) });
+  const service = server.client.workflowService;
+  const stale: temporal.api.workflowservice.v1.IDescribeScheduleResponse = await service.describeSchedule({ namespace: server.namespace, scheduleId });
+  await handle.pause('changes the token');
+  const update = (token: Uint8Array | null | undefined, schedule: temporal.api.schedule.v1.ISchedule | null | undefined) =>
+    service.updateSchedule({ namespace: server.namespace, scheduleId, schedule, conflictToken: token, requestId: randomUUID(), identity: 'test' });
+  expect(await grpcFailureCode(() => update(stale.conflictToken, stale.schedule))).toBe(GrpcStatus.FAILED_PRECONDITION);
+  const current: temporal.api.workflowservice.v1.IDescribeScheduleResponse = await service.describeSchedule({ namespace: server.namespace, scheduleId });
+  await update(current.conflictToken, { ...current.schedule, state: { paused: true, notes: 'updated with the current token' } });
+  expect((await handle.describe()).state.note).toBe('updated with the current token');
+
+  const retriedId = uniqueId('sched-retried');
+  const create = (requestId: string) =>
+    service.createSchedule({ namespace: server.namespace, scheduleId: retriedId, schedule: current.schedule, requestId, identity: 'test' });
+  const requestId = randomUUID();
+  await create(requestId);
+  handles.push(server.client.schedule.getHandle(retriedId));
+  await create(requestId);
+  expect(await grpcFailureCode(() => create(randomUUID()))).toBe(GrpcStatus.ALREADY_EXISTS);
+});
+
+test("the action's memo and search attributes reach its workflows; a failed run pauses a pause-on-failure schedule", async () => {
+  const scheduleId = uniqueId('sched-failure');
+  const workflowId = uniqueId('sched-failure-wf');
+  const tag = uniqueId('tag');
+  const handle = await createSchedule({
+    scheduleId,
+    spec: { intervals: [{ every: '1s' }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: failingWorkflow,
+      args: ['broken on purpose'],
+      taskQueue: worker.taskQueue,
+      workflowId,
+      memo: { team: 'dwh' },
+      searchAttributes: { CustomKeywordField: [tag] },
+    },
+    policies: { pauseOnFailure: true },
+  });
+  const paused = await waitFor('the schedule paused by the failure', async () => {
+    const description = await handle.describe();
+    return description.state.paused ? description : undefined;
+  });
+  const failedId = paused.info.recentActions[0].action.workflow.workflowId;
+  expect(paused.state.note).toBe(`paused due to workflow failure: ${failedId}: broken on purpose`);
+  const [failed] = await scheduledWorkflows(scheduleId);
+  expect(failed.workflowId).toBe(failedId);
+  expect(failed.status.name).toBe('FAILED');
+  expect(failed.memo).toEqual({ team: 'dwh' });
+  expect(failed.searchAttributes.CustomKeywordField).toEqual([tag]);
 });

@@ -148,7 +148,10 @@ export function scheduleHandlers(engine: Engine, registry: ScheduleRegistry): Re
       const namespace = requireField(request.namespace, 'Namespace');
       engine.requireNamespace(namespace);
       const scheduleId = requireField(request.scheduleId, 'ScheduleId');
-      if (registry.get(namespace, scheduleId)) throw new RpcError(status.ALREADY_EXISTS, `schedule "${scheduleId}" is already registered`);
+      const existing = registry.get(namespace, scheduleId);
+      // A retried create (same request id) answers as the first one did.
+      if (existing && request.requestId && existing.createRequestId === request.requestId) return { conflictToken: conflictTokenBytes(existing.conflictToken) };
+      if (existing) throw new RpcError(status.ALREADY_EXISTS, `schedule "${scheduleId}" is already registered`);
       const now = Date.now();
       const schedule = new Schedule({
         namespace,
@@ -160,6 +163,7 @@ export function scheduleHandlers(engine: Engine, registry: ScheduleRegistry): Re
         lastProcessedMs: now,
         conflictToken: 1,
         buffer: [],
+        createRequestId: request.requestId || undefined,
       });
       schedule.applyPatch(request.initialPatch, now);
       registry.add(schedule);

@@ -23,6 +23,7 @@ export interface ScheduleImage {
   buffer: BufferedStart[];
   lastCompletionResult?: string;
   continuedFailure?: string;
+  createRequestId?: string;
 }
 
 const types = {
@@ -59,6 +60,7 @@ export function scheduleImage(schedule: Schedule): ScheduleImage {
     buffer: schedule.buffer,
     lastCompletionResult: optional(types.payloads, schedule.lastCompletionResult),
     continuedFailure: optional(types.failure, schedule.continuedFailure),
+    createRequestId: schedule.createRequestId,
   };
 }
 
@@ -80,6 +82,7 @@ export function scheduleFromImage(image: ScheduleImage): Schedule {
     buffer: image.buffer,
     lastCompletionResult: image.lastCompletionResult ? decode(types.payloads, image.lastCompletionResult) : undefined,
     continuedFailure: image.continuedFailure ? decode(types.failure, image.continuedFailure) : undefined,
+    createRequestId: image.createRequestId,
   };
   return new Schedule(fields);
 }

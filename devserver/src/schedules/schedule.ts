@@ -72,6 +72,8 @@ export interface ScheduleFields {
   buffer: BufferedStart[];
   lastCompletionResult?: Msg;
   continuedFailure?: Msg;
+  /** The CreateSchedule request id, so a retried create answers as the first did. */
+  createRequestId?: string;
 }
 
 /** Fills defaults the server shows on describe: overlap SKIP, the catch-up window, empty state. */
@@ -98,6 +100,7 @@ export class Schedule implements ScheduleFields {
   buffer: BufferedStart[];
   lastCompletionResult?: Msg;
   continuedFailure?: Msg;
+  createRequestId?: string;
   spec: CompiledSpec;
 
   constructor(fields: ScheduleFields) {
@@ -112,6 +115,7 @@ export class Schedule implements ScheduleFields {
     this.buffer = fields.buffer;
     this.lastCompletionResult = fields.lastCompletionResult;
     this.continuedFailure = fields.continuedFailure;
+    this.createRequestId = fields.createRequestId;
     this.spec = new CompiledSpec(this.schedule.spec);
   }
 
@@ -309,7 +313,8 @@ export class Schedule implements ScheduleFields {
     const toStart = exclusive ? [...overlapping, exclusive] : overlapping;
     for (const start of toStart) {
       if (!this.canTakeScheduledAction(start.manual, true)) continue;
-      const workflowId = `${this.schedule.action.startWorkflow.workflowId}-${scheduledTimeText(start.nominalMs)}`;
+      const baseId: string = this.schedule.action.startWorkflow.workflowId;
+      const workflowId = this.schedule.policies.keepOriginalWorkflowId ? baseId : `${baseId}-${scheduledTimeText(start.nominalMs)}`;
       let started: RunningWorkflow;
       try {
         started = actions.startWorkflow(this, workflowId, start);
