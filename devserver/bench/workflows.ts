@@ -21,3 +21,8 @@ export async function singleNoopRoundTrip(): Promise<number> {
   await noop();
   return Date.now() - started;
 }
+
+/** What a schedule starts to measure its delay: returns the time its first workflow task started. */
+export async function scheduledNoop(): Promise<number> {
+  return Date.now();
+}
