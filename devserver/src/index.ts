@@ -39,6 +39,8 @@ export interface DevServer {
    * workers (from their answer being sent to their completion arriving). For benchmarks; cheap.
    */
   stats(): DevServerStats;
+  /** History long polls (GetWorkflowExecutionHistory with wait_new_event) parked right now; lets tests wait for one. */
+  parkedHistoryPolls(): number;
   stop(): Promise<void>;
 }
 
@@ -99,6 +101,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     address: `${ip}:${port}`,
     port,
     stats: () => stats.snapshot(),
+    parkedHistoryPolls: () => {
+      let parked = 0;
+      for (const run of engine.runs.values()) parked += run.historyWaiters.size;
+      return parked;
+    },
     stop() {
       stopping ??= (async () => {
         clearInterval(retentionSweep);

@@ -13,7 +13,7 @@ import { ActivityRecorder, createActivities, Gates } from './helpers/activities'
 import { eventIds, eventTypeName, fetchEvents, fetchEventTypes } from './helpers/history';
 import { uniqueId } from './helpers/ids';
 import { ConformanceServer, devserverOnlyTest, openConformanceServer } from './helpers/server';
-import { waitFor } from './helpers/wait';
+import { waitFor, within } from './helpers/wait';
 import { bundleConformanceWorkflows, RunningWorker, startWorker } from './helpers/worker';
 import { addSignal, failingWorkflow, parentWithPendingChild, pendingActivityHolder, runActivity, signalCollector, sleeper, timerChain, waitForever } from './workflows';
 
@@ -322,27 +322,22 @@ describe('history', () => {
     expect(seenIds).toEqual([1, 2, 3, 4]);
     expect(first.nextPageToken?.length).toBeGreaterThan(0);
 
-    let signalSent = false;
-    const poll = (async () => {
-      let token = first.nextPageToken!;
-      for (;;) {
-        const page = await server.client.workflowService.getWorkflowExecutionHistory({
-          namespace: server.namespace, execution: { workflowId }, waitNewEvent: true, nextPageToken: token,
-        });
-        const events = page.history?.events ?? [];
-        if (events.length) return { events, signalSentWhenAnswered: signalSent };
-        token = page.nextPageToken!;
-      }
-    })();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    signalSent = true;
+    let signalSentAt = 0;
+    const parkedBefore = server.parkedHistoryPolls?.() ?? 0;
+    const poll = server.client.workflowService
+      .getWorkflowExecutionHistory({ namespace: server.namespace, execution: { workflowId }, waitNewEvent: true, nextPageToken: first.nextPageToken })
+      .then((page) => ({ events: page.history?.events ?? [], answeredAt: Date.now() }));
+    // Our server tells when the poll is parked; a real one does not, and then the signal may land first (still answered at once).
+    if (server.parkedHistoryPolls) await waitFor('the history poll parked', async () => (server.parkedHistoryPolls!() > parkedBefore ? true : undefined), 5_000, 10);
+    signalSentAt = Date.now();
     await handle.signal(addSignal, 'wake');
-    const { events, signalSentWhenAnswered } = await poll;
-    expect(signalSentWhenAnswered).toBe(true);
+    // The server's long poll lasts a minute: an answer within 2 s can only come from the wake-up.
+    const { events, answeredAt } = await within('the parked history poll answering the signal', 2_000, poll);
+    expect(answeredAt - signalSentAt).toBeLessThan(2_000);
     expect(Number(events[0].eventId)).toBe(5);
     expect(eventTypeName(events[0].eventType)).toBe('WorkflowExecutionSignaled');
     await handle.result();
-  });
+  }, 20_000);
 
   test('the close-event filter long-polls for the single closing event', async () => {
     const workflowId = uniqueId('close-event');

@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { startDevServer } from '../../src';
+import { waitFor } from '../helpers/wait';
 
 const EventType = temporal.api.enums.v1.EventType;
 
@@ -43,11 +44,14 @@ test('a signal and a running timer survive a restart; a worker that shut down ha
   await worker2.runUntil(async () => {
     await handle.signal('proceed');
     // The signal is processed and the timer started once the pending workflow task is gone.
-    for (;;) {
-      const description = await client1.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
-      if (!description.pendingWorkflowTask) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(
+      'the signal processed by the second worker',
+      async () => {
+        const description = await client1.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
+        return description.pendingWorkflowTask ? undefined : true;
+      },
+      8_000,
+    );
   });
   expect(Date.now() - before).toBeLessThan(8000);
   await connection1.close();
@@ -75,7 +79,7 @@ test('a signal and a running timer survive a restart; a worker that shut down ha
     await native2.close();
     await second.stop();
   }
-});
+}, 40_000);
 
 test('a state file serves one server at a time; a lock left by a dead process is taken over', async () => {
   const dbFilename = path.join(dir, 'nested', 'locked.jsonl');
@@ -87,4 +91,4 @@ test('a state file serves one server at a time; a lock left by a dead process is
   const second = await startDevServer({ port: 0, dbFilename });
   await second.stop();
   expect(fs.existsSync(`${dbFilename}.lock`)).toBe(false);
-});
+}, 10_000);

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { startDevServer, DevServer } from '../../src';
 import type * as workflows from './workflows';
+import { waitFor } from '../helpers/wait';
 
 let server: DevServer;
 let bundle: WorkflowBundleWithSourceMap;
@@ -47,7 +48,7 @@ test('a workflow with an activity and a timer completes', async () => {
     client.workflow.execute<typeof workflows.activityAndTimer>('activityAndTimer', { taskQueue, workflowId: randomUUID(), args: ['Sparkify'] }),
   );
   expect(result).toBe('Hello, Sparkify!');
-});
+}, 20_000);
 
 test('signals and queries reach the workflow', async () => {
   const taskQueue = `smoke-${randomUUID()}`;
@@ -56,18 +57,14 @@ test('signals and queries reach the workflow', async () => {
     const handle = await client.workflow.start<typeof workflows.sumUntil>('sumUntil', { taskQueue, workflowId: randomUUID(), args: [10] });
     await handle.signal('add', 3);
     await handle.signal('add', 4);
-    let total = 0;
-    for (let i = 0; i < 50 && total !== 7; i++) {
-      total = await handle.query<number>('total');
-      if (total !== 7) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const total = await waitFor('both signals added up in the query', async () => ((await handle.query<number>('total')) === 7 ? 7 : undefined), 5_000);
     expect(total).toBe(7);
     await handle.signal('add', 5);
     expect(await handle.result()).toBe(12);
     const description = await handle.describe();
     expect(description.status.name).toBe('COMPLETED');
   });
-});
+}, 20_000);
 
 test('a failing workflow with a retry policy is retried as new runs until it succeeds', async () => {
   const taskQueue = `smoke-${randomUUID()}`;
@@ -84,7 +81,7 @@ test('a failing workflow with a retry policy is retried as new runs until it suc
   const runs: string[] = [];
   for await (const info of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(info.status.name);
   expect(runs.sort()).toEqual(['COMPLETED', 'FAILED', 'FAILED']);
-});
+}, 20_000);
 
 test('a workflow task that keeps failing is retried with a growing attempt while the run stays open', async () => {
   const taskQueue = `smoke-${randomUUID()}`;
@@ -92,12 +89,16 @@ test('a workflow task that keeps failing is retried with a growing attempt while
   const workflowId = randomUUID();
   await worker.runUntil(async () => {
     const handle = await client.workflow.start('alwaysBroken', { taskQueue, workflowId, workflowTaskTimeout: '1s' });
-    let attempt = 0;
-    for (let i = 0; i < 100 && attempt < 2; i++) {
-      const description = await client.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
-      attempt = description.pendingWorkflowTask?.attempt ?? 0;
-      if (attempt < 2) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    // Attempt 2 is scheduled right after the first failure (the worker fails the task at once).
+    const attempt = await waitFor(
+      'a second workflow task attempt',
+      async () => {
+        const description = await client.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
+        const current = description.pendingWorkflowTask?.attempt ?? 0;
+        return current >= 2 ? current : undefined;
+      },
+      10_000,
+    );
     expect(attempt).toBeGreaterThanOrEqual(2);
     const history = await handle.fetchHistory();
     const failed = (history.events ?? []).filter((event) => event.workflowTaskFailedEventAttributes);
@@ -106,7 +107,7 @@ test('a workflow task that keeps failing is retried with a growing attempt while
     await handle.terminate('test over');
     expect((await handle.describe()).status.name).toBe('TERMINATED');
   });
-});
+}, 20_000);
 
 test('a local activity longer than the workflow task timeout completes (workflow task heartbeats)', async () => {
   const taskQueue = `smoke-${randomUUID()}`;
@@ -120,7 +121,7 @@ test('a local activity longer than the workflow task timeout completes (workflow
   const events = history.events ?? [];
   // The worker heartbeats the long workflow task by completing it and asking for a new one.
   expect(events.filter((event) => event.workflowTaskCompletedEventAttributes).length).toBeGreaterThanOrEqual(2);
-});
+}, 30_000);
 
 test('a signal that arrives while a local activity holds the workflow task is seen before the workflow completes', async () => {
   const taskQueue = `smoke-${randomUUID()}`;
@@ -129,13 +130,17 @@ test('a signal that arrives while a local activity holds the workflow task is se
   const result = await worker.runUntil(async () => {
     const handle = await client.workflow.start('collectDuringLocalActivity', { taskQueue, workflowId });
     // Wait until the first workflow task is in flight (the local activity runs inside it).
-    for (;;) {
-      const description = await client.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
-      if (description.pendingWorkflowTask?.state === 2) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitFor(
+      'the first workflow task in flight',
+      async () => {
+        const description = await client.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
+        return description.pendingWorkflowTask?.state === 2 ? true : undefined;
+      },
+      5_000,
+      20,
+    );
     await handle.signal('item', 'late');
     return await handle.result();
   });
   expect(result).toEqual(['late']);
-});
+}, 30_000);

@@ -15,6 +15,8 @@ export interface ConformanceServer {
   address: string;
   namespace: string;
   isDevserver: boolean;
+  /** Our server only: history long polls parked right now (a real server does not tell). */
+  parkedHistoryPolls?: () => number;
   connection: Connection;
   nativeConnection: NativeConnection;
   client: Client;
@@ -42,12 +44,14 @@ export async function openConformanceServer(): Promise<ConformanceServer> {
   installQuietRuntime();
   let address = realServerAddress;
   let stopServer: (() => Promise<void>) | undefined;
+  let parkedHistoryPolls: (() => number) | undefined;
   if (!address) {
     // Loaded lazily so a run against a real server does not need the engine at all.
     const { startDevServer } = await import('../../src/index');
     const server = await startDevServer({ port: 0 });
     address = server.address;
     stopServer = () => server.stop();
+    parkedHistoryPolls = () => server.parkedHistoryPolls();
   }
   const namespace = realServerAddress ? realServerNamespace : 'default';
   const connection = await Connection.connect({ address });
@@ -57,6 +61,7 @@ export async function openConformanceServer(): Promise<ConformanceServer> {
     address,
     namespace,
     isDevserver: !realServerAddress,
+    parkedHistoryPolls,
     connection,
     nativeConnection,
     client,

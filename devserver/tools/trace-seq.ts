@@ -1,11 +1,11 @@
-/** Dev tool: `DEVSERVER_TRACE_RPC=1 npx tsx devserver/test/engine/trace-seq.ts N`: one workflow of N sequential no-op activities, with an RPC timeline. */
+/** Dev tool: `DEVSERVER_TRACE_RPC=1 npx tsx devserver/tools/trace-seq.ts N`: one workflow of N sequential no-op activities, with an RPC timeline. */
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import * as path from 'node:path';
-import { startDevServer } from '../../src';
+import { startDevServer } from '../src';
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../../bench/workflows.ts'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never });
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../bench/workflows.ts'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never });
   const server = await startDevServer({ port: 0 });
   const connection = await Connection.connect({ address: server.address });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
