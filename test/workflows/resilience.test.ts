@@ -8,7 +8,7 @@ import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import type { CopyStagingInput, CopyStagingResult, TeardownWarehouseInput } from '../../src/contract';
 import { DEFAULT_STAGING_OPTIONS, stagePartition, type StagingOptions } from '../../src/activities/staging/stage-partition';
 import * as sparkifyActivities from '../../src/activities';
-import type { EtlProgress, SparkifyEtlResult } from '../../src/contract';
+import type { SparkifyEtlResult } from '../../src/contract';
 import { warehouseIdFor } from '../../src/workflows/input';
 import {
   fixturePath,

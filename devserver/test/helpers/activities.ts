@@ -59,7 +59,7 @@ export class Gates {
   }
 
   release(key: string): void {
-    this.wait(key);
+    void this.wait(key); // creates the gate if nobody waits yet, so release before wait still opens it
     this.open.get(key)?.();
   }
 }

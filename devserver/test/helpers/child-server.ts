@@ -47,7 +47,7 @@ export async function startChildServer(args: string[], startupTimeoutMs = 30_000
       }
     };
     child.stdout!.on('data', onData);
-    exited.then((code) => {
+    void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`devserver exited (${code}) before listening; stderr:\n${stderr}`));
     });

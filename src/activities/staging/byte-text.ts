@@ -10,7 +10,7 @@ import { validateText } from './validate';
  * rejected rows (whose reasons and raw text must be real text), take the UTF-8 path.
  */
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 const NON_SPACE = /\S/;
 
 export function utf8FromBytes(bytes: string): string {

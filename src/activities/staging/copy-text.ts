@@ -15,5 +15,5 @@ export function copyText(value: string): string {
 
 /** PostgreSQL text cannot hold NUL; raw rejected text keeps it visible as the escape `\u0000`. */
 export function withoutNul(value: string): string {
-  return value.includes('\u0000') ? value.replace(/\u0000/g, '\\u0000') : value;
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '\\u0000') : value;
 }
