@@ -10,7 +10,24 @@ export const ENV = {
   postgresUrl: 'SPARKIFY_POSTGRES_URL',
   /** Optional fixed password for `local` warehouses (otherwise one is generated per warehouse). */
   localPassword: 'SPARKIFY_LOCAL_PASSWORD',
+  /** Longest input row (an event line or a song file) staged, in bytes; longer ones are rejected. */
+  maxLineBytes: 'SPARKIFY_MAX_LINE_BYTES',
 } as const;
+
+/** Redshift's own limit for one JSON object (4 MB), so a row loadable here is loadable there. */
+export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
+const MAX_LINE_BYTES_RANGE = { min: 1024, max: 1024 * 1024 * 1024 };
+
+/** SPARKIFY_MAX_LINE_BYTES, or its default; a malformed value is a non-retryable ConfigurationError. */
+export function maxLineBytes(): number {
+  const configured = optionalSetting(ENV.maxLineBytes);
+  if (configured === undefined) return DEFAULT_MAX_LINE_BYTES;
+  const value = Number(configured);
+  if (!/^[0-9]+$/.test(configured) || value < MAX_LINE_BYTES_RANGE.min || value > MAX_LINE_BYTES_RANGE.max) {
+    throw configurationError(ENV.maxLineBytes, `must be a whole number of bytes from ${MAX_LINE_BYTES_RANGE.min} to ${MAX_LINE_BYTES_RANGE.max}`);
+  }
+  return value;
+}
 
 export function sparkifyHome(): string {
   const configured = process.env[ENV.home];

@@ -361,6 +361,111 @@ describe('exactly-once resume', () => {
   });
 });
 
+describe('rows longer than SPARKIFY_MAX_LINE_BYTES', () => {
+  const limit = 2048;
+  const padded = (bytes: number, ts: number) => {
+    const base = eventLine({ ts, location: '' });
+    return eventLine({ ts, location: 'p'.repeat(bytes - Buffer.byteLength(base)) });
+  };
+  // Line 2 is long inside one read chunk; line 4 (3 MiB) spans several 1 MiB chunks; the last line
+  // is long and has no newline; line 5 is exactly at the limit and loads.
+  const lines = [
+    eventLine({ ts: 1 }),
+    padded(5000, 2),
+    eventLine({ ts: 3 }),
+    padded(3 * 1024 * 1024, 4),
+    padded(limit, 5),
+    padded(3000, 6),
+  ];
+  const bigSong = songFile({ song_id: 'SOBIG', artist_location: 'q'.repeat(3000) });
+  let source: SourceRef;
+  let warehouse: WarehouseHandle;
+  let previous: string | undefined;
+
+  beforeAll(async () => {
+    source = writeDataset({
+      'log_data/2018/11/a-events.json': lines.join('\n'),
+      'song_data/A/SOK.json': songFile({ song_id: 'SOK' }),
+      'song_data/A/SOBIG.json': bigSong,
+    });
+    warehouse = await wh.fresh('long');
+    previous = process.env.SPARKIFY_MAX_LINE_BYTES;
+    process.env.SPARKIFY_MAX_LINE_BYTES = String(limit);
+  });
+  afterAll(() => {
+    if (previous === undefined) delete process.env.SPARKIFY_MAX_LINE_BYTES;
+    else process.env.SPARKIFY_MAX_LINE_BYTES = previous;
+    removeDataset(source);
+  });
+
+  it('rejects each as one too-long row naming its size and the limit, and loads the rest', async () => {
+    const env = new MockActivityEnvironment();
+    const events = await runIn(env, activities.copyStagingEvents, { warehouse, source, partition: 0, partitions: 1 });
+    const songs = await runIn(env, activities.copyStagingSongs, { warehouse, source, partition: 0, partitions: 1 });
+    expect(events).toMatchObject({ linesRead: 6, rowsLoaded: 3, rowsRejected: 3 });
+    expect(songs).toMatchObject({ linesRead: 2, rowsLoaded: 1, rowsRejected: 1 });
+    expect(await wh.rows(warehouse, 'SELECT source_line AS line, ts::text FROM staging_events ORDER BY source_line')).toEqual([
+      { line: 1, ts: '1' }, { line: 3, ts: '3' }, { line: 5, ts: '5' },
+    ]);
+    const rejected = await wh.rows<{ file: string; line: number; reason_kind: string; reason: string; raw: string }>(
+      warehouse,
+      'SELECT file, line, reason_kind, reason, raw FROM load_errors ORDER BY file, line',
+    );
+    const expected = [
+      ['log_data/2018/11/a-events.json', 2, lines[1]],
+      ['log_data/2018/11/a-events.json', 4, lines[3]],
+      ['log_data/2018/11/a-events.json', 6, lines[5]],
+      ['song_data/A/SOBIG.json', 1, bigSong],
+    ] as const;
+    expect(rejected).toEqual(
+      expected.map(([file, line, text]) => ({
+        file,
+        line,
+        reason_kind: 'too-long',
+        reason: `row of ${Buffer.byteLength(text)} bytes is longer than the limit of ${limit} bytes (SPARKIFY_MAX_LINE_BYTES)`,
+        raw: `${text.slice(0, 1024)}…`,
+      })),
+    );
+  });
+
+  it('refuses a malformed setting with a non-retryable ConfigurationError naming it', async () => {
+    process.env.SPARKIFY_MAX_LINE_BYTES = '4MB';
+    try {
+      await expect(
+        runIn(new MockActivityEnvironment(), activities.copyStagingEvents, { warehouse, source, partition: 0, partitions: 1 }),
+      ).rejects.toMatchObject({ type: 'ConfigurationError', nonRetryable: true, message: expect.stringContaining('SPARKIFY_MAX_LINE_BYTES') });
+    } finally {
+      process.env.SPARKIFY_MAX_LINE_BYTES = String(limit);
+    }
+  });
+});
+
+describe('a valid 8 MiB event line and song file under a raised limit', () => {
+  it('load as one row each (no stack overflow in the parsers)', async () => {
+    const warehouse = await wh.fresh('huge');
+    // 17 significant digits: the byte path declines the line, so the string paths parse it.
+    const line = eventLine({ ts: 7, location: 'h'.repeat(8 * 1024 * 1024) }).replace('"registration":1540919166796', '"registration":1540919166796.1234');
+    const song = songFile({ song_id: 'SOHUGE', artist_location: 'h'.repeat(8 * 1024 * 1024) });
+    const source = writeDataset({ 'log_data/2018/11/huge-events.json': `${line}\n`, 'song_data/H/SOHUGE.json': song });
+    const previous = process.env.SPARKIFY_MAX_LINE_BYTES;
+    process.env.SPARKIFY_MAX_LINE_BYTES = String(16 * 1024 * 1024);
+    try {
+      const events = await runIn(new MockActivityEnvironment(), activities.copyStagingEvents, { warehouse, source, partition: 0, partitions: 1 });
+      expect(events).toMatchObject({ linesRead: 1, rowsLoaded: 1, rowsRejected: 0 });
+      expect(await wh.rows(warehouse, 'SELECT length(location) AS n, registration FROM staging_events')).toEqual([
+        { n: 8 * 1024 * 1024, registration: 1540919166796.1234 },
+      ]);
+      const songs = await runIn(new MockActivityEnvironment(), activities.copyStagingSongs, { warehouse, source, partition: 0, partitions: 1 });
+      expect(songs).toMatchObject({ linesRead: 1, rowsLoaded: 1, rowsRejected: 0 });
+      expect(await wh.rows(warehouse, 'SELECT length(artist_location) AS n FROM staging_songs')).toEqual([{ n: 8 * 1024 * 1024 }]);
+    } finally {
+      if (previous === undefined) delete process.env.SPARKIFY_MAX_LINE_BYTES;
+      else process.env.SPARKIFY_MAX_LINE_BYTES = previous;
+      removeDataset(source);
+    }
+  });
+});
+
 describe('staging text that is not plain ASCII', () => {
   const F = 'log_data/2018/11/2018-11-03-events.json';
   // The logs escape "/" as "\/" in user agents.

@@ -16,9 +16,10 @@ export async function loadEventFile(
   source: Source,
   file: string,
   batch: StagingBatch,
+  maxLineBytes: number,
   thread?: ParserThread,
 ): Promise<number> {
-  const parser = thread ? thread.parserFor(file) : inlineParser(file);
+  const parser = thread ? thread.parserFor(file, maxLineBytes) : inlineParser(file, maxLineBytes);
   const inFlight: Promise<ParsedEvents>[] = [];
   const queue = (parsed: Promise<ParsedEvents>) => {
     // Awaited in order below; until then a failure must not count as unhandled.

@@ -6,6 +6,19 @@ import { RowBuffer } from './row-buffer';
 import type { ReasonKind } from './rules';
 import { EVENT_FIELDS } from './rules';
 
+/** How much of an over-long line load_errors keeps as its raw text. */
+export const LONG_LINE_HEAD_BYTES = 1024;
+
+/** The rejection of an over-long row: its length and the limit, naming the setting. */
+export function tooLongReason(bytes: number, maxLineBytes: number): string {
+  return `row of ${bytes} bytes is longer than the limit of ${maxLineBytes} bytes (SPARKIFY_MAX_LINE_BYTES)`;
+}
+
+/** The first bytes of an over-long row as text, marked as cut. */
+export function longLineHead(head: Buffer): string {
+  return `${head.subarray(0, LONG_LINE_HEAD_BYTES).toString('utf8')}…`;
+}
+
 /** One rejected event line. */
 export interface EventReject {
   line: number;
@@ -43,38 +56,80 @@ export class EventFileParser {
   private rowsLoaded = 0;
   private linesRead = 0;
   private rejects: EventReject[] = [];
+  /**
+   * A line found longer than maxLineBytes before its end: only its first bytes and its length
+   * are kept while the rest is skipped, so memory stays bounded whatever the line's size.
+   */
+  private long: { head: Buffer; bytes: number } | undefined;
 
-  constructor(file: string) {
+  constructor(
+    file: string,
+    private readonly maxLineBytes: number = Number.MAX_SAFE_INTEGER,
+  ) {
     this.provenance = provenancePrefix(Buffer.from(file, 'utf8'));
   }
 
   push(chunk: Buffer): ParsedEvents {
     let rest = chunk;
-    if (this.carry) {
+    if (this.long) {
+      const newline = chunk.indexOf(10);
+      if (newline === -1) {
+        this.long.bytes += chunk.length;
+        return this.take();
+      }
+      this.long.bytes += newline;
+      this.rejectLong(this.long.head, this.long.bytes);
+      this.long = undefined;
+      rest = chunk.subarray(newline + 1);
+    } else if (this.carry) {
       // Only the line the carry begins is joined with it: no copy of the whole chunk.
       const firstNewline = chunk.indexOf(10);
       if (firstNewline === -1) {
-        this.carry = Buffer.concat([this.carry, chunk]);
+        if (this.carry.length + chunk.length > this.maxLineBytes) {
+          this.long = { head: this.carry.subarray(0, LONG_LINE_HEAD_BYTES), bytes: this.carry.length + chunk.length };
+          this.carry = undefined;
+        } else {
+          this.carry = Buffer.concat([this.carry, chunk]);
+        }
         return this.take();
       }
-      this.lines(Buffer.concat([this.carry, chunk.subarray(0, firstNewline)]));
+      if (this.carry.length + firstNewline > this.maxLineBytes) {
+        this.rejectLong(this.carry, this.carry.length + firstNewline);
+      } else {
+        this.lines(Buffer.concat([this.carry, chunk.subarray(0, firstNewline)]));
+      }
       this.carry = undefined;
       rest = chunk.subarray(firstNewline + 1);
     }
     const lastNewline = rest.lastIndexOf(10);
+    let tail: Buffer;
     if (lastNewline === -1) {
-      this.carry = rest.length > 0 ? Buffer.from(rest) : undefined;
+      tail = rest;
     } else {
-      this.carry = lastNewline + 1 < rest.length ? Buffer.from(rest.subarray(lastNewline + 1)) : undefined;
+      tail = rest.subarray(lastNewline + 1);
       this.lines(rest.subarray(0, lastNewline));
+    }
+    if (tail.length > this.maxLineBytes) {
+      this.long = { head: Buffer.from(tail.subarray(0, LONG_LINE_HEAD_BYTES)), bytes: tail.length };
+    } else {
+      this.carry = tail.length > 0 ? Buffer.from(tail) : undefined;
     }
     return this.take();
   }
 
   end(): ParsedEvents {
-    if (this.carry && this.carry.length > 0) this.lines(this.carry);
+    if (this.long) this.rejectLong(this.long.head, this.long.bytes);
+    else if (this.carry && this.carry.length > 0) this.lines(this.carry);
+    this.long = undefined;
     this.carry = undefined;
     return this.take();
+  }
+
+  /** An over-long line is one rejected row (kind too-long) keeping only its first bytes. */
+  private rejectLong(head: Buffer, bytes: number): void {
+    const lineNo = ++this.lineNo;
+    this.linesRead++;
+    this.rejects.push({ line: lineNo, raw: longLineHead(head), kind: 'too-long', reason: tooLongReason(bytes, this.maxLineBytes) });
   }
 
   /**
@@ -95,6 +150,10 @@ export class EventFileParser {
 
   /** A line of valid UTF-8 takes the byte path when it can, else the string paths. */
   private bodyLine(body: Buffer, start: number, end: number, utf8: boolean): void {
+    if (end - start > this.maxLineBytes) {
+      this.rejectLong(body.subarray(start, end), end - start);
+      return;
+    }
     if (!utf8) {
       this.line(body.toString('utf8', start, end), false);
       return;

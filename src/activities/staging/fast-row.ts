@@ -57,8 +57,15 @@ export function numberColumn(json: string, integer: boolean): string | undefined
   return String(n);
 }
 
+/**
+ * Longer rows skip the expression: V8 backtracks through a repeated group recursively, so a
+ * string value of a few megabytes overflows the stack (RangeError); JSON.parse has no such limit.
+ */
+const FAST_PATH_MAX_CHARS = 64 * 1024;
+
 /** The COPY columns of a valid row of the common shape, or undefined when the JSON.parse path must decide. */
 export function fastColumns(line: string, fields: readonly FieldRule[]): string | undefined {
+  if (line.length > FAST_PATH_MAX_CHARS) return undefined;
   const match = shapeOf(fields).exec(line);
   if (match === null) return undefined;
   let columns = '';

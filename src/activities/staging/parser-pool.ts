@@ -56,8 +56,8 @@ export class ParserThread {
     });
   }
 
-  parserFor(file: string): ChunkParser {
-    this.worker.postMessage({ file });
+  parserFor(file: string, maxLineBytes: number): ChunkParser {
+    this.worker.postMessage({ file, maxLineBytes });
     return {
       push: (chunk) => {
         // A chunk that owns its whole ArrayBuffer (a read stream's fresh buffer) is moved to the
@@ -78,8 +78,8 @@ export class ParserThread {
 }
 
 /** Parsing in the caller's thread, with the same interface. */
-export function inlineParser(file: string): ChunkParser {
-  const parser = new EventFileParser(file);
+export function inlineParser(file: string, maxLineBytes: number): ChunkParser {
+  const parser = new EventFileParser(file, maxLineBytes);
   return {
     push: async (chunk) => parser.push(chunk),
     end: async () => parser.end(),

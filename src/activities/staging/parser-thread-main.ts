@@ -1,14 +1,14 @@
 /**
  * A parser thread: turns event file chunks into COPY rows off the activity's thread, so parsing
  * and the database's COPY run on different cores. Messages, in order per thread:
- *   { file }            start a file
+ *   { file, maxLineBytes }  start a file
  *   { chunk }           bytes of the current file (transferred) → ParsedEvents
  *   { end: true }       end of the current file → ParsedEvents
  */
 import { parentPort } from 'node:worker_threads';
 import { EventFileParser, type ParsedEvents } from './event-parser';
 
-type Request = { file: string } | { chunk: Uint8Array } | { end: true };
+type Request = { file: string; maxLineBytes: number } | { chunk: Uint8Array } | { end: true };
 
 let parser: EventFileParser | undefined;
 
@@ -22,7 +22,7 @@ function reply(parsed: ParsedEvents): void {
 parentPort!.on('message', (request: Request) => {
   try {
     if ('file' in request) {
-      parser = new EventFileParser(request.file);
+      parser = new EventFileParser(request.file, request.maxLineBytes);
     } else if ('chunk' in request) {
       reply(parser!.push(Buffer.from(request.chunk.buffer, request.chunk.byteOffset, request.chunk.byteLength)));
     } else {

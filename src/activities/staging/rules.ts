@@ -11,7 +11,7 @@ export interface FieldRule {
   required: boolean;
 }
 
-export type ReasonKind = 'invalid-json' | 'not-object' | 'missing-field' | 'wrong-type' | 'empty-file';
+export type ReasonKind = 'invalid-json' | 'not-object' | 'missing-field' | 'wrong-type' | 'empty-file' | 'too-long';
 
 const rule = (name: string, type: FieldType, required: boolean): FieldRule => ({ name, type, required });
 

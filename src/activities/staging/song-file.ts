@@ -1,14 +1,20 @@
 import { isUtf8 } from 'node:buffer';
 import type { StagingBatch } from './batch';
 import { isBlankBytes, validateBytes, validateChars } from './byte-text';
+import { longLineHead, tooLongReason } from './event-parser';
 import { SONG_FIELDS } from './rules';
 
 /**
  * One song file is one input row at line 1; a file of zero bytes or only whitespace is an empty
- * file. Valid UTF-8 is handled as a byte string (see byte-text.ts).
+ * file, one longer than `maxLineBytes` a too-long row. Valid UTF-8 is handled as a byte string
+ * (see byte-text.ts).
  */
-export function loadSongFile(path: string, content: Buffer, batch: StagingBatch): void {
+export function loadSongFile(path: string, content: Buffer, batch: StagingBatch, maxLineBytes: number): void {
   batch.linesRead++;
+  if (content.length > maxLineBytes) {
+    batch.reject(path, 1, longLineHead(content), 'too-long', tooLongReason(content.length, maxLineBytes));
+    return;
+  }
   const asBytes = isUtf8(content);
   const text = content.toString(asBytes ? 'latin1' : 'utf8');
   if (asBytes ? isBlankBytes(text) : text.trim() === '') {

@@ -1,6 +1,7 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CopyStagingInput, CopyStagingResult, StagingKind } from '../../contract';
+import { maxLineBytes } from '../../config/env';
 import { openSource } from '../../sources';
 import { partitionOf } from '../../sources/partition';
 import type { Source } from '../../sources/source';
@@ -86,6 +87,7 @@ export async function stagePartition(
     if (cancellation !== undefined) throw cancellation;
   };
 
+  const maxLine = maxLineBytes();
   const source = await openSource(input.source);
   const doing = `staging ${kind} partition ${input.partition}/${input.partitions} into ${input.warehouse.schema}`;
   const client = await openWarehouse(input.warehouse, doing);
@@ -152,11 +154,11 @@ export async function stagePartition(
       batch ??= await begin();
       if (kind === 'songs') {
         const content = (await value) as Buffer;
-        loadSongFile(file, content, batch);
+        loadSongFile(file, content, batch, maxLine);
         batch.bytes += content.length;
         await batch.drain();
       } else {
-        batch.bytes += await loadEventFile(source, file, batch, thread);
+        batch.bytes += await loadEventFile(source, file, batch, maxLine, thread);
       }
       batch.files++;
       batch.lastFile = file;
