@@ -3,7 +3,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { SourceRef, StagingKind } from '../contract';
-import { sourceNotFound } from './errors';
+import { sourceLoop, sourceNotFound, sourcePathError } from './errors';
 import { KIND_DIRECTORIES, type Source, type SourceFile } from './source';
 
 const READ_CHUNK = 1 << 20;
@@ -42,7 +42,7 @@ export class LocalSource implements Source {
   async *files(kind: StagingKind): AsyncIterable<SourceFile> {
     for await (const relative of this.paths(kind)) {
       const stat = await fsp.stat(path.join(this.root, relative)).catch((err) => {
-        throw sourceNotFound(path.join(this.root, relative), err);
+        throw sourcePathError(path.join(this.root, relative), err);
       });
       yield { path: relative, size: stat.size };
     }
@@ -53,39 +53,61 @@ export class LocalSource implements Source {
     const absolute = path.join(this.root, top);
     const exists = await fsp.stat(absolute).then((s) => s.isDirectory(), () => false);
     if (!exists) return;
-    yield* this.walk(top);
+    const real = realDirectory(absolute);
+    yield* this.walk(top, real, new Set([real]));
   }
 
   /**
    * Depth-first over sorted entries. A directory sorts as its name plus "/", which makes the
-   * depth-first order equal to sorting the full relative paths.
+   * depth-first order equal to sorting the full relative paths. `above` holds the real paths of
+   * the directories being walked, so a symlink back to one of them is a loop, reported at once.
    */
-  private async *walk(relativeDir: string): AsyncIterable<string> {
+  private async *walk(relativeDir: string, realDir: string, above: Set<string>): AsyncIterable<string> {
     let entries: fs.Dirent[];
     try {
       // Synchronous on purpose: a local readdir or small read costs microseconds, far less than a
       // thread-pool round trip and its promises (Sparkify has ~1 directory per song file).
       entries = fs.readdirSync(path.join(this.root, relativeDir), { withFileTypes: true });
     } catch (err) {
-      throw sourceNotFound(path.join(this.root, relativeDir), err);
+      throw sourcePathError(path.join(this.root, relativeDir), err);
     }
-    const keyed: { key: string; entry: fs.Dirent; isDir: boolean }[] = [];
+    const keyed: { key: string; entry: fs.Dirent; isDir: boolean; real?: string }[] = [];
     for (const entry of entries) {
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
+      let real: string | undefined;
       if (entry.isSymbolicLink()) {
-        const target = fs.statSync(path.join(this.root, relativeDir, entry.name), { throwIfNoEntry: false });
+        const link = path.join(this.root, relativeDir, entry.name);
+        let target: fs.Stats | undefined;
+        try {
+          target = fs.statSync(link, { throwIfNoEntry: false });
+        } catch (err) {
+          throw sourcePathError(link, err);
+        }
         isDir = target?.isDirectory() ?? false;
         isFile = target?.isFile() ?? false;
+        if (isDir) {
+          real = realDirectory(link);
+          if (above.has(real)) throw sourceLoop(link, real);
+        }
       }
-      if (isDir) keyed.push({ key: entry.name + '/', entry, isDir: true });
+      if (isDir) keyed.push({ key: entry.name + '/', entry, isDir: true, real });
       else if (isFile && entry.name.endsWith('.json')) keyed.push({ key: entry.name, entry, isDir: false });
     }
     keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    for (const { entry, isDir } of keyed) {
+    for (const { entry, isDir, real } of keyed) {
       const relative = `${relativeDir}/${entry.name}`;
-      if (isDir) yield* this.walk(relative);
-      else yield relative;
+      if (isDir) {
+        const dirReal = real ?? path.join(realDir, entry.name);
+        above.add(dirReal);
+        try {
+          yield* this.walk(relative, dirReal, above);
+        } finally {
+          above.delete(dirReal);
+        }
+      } else {
+        yield relative;
+      }
     }
   }
 
@@ -100,7 +122,7 @@ export class LocalSource implements Source {
       // Synchronous for the same reason as readdir above: song files are a few hundred bytes.
       return fs.readFileSync(this.absolute(relative));
     } catch (err) {
-      throw sourceNotFound(path.join(this.root, relative), err);
+      throw sourcePathError(path.join(this.root, relative), err);
     }
   }
 
@@ -108,5 +130,14 @@ export class LocalSource implements Source {
     const file = this.absolute(relative);
     const stream = fs.createReadStream(file, { highWaterMark: READ_CHUNK });
     return stream;
+  }
+}
+
+/** The real path of a directory (symlinks resolved); ELOOP and the like are classified. */
+function realDirectory(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch (err) {
+    throw sourcePathError(dir, err);
   }
 }

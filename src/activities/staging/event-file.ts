@@ -1,4 +1,4 @@
-import { sourceNotFound } from '../../sources/errors';
+import { sourcePathError } from '../../sources/errors';
 import type { Source } from '../../sources/source';
 import type { StagingBatch } from './batch';
 import type { ParsedEvents } from './event-parser';
@@ -39,7 +39,7 @@ export async function loadEventFile(
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException)?.code;
-    if (code && (err as NodeJS.ErrnoException).syscall) throw sourceNotFound(file, err);
+    if (code && (err as NodeJS.ErrnoException).syscall) throw sourcePathError(`${source.ref.path.replace(/\/+$/, '')}/${file}`, err);
     throw err;
   }
   queue(parser.end());
