@@ -443,8 +443,8 @@ describe('rows longer than SPARKIFY_MAX_LINE_BYTES', () => {
 describe('a valid 8 MiB event line and song file under a raised limit', () => {
   it('load as one row each (no stack overflow in the parsers)', async () => {
     const warehouse = await wh.fresh('huge');
-    // 17 significant digits: the byte path declines the line, so the string paths parse it.
-    const line = eventLine({ ts: 7, location: 'h'.repeat(8 * 1024 * 1024) }).replace('"registration":1540919166796', '"registration":1540919166796.1234');
+    // 16 significant digits: the byte path declines the line, so the string paths parse it.
+    const line = eventLine({ ts: 7, location: 'h'.repeat(8 * 1024 * 1024) }).replace('"registration":1540919166796', '"registration":1540919166796.125');
     const song = songFile({ song_id: 'SOHUGE', artist_location: 'h'.repeat(8 * 1024 * 1024) });
     const source = writeDataset({ 'log_data/2018/11/huge-events.json': `${line}\n`, 'song_data/H/SOHUGE.json': song });
     const previous = process.env.SPARKIFY_MAX_LINE_BYTES;
@@ -453,7 +453,7 @@ describe('a valid 8 MiB event line and song file under a raised limit', () => {
       const events = await runIn(new MockActivityEnvironment(), activities.copyStagingEvents, { warehouse, source, partition: 0, partitions: 1 });
       expect(events).toMatchObject({ linesRead: 1, rowsLoaded: 1, rowsRejected: 0 });
       expect(await wh.rows(warehouse, 'SELECT length(location) AS n, registration FROM staging_events')).toEqual([
-        { n: 8 * 1024 * 1024, registration: 1540919166796.1234 },
+        { n: 8 * 1024 * 1024, registration: 1540919166796.125 },
       ]);
       const songs = await runIn(new MockActivityEnvironment(), activities.copyStagingSongs, { warehouse, source, partition: 0, partitions: 1 });
       expect(songs).toMatchObject({ linesRead: 1, rowsLoaded: 1, rowsRejected: 0 });
