@@ -346,3 +346,41 @@ test("the action's memo and search attributes reach its workflows; a failed run 
   expect(failed.memo).toEqual({ team: 'dwh' });
   expect(failed.searchAttributes.CustomKeywordField).toEqual([tag]);
 });
+
+test('terminate other and cancel other replace a running workflow with the next one', async () => {
+  for (const [overlap, closedStatus] of [
+    [ScheduleOverlapPolicy.TERMINATE_OTHER, 'TERMINATED'],
+    [ScheduleOverlapPolicy.CANCEL_OTHER, 'CANCELLED'],
+  ] as const) {
+    const scheduleId = uniqueId('sched-replace');
+    const handle = await createSchedule({
+      scheduleId,
+      spec: { intervals: [{ every: '2s' }] },
+      action: sleeperAction(uniqueId('sched-replace-wf'), 60_000),
+      policies: { overlap },
+    });
+    const replaced = await actionsTaken(handle, 2);
+    await handle.pause('done');
+    const [first, second] = replaced.info.recentActions.map((action) => action.action.workflow.workflowId);
+    const firstRun = server.client.workflow.getHandle(first);
+    await waitFor(`${first} closed`, async () => ((await firstRun.describe()).status.name === closedStatus ? true : undefined));
+    expect(replaced.info.runningActions.map((action) => action.workflow.workflowId)).toEqual([second]);
+    expect((await server.client.workflow.getHandle(second).describe()).status.name).toBe('RUNNING');
+    await server.client.workflow.getHandle(second).terminate('test done');
+  }
+});
+
+test('a limited schedule takes its remaining actions and then none', async () => {
+  const handle = await createSchedule({
+    scheduleId: uniqueId('sched-limited'),
+    spec: { intervals: [{ every: '1s' }] },
+    action: sleeperAction(uniqueId('sched-limited-wf'), 0),
+    policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL },
+    state: { remainingActions: 2 },
+  });
+  const done = await actionsTaken(handle, 2);
+  expect(done.state.remainingActions).toBe(0);
+  expect(done.info.nextActionTimes).toEqual([]);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  expect((await handle.describe()).info.numActionsTaken).toBe(2);
+});
