@@ -1,7 +1,7 @@
 /**
  * Schedules survive SIGKILL and restart on the same --db-filename: an interval schedule keeps firing
- * and takes the actions it missed while the server was down (within its catch-up window), and a
- * schedule's buffered starts are still buffered. Devserver only (it restarts the server process).
+ * and takes the actions it missed while the server was down; one with a 10 s catch-up window counts
+ * the older missed times instead of running them; a schedule's buffered starts are still buffered. Devserver only (it restarts the server process).
  */
 import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -50,6 +50,13 @@ devserverOnlyTest('an interval schedule keeps firing across SIGKILL and restart 
       action: { type: 'startWorkflow', workflowType: sleeper, args: [0], taskQueue: worker.taskQueue, workflowId: uniqueId('restart-schedule-wf') },
       policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL },
     });
+    const shortWindowId = uniqueId('restart-short-window');
+    const shortWindow = await client.schedule.create({
+      scheduleId: shortWindowId,
+      spec: { intervals: [{ every: '1s' }] },
+      action: { type: 'startWorkflow', workflowType: sleeper, args: [0], taskQueue: worker.taskQueue, workflowId: uniqueId('restart-short-window-wf') },
+      policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL, catchupWindow: '10s' },
+    });
     const buffering = await client.schedule.create({
       scheduleId: uniqueId('restart-buffer'),
       spec: { intervals: [{ every: '1s' }] },
@@ -65,22 +72,34 @@ devserverOnlyTest('an interval schedule keeps firing across SIGKILL and restart 
     server.process.kill('SIGKILL');
     expect(await server.exited).toBe('SIGKILL');
     const killedAt = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Longer than the short window's 10 s, so that schedule misses its first times of the downtime.
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
     server = await startChildServer(args);
 
     // Missed times are taken on recovery, then the schedule goes on firing every second.
     const after = await waitFor('actions after the restart', async () => {
       const description = await handle.describe();
       const latest = description.info.recentActions.at(-1);
-      return latest && latest.scheduledAt.getTime() > Date.now() - 1500 && latest.takenAt.getTime() > killedAt + 2500 ? description : undefined;
+      return latest && latest.scheduledAt.getTime() > Date.now() - 1500 && latest.takenAt.getTime() > killedAt + 12_000 ? description : undefined;
     }, 20_000, 200);
     expect(after.info.numActionsMissedCatchupWindow).toBe(0);
-    const ids: string[] = [];
-    for await (const workflow of client.workflow.list({ query: `TemporalScheduledById = '${scheduleId}'` })) ids.push(workflow.workflowId);
-    const times = ids.map(scheduledTimeOf).sort((a, b) => a - b);
+    const scheduledTimes = async (id: string) => {
+      const ids: string[] = [];
+      for await (const workflow of client.workflow.list({ query: `TemporalScheduledById = '${id}'` })) ids.push(workflow.workflowId);
+      return ids.map(scheduledTimeOf).sort((a, b) => a - b);
+    };
+    const times = await scheduledTimes(scheduleId);
     // One run per second from the first to the latest, none lost to the downtime, none twice.
     expect(times.length).toBe((times[times.length - 1] - times[0]) / 1000 + 1);
-    expect(times.some((time) => time > killedAt && time < killedAt + 2500)).toBe(true);
+    expect(times.some((time) => time > killedAt && time < killedAt + 2000)).toBe(true);
+
+    // The short window: the oldest missed times are counted, not run; every other time ran once.
+    const short = await shortWindow.describe();
+    const shortTimes = await scheduledTimes(shortWindowId);
+    expect(short.info.numActionsMissedCatchupWindow).toBeGreaterThanOrEqual(1);
+    expect(shortTimes.length + short.info.numActionsMissedCatchupWindow).toBe((shortTimes[shortTimes.length - 1] - shortTimes[0]) / 1000 + 1);
+    expect(shortTimes.some((time) => time > killedAt && time < killedAt + 2000)).toBe(false);
+    await shortWindow.delete();
 
     const buffered = await buffering.describe();
     expect(buffered.info.numActionsTaken).toBe(1);
