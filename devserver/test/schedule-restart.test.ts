@@ -34,7 +34,7 @@ function scheduledTimeOf(workflowId: string): number {
   return Date.parse(workflowId.slice(-'2026-01-01T00:00:00Z'.length));
 }
 
-devserverOnlyTest('an interval schedule keeps firing across SIGKILL and restart and catches up; buffered starts survive', async () => {
+devserverOnlyTest('schedules keep firing across SIGKILL and restart and catch up within their window; buffered starts survive', async () => {
   const port = await freePort();
   const args = ['server', 'start-dev', '--port', String(port), '--db-filename', path.join(stateDir, 'state.db'), '--headless', '--log-level', 'warn'];
   let server: ChildServer = await startChildServer(args);
