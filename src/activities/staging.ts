@@ -19,6 +19,8 @@ import { checkStagingEpoch, serverStartedAt, startStagingEpoch } from './staging
 import { stagePartition } from './staging/stage-partition';
 import { inWarehouse } from './warehouse-activity';
 
+const LISTING_HEARTBEAT_MS = 2000;
+
 /** Lists the source once and says how many files and bytes each staging partition will get. */
 export async function planStaging(input: StagingPlanInput): Promise<StagingPlan> {
   const { partitions } = input;
@@ -35,11 +37,16 @@ export async function planStaging(input: StagingPlanInput): Promise<StagingPlan>
     const filesPerPartition = new Array<number>(partitions).fill(0);
     let files = 0;
     let bytes = 0;
+    let lastBeat = Date.now();
     for await (const file of source.files(kind)) {
       filesPerPartition[partitionOf(file.path, partitions)]++;
       files++;
       bytes += file.size;
-      if (files % 10_000 === 0) ctx.heartbeat({ kind, files });
+      // A large listing takes minutes (a million files, a slow store): heartbeat as time passes.
+      if (Date.now() - lastBeat >= LISTING_HEARTBEAT_MS) {
+        ctx.heartbeat({ kind, files });
+        lastBeat = Date.now();
+      }
     }
     return { files, bytes, filesPerPartition };
   };

@@ -34,7 +34,11 @@ export const DEFAULT_STAGING_OPTIONS: Readonly<StagingOptions> = {
 
 /** Song files read ahead of the COPY. */
 const SONG_READ_AHEAD = 64;
-/** A long batch still heartbeats (its last committed position) this often. */
+/**
+ * The activity heartbeats its last committed position this often, on a timer: also in the middle
+ * of a long file or batch and while the server finishes a COPY, so a dead worker is noticed
+ * within the heartbeat timeout and a live one never looks dead.
+ */
 const HEARTBEAT_EVERY_MS = 5000;
 
 const COPY: Record<StagingKind, { sql: string; format: CopyFormat }> = {
@@ -94,6 +98,7 @@ export async function stagePartition(
   let batch: StagingBatch | undefined;
   let thread: ParserThread | undefined;
   let threadFailed = false;
+  let beat: NodeJS.Timeout | undefined;
   const epoch = input.epoch ?? 1;
   try {
     await checkStagingEpoch(client, epoch, doing);
@@ -101,7 +106,7 @@ export async function stagePartition(
     reconcileWithHeartbeat(kind, input, committed, ctx.info.heartbeatDetails);
     let result = progressResult(kind, input.partition, committed);
     ctx.heartbeat(result);
-    let lastHeartbeat = Date.now();
+    beat = setInterval(() => ctx.heartbeat(result), HEARTBEAT_EVERY_MS);
 
     const conflict = (): ApplicationFailure =>
       ApplicationFailure.create({
@@ -139,7 +144,6 @@ export async function stagePartition(
       result = progressResult(kind, input.partition, committed);
       await options.afterCommit?.(result);
       ctx.heartbeat(result);
-      lastHeartbeat = Date.now();
     };
 
     if (kind === 'events') thread = acquireParserThread();
@@ -165,9 +169,6 @@ export async function stagePartition(
       if (batch.bytes >= options.batchBytes || batch.files >= options.batchFiles) {
         throwIfCancelled();
         await commit(batch);
-      } else if (Date.now() - lastHeartbeat >= HEARTBEAT_EVERY_MS) {
-        ctx.heartbeat(result);
-        lastHeartbeat = Date.now();
       }
     }
     if (batch) {
@@ -181,6 +182,7 @@ export async function stagePartition(
     if (err === cancellation) throw err;
     throw warehouseFailure(err, doing);
   } finally {
+    clearInterval(beat);
     // A thread that saw a failure may hold a half-read file: end it rather than reuse it.
     if (threadFailed) void thread?.terminate();
     else releaseParserThread(thread);
