@@ -384,3 +384,28 @@ test('a limited schedule takes its remaining actions and then none', async () =>
   await new Promise((resolve) => setTimeout(resolve, 2000));
   expect((await handle.describe()).info.numActionsTaken).toBe(2);
 });
+
+test('a retried patch (same request id) triggers once', async () => {
+  const scheduleId = uniqueId('sched-retried-patch');
+  const handle = await createSchedule({
+    scheduleId,
+    spec: { calendars: [{ month: 'JANUARY', dayOfMonth: 1, hour: 0 }] },
+    action: sleeperAction(uniqueId('sched-retried-patch-wf'), 0),
+  });
+  const requestId = randomUUID();
+  const trigger = (id: string) =>
+    server.client.workflowService.patchSchedule({
+      namespace: server.namespace,
+      scheduleId,
+      requestId: id,
+      identity: 'test',
+      patch: { triggerImmediately: { overlapPolicy: temporal.api.enums.v1.ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL } },
+    });
+  await trigger(requestId);
+  await actionsTaken(handle, 1);
+  // The retry comes a second later, so a second action would get a workflow id of its own.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  await trigger(requestId);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  expect((await handle.describe()).info.numActionsTaken).toBe(1);
+});

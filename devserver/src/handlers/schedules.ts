@@ -188,6 +188,7 @@ export function scheduleHandlers(engine: Engine, registry: ScheduleRegistry): Re
       const token = conflictTokenOf(request.conflictToken);
       if (token !== undefined && token !== schedule.conflictToken) throw failedPrecondition('mismatched conflict token');
       const updated = checkedSchedule(request.schedule);
+      if (!schedule.firstSeen(request.requestId)) return {};
       const now = Date.now();
       // What fell due under the old spec is taken first, as the server processes time before an update.
       schedule.advance(now);
@@ -203,6 +204,8 @@ export function scheduleHandlers(engine: Engine, registry: ScheduleRegistry): Re
       const schedule = find(request);
       const patch = request.patch ?? {};
       if (patch.pause && patch.unpause) throw invalidArgument('Patch cannot both pause and unpause');
+      // A retried patch (same request id) must not trigger or backfill twice.
+      if (!schedule.firstSeen(request.requestId)) return {};
       const now = Date.now();
       // Time up to now is processed under the old state: a paused stretch stays skipped after unpausing.
       schedule.advance(now);

@@ -24,6 +24,7 @@ export interface ScheduleImage {
   lastCompletionResult?: string;
   continuedFailure?: string;
   createRequestId?: string;
+  requestIds?: string[];
 }
 
 const types = {
@@ -61,6 +62,7 @@ export function scheduleImage(schedule: Schedule): ScheduleImage {
     lastCompletionResult: optional(types.payloads, schedule.lastCompletionResult),
     continuedFailure: optional(types.failure, schedule.continuedFailure),
     createRequestId: schedule.createRequestId,
+    requestIds: schedule.requestIds,
   };
 }
 
@@ -83,6 +85,7 @@ export function scheduleFromImage(image: ScheduleImage): Schedule {
     lastCompletionResult: image.lastCompletionResult ? decode(types.payloads, image.lastCompletionResult) : undefined,
     continuedFailure: image.continuedFailure ? decode(types.failure, image.continuedFailure) : undefined,
     createRequestId: image.createRequestId,
+    requestIds: image.requestIds,
   };
   return new Schedule(fields);
 }

@@ -74,7 +74,12 @@ export interface ScheduleFields {
   continuedFailure?: Msg;
   /** The CreateSchedule request id, so a retried create answers as the first did. */
   createRequestId?: string;
+  /** Request ids of recent updates and patches, so a retried call is applied once. */
+  requestIds?: string[];
 }
+
+/** How many update/patch request ids a schedule remembers. */
+const REMEMBERED_REQUEST_IDS = 50;
 
 /** Fills defaults the server shows on describe: overlap SKIP, the catch-up window, empty state. */
 export function resolvePolicies(policies: Msg | null | undefined): Msg {
@@ -101,6 +106,7 @@ export class Schedule implements ScheduleFields {
   lastCompletionResult?: Msg;
   continuedFailure?: Msg;
   createRequestId?: string;
+  requestIds: string[];
   spec: CompiledSpec;
 
   constructor(fields: ScheduleFields) {
@@ -116,6 +122,7 @@ export class Schedule implements ScheduleFields {
     this.lastCompletionResult = fields.lastCompletionResult;
     this.continuedFailure = fields.continuedFailure;
     this.createRequestId = fields.createRequestId;
+    this.requestIds = fields.requestIds ?? [];
     this.spec = new CompiledSpec(this.schedule.spec);
   }
 
@@ -133,6 +140,15 @@ export class Schedule implements ScheduleFields {
 
   get catchupWindowMs(): number {
     return durationToMs(this.schedule.policies.catchupWindow);
+  }
+
+  /** Records an update/patch request id; false if it was seen before (a retry to answer without applying). */
+  firstSeen(requestId: string | undefined): boolean {
+    if (!requestId) return true;
+    if (this.requestIds.includes(requestId)) return false;
+    this.requestIds.push(requestId);
+    if (this.requestIds.length > REMEMBERED_REQUEST_IDS) this.requestIds.shift();
+    return true;
   }
 
   nextTime(afterMs: number): NextTime | undefined {
