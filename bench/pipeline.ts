@@ -101,7 +101,7 @@ async function benchScale(
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), path.resolve(__dirname, 'results', 'pipeline.json'));
+  const args = parseArgs(process.argv.slice(2), path.resolve(__dirname, 'results', 'latest', 'pipeline.json'));
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-bench-home-'));
   fs.chmodSync(home, 0o755);
   process.env.SPARKIFY_HOME = home;

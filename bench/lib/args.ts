@@ -21,7 +21,7 @@ const USAGE = `usage: npm run bench:pipeline -- [--scales 10000,200000,1000000] 
   --baseline-repeats  runs of the slow row-by-row baseline (default 1)
   --quick       one repeat at the 10k scale only
   --partitions  staging partitions per kind, loaded concurrently (default 2)
-  --out         JSON results file (default bench/results/pipeline.json)`;
+  --out         JSON results file (default bench/results/latest/pipeline.json, git-ignored)`;
 
 function positiveInteger(flag: string, text: string | undefined): number {
   const value = Number(text);

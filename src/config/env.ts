@@ -2,7 +2,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { configurationError } from './errors';
 
-/** The environment variables this project reads, in one place so docs and code agree. */
+/**
+ * The settings the activities read from the worker's environment (warehouses). Temporal's own
+ * settings (TEMPORAL_*) are read in src/client/connection.ts; docs/pipeline.md lists them all.
+ */
 export const ENV = {
   /** Root of local warehouses' data directories (default: os.tmpdir()/sparkify). */
   home: 'SPARKIFY_HOME',
