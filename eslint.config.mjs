@@ -47,8 +47,9 @@ export default tseslint.config(
           ],
           patterns: [
             {
-              // Relative to src/workflows/: everything but the contract runs outside the sandbox.
-              group: ['../*', '!../contract', '!../contract/*'],
+              // Relative to src/workflows/: everything but the contract and the pure helpers in
+              // shared/ runs outside the sandbox.
+              group: ['../*', '!../contract', '!../contract/*', '!../shared', '!../shared/*'],
               allowTypeImports: true,
               message: 'workflow code may import these for types only (activities run in the worker, not the sandbox)',
             },

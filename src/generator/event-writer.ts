@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { Catalog } from './catalog';
 import { corruptEventLine, CorruptionEntry } from './corrupt';
-import { EVENT_FIELDS, eventObjectText } from './json-format';
+import { EVENT_KEYS, eventObjectText } from './json-format';
 import { ManifestWriter } from './manifest';
 import { ResolvedOptions } from './options';
 import { BufferedFile, Directories, writeWholeFile } from './output';
@@ -27,7 +27,7 @@ export interface EventWriteStats {
 }
 
 /** `{"artist":` , `,"auth":` ...: the key part of each field, rendered once. */
-const KEY_PREFIXES = EVENT_FIELDS.map((key, i) => `${i === 0 ? '{' : ','}"${key}":`);
+const KEY_PREFIXES = EVENT_KEYS.map((key, i) => `${i === 0 ? '{' : ','}"${key}":`);
 
 function eventLine(texts: string[]): string {
   let line = '';
@@ -81,7 +81,7 @@ export async function writeEvents(
     }
     let text: string;
     if (manifest && unitFromHash(options.seed, Stream.corruptEvent, index) < options.corrupt) {
-      const fields = EVENT_FIELDS.map((key, i) => [key, event.texts[i]] as [string, string]);
+      const fields = EVENT_KEYS.map((key, i) => [key, event.texts[i]] as [string, string]);
       const bad = corruptEventLine(fields, corrupted++, new Rng(options.seed, Stream.corruptEvent, index), eventObjectText);
       text = bad.line;
       record({ file: relative, line: line + 1, kind: bad.kind });

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Catalog } from './catalog';
 import { writeEvents } from './event-writer';
-import { EVENT_FIELDS } from './json-format';
+import { EVENT_KEYS } from './json-format';
 import { MANIFEST_FILE, ManifestWriter } from './manifest';
 import { GenerateOptions, resolveOptions } from './options';
 import { writeWholeFile } from './output';
@@ -14,7 +14,7 @@ import { writeSongs } from './song-writer';
 
 export { DEFAULTS, GenerateOptions, GeneratorOptionError } from './options';
 export { CorruptionEntry, CorruptionKind } from './corrupt';
-export { EVENT_FIELDS, SONG_FIELDS } from './json-format';
+export { EVENT_KEYS, SONG_KEYS } from './json-format';
 export { songFilePath } from './ids';
 export { dayFilePath } from './event-writer';
 
@@ -43,7 +43,7 @@ const OUTPUT_ENTRIES = ['song_data', 'log_data', JSONPATHS_FILE, MANIFEST_FILE];
 
 /** The Redshift JSONPaths file mapping each event field, in column order. */
 export function jsonPathsText(): string {
-  const paths = EVENT_FIELDS.map((field) => `        "$['${field}']"`).join(',\n');
+  const paths = EVENT_KEYS.map((field) => `        "$['${field}']"`).join(',\n');
   return `{\n    "jsonpaths": [\n${paths}\n    ]\n}\n`;
 }
 

@@ -4,19 +4,18 @@
  * event logs come from a Java writer (compact, "/" escaped as "\/", non-ASCII written raw).
  */
 
-export const SONG_FIELDS = [
+/** The keys of a song file, in the order the real files write them. */
+export const SONG_KEYS = [
   'num_songs', 'artist_id', 'artist_latitude', 'artist_longitude', 'artist_location',
   'artist_name', 'song_id', 'title', 'duration', 'year',
 ] as const;
 
-export const EVENT_FIELDS = [
+/** The keys of an event line, in the order the real logs write them. */
+export const EVENT_KEYS = [
   'artist', 'auth', 'firstName', 'gender', 'itemInSession', 'lastName', 'length', 'level',
   'location', 'method', 'page', 'registration', 'sessionId', 'song', 'status', 'ts', 'userAgent',
   'userId',
 ] as const;
-
-export type SongField = (typeof SONG_FIELDS)[number];
-export type EventField = (typeof EVENT_FIELDS)[number];
 
 function escapeControl(code: number): string {
   switch (code) {

@@ -61,7 +61,3 @@ export function writeWholeFile(filePath: string, content: string): number {
   fs.writeFileSync(filePath, buffer);
   return buffer.length;
 }
-
-export function relativePosix(root: string, filePath: string): string {
-  return path.relative(root, filePath).split(path.sep).join('/');
-}

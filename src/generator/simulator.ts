@@ -17,7 +17,7 @@ export interface SimulatorOptions {
   matchRate: number;
 }
 
-/** One event: its time and the JSON texts of its 18 fields in EVENT_FIELDS order. */
+/** One event: its time and the JSON texts of its 18 fields in EVENT_KEYS order. */
 export interface SimulatedEvent {
   ts: number;
   texts: string[];

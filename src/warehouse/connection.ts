@@ -1,6 +1,6 @@
 import type { Client } from 'pg';
 import type { WarehouseHandle } from '../contract';
-import { connectClient } from './client';
+import { connectPostgres } from './client';
 import { warehouseFailure } from './errors';
 import { warehouseProvider } from './registry';
 
@@ -10,7 +10,7 @@ const SCHEMA = /^[a-z_][a-z0-9_]*$/;
 export async function openWarehouse(handle: WarehouseHandle, doing: string): Promise<Client> {
   const provider = warehouseProvider(handle.provider);
   if (!SCHEMA.test(handle.schema)) throw warehouseFailure(new Error(`invalid schema name "${handle.schema}"`), doing);
-  const client = await connectClient(await provider.connectionConfig(handle), doing);
+  const client = await connectPostgres(await provider.connectionConfig(handle), doing);
   try {
     await client.query(`SET search_path TO ${handle.schema}`);
   } catch (err) {

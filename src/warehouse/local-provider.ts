@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ClientConfig } from 'pg';
 import type { WarehouseHandle } from '../contract';
 import { ENV, optionalSetting, sparkifyHome } from '../config/env';
-import { connectClient } from './client';
+import { connectPostgres } from './client';
 import { destroyCluster, ensureClusterRunning, readClusterPassword } from './embedded/cluster';
 import { warehouseFailure } from './errors';
 import { directoryForWarehouse, schemaForWarehouse } from './names';
@@ -47,7 +47,7 @@ export class LocalWarehouseProvider implements WarehouseProvider {
       });
     }
     const handle: WarehouseHandle = { provider: this.name, warehouseId, ...cluster, schema };
-    const client = await connectClient(await this.connectionConfig(handle), `creating schema ${schema}`);
+    const client = await connectPostgres(await this.connectionConfig(handle), `creating schema ${schema}`);
     try {
       await createSchema(client, this.dialect, schema);
     } catch (err) {

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { fnv1a32 } from '../sources/partition';
+import { fnv1a32 } from '../shared/fnv1a';
 
 const MAX_IDENTIFIER = 63;
 

@@ -2,7 +2,7 @@ import type { ClientConfig } from 'pg';
 import type { WarehouseHandle } from '../contract';
 import { ENV, requiredSetting } from '../config/env';
 import { parsePostgresUrl, type PostgresServer } from '../config/postgres-url';
-import { connectClient } from './client';
+import { connectPostgres } from './client';
 import { warehouseFailure } from './errors';
 import { schemaForWarehouse } from './names';
 import type { WarehouseProvider } from './provider';
@@ -28,7 +28,7 @@ export class PostgresWarehouseProvider implements WarehouseProvider {
     const target = server();
     const schema = schemaForWarehouse(warehouseId);
     const doing = `creating schema ${schema} on the ${ENV.postgresUrl} server`;
-    const client = await connectClient(configOf(target), doing);
+    const client = await connectPostgres(configOf(target), doing);
     try {
       await createSchema(client, this.dialect, schema);
     } catch (err) {
@@ -50,7 +50,7 @@ export class PostgresWarehouseProvider implements WarehouseProvider {
   async teardown(warehouseId: string): Promise<boolean> {
     const schema = schemaForWarehouse(warehouseId);
     const doing = `dropping schema ${schema}`;
-    const client = await connectClient(configOf(server()), doing);
+    const client = await connectPostgres(configOf(server()), doing);
     try {
       return await dropSchema(client, this.dialect, schema);
     } catch (err) {

@@ -7,4 +7,3 @@ export const STAR_TABLES = ['songplays', 'users', 'songs', 'artists', 'time'] as
 export const ALL_TABLES = [...STAGING_TABLES, ...STAR_TABLES] as const;
 
 export type StarTable = (typeof STAR_TABLES)[number];
-export type PipelineTable = (typeof ALL_TABLES)[number];

@@ -4,6 +4,7 @@
  * deterministic: safe inside the workflow sandbox.
  */
 import type { ResolvedEtlInput, SparkifyEtlInput, WarehouseProviderName } from '../contract';
+import { fnv1a32 } from '../shared/fnv1a';
 
 export const MAX_CONCURRENCY = 64;
 export const MAX_PARTITIONS = 1024;
@@ -116,12 +117,8 @@ export function resolveInput(raw: unknown): ResolvedEtlInput {
  * workflow id (so a retried or replayed provision asks for the same warehouse).
  */
 export function warehouseIdFor(workflowId: string): string {
-  // FNV-1a keeps ids that differ only in stripped characters apart.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < workflowId.length; i++) {
-    hash ^= workflowId.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
+  // The hash keeps ids that differ only in stripped characters apart.
+  const hash = fnv1a32(workflowId);
   const slug = workflowId
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')

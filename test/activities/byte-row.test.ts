@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { binaryRowFromText } from '../../src/activities/staging/binary-copy';
 import { byteRowShape, rowSlack, writeBinaryRow } from '../../src/activities/staging/byte-row';
 import { EVENT_FIELDS, SONG_FIELDS, type FieldRule } from '../../src/activities/staging/rules';
-import { validateText } from '../../src/activities/staging/validate';
+import { validateText } from '../../src/activities/staging/text-row';
 import { prng } from '../helpers/prng';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
@@ -138,7 +138,7 @@ describe('staging byte path', () => {
     }
     // It must really carry the generated data, or this test would prove nothing.
     expect(accepted).toBeGreaterThan(lines.length * 0.9);
-  });
+  }, 150_000);
 
   test('never accepts an edited line that the JSON.parse path rejects or reads differently', () => {
     const random = prng(20181122);
@@ -157,7 +157,7 @@ describe('staging byte path', () => {
     }
     expect(edited).toBeGreaterThan(20000);
     expect(accepted).toBeGreaterThan(1000);
-  });
+  }, 150_000);
 
   const base = lines.map((line) => line.toString('utf8')).find((line) => byteRow(Buffer.from(line), EVENT_FIELDS) !== undefined && line.includes('"length":') && !line.includes('"length":null'))!;
   const withValue = (key: string, value: string): Buffer => {

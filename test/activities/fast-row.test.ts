@@ -9,8 +9,11 @@ import * as path from 'node:path';
 import { fastColumns } from '../../src/activities/staging/fast-row';
 import { bytesFromUtf8 } from '../../src/activities/staging/byte-text';
 import { EVENT_FIELDS, type FieldRule } from '../../src/activities/staging/rules';
-import { validateText } from '../../src/activities/staging/validate';
+import { validateText } from '../../src/activities/staging/text-row';
 import { prng } from '../helpers/prng';
+
+// Thousands of randomized edits of every fixture line.
+jest.setTimeout(45_000);
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 

@@ -17,8 +17,8 @@ const fixtures = fs.existsSync(FIXTURES)
 let wh: WarehouseForTests;
 beforeAll(async () => {
   wh = await startWarehouseForTests('fixtures');
-});
-afterAll(() => wh?.stop());
+}, 90_000);
+afterAll(() => wh?.stop(), 60_000);
 
 it('finds the committed fixtures', () => {
   expect(fixtures).toEqual(expect.arrayContaining(['sparkify-small']));
@@ -48,7 +48,7 @@ describe.each(fixtures)('fixture %s', (name) => {
       await runIn(env, insert, { warehouse });
     }
     summary = await runIn(env, activities.summarizeLoad, { warehouse });
-  });
+  }, 60_000);
 
   it('reads every input row and accounts for it', () => {
     const read = (kind: string) => copies.filter((c) => c.kind === kind).reduce((sum, c) => sum + c.linesRead, 0);

@@ -12,8 +12,8 @@ import { eventLine, removeDataset, runIn, songFile, startWarehouseForTests, writ
 let wh: WarehouseForTests;
 beforeAll(async () => {
   wh = await startWarehouseForTests('staging');
-});
-afterAll(() => wh?.stop());
+}, 90_000);
+afterAll(() => wh?.stop(), 60_000);
 
 const E1 = 'log_data/2018/11/2018-11-01-events.json';
 const E2 = 'log_data/2018/11/2018-11-02-events.json';

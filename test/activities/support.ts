@@ -15,7 +15,7 @@ export interface WarehouseForTests {
   pg: TestPostgres;
   /** A new warehouse (schema) with every table created. */
   fresh(label: string): Promise<WarehouseHandle>;
-  /** Runs a query in the handle's schema and returns its rows. */
+  /** Runs a query in the handle's schema and returns its rows. One client: await each call before the next. */
   rows<T = Record<string, unknown>>(handle: WarehouseHandle, sql: string, params?: unknown[]): Promise<T[]>;
   stop(): Promise<void>;
 }
@@ -32,6 +32,7 @@ export async function startWarehouseForTests(label: string): Promise<WarehouseFo
   process.env.SPARKIFY_POSTGRES_URL = pg.url;
   const created: WarehouseHandle[] = [];
   let client: Client | undefined;
+  let busy = false;
   return {
     pg,
     async fresh(name: string) {
@@ -43,9 +44,16 @@ export async function startWarehouseForTests(label: string): Promise<WarehouseFo
       return warehouse;
     },
     async rows<T>(handle: WarehouseHandle, sql: string, params: unknown[] = []) {
-      client ??= await pg.connect();
-      await client.query(`SET search_path TO ${handle.schema}`);
-      return (await client.query(sql, params)).rows as T[];
+      // The search_path and the query must not interleave with another call's on the same client.
+      if (busy) throw new Error('rows() called while another rows() call runs on the same client: await each call');
+      busy = true;
+      try {
+        client ??= await pg.connect();
+        await client.query(`SET search_path TO ${handle.schema}`);
+        return (await client.query(sql, params)).rows as T[];
+      } finally {
+        busy = false;
+      }
     },
     async stop() {
       await client?.end().catch(() => undefined);

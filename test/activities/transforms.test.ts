@@ -85,8 +85,8 @@ beforeAll(async () => {
     );
   }
   firstCounts = await runAllTransforms();
-});
-afterAll(() => wh?.stop());
+}, 90_000);
+afterAll(() => wh?.stop(), 60_000);
 
 it('returns the number of rows each insert wrote', () => {
   expect(firstCounts).toEqual({ users: 3, songs: 5, artists: 3, time: 4, songplays: 6 });
@@ -148,10 +148,14 @@ it('songplays: NextSong events numbered by (ts, file, line), songs matched at 5 
 });
 
 it('re-running every transform gives identical tables', async () => {
-  const before = await Promise.all(Object.values(dumps).map((sql) => wh.rows(warehouse, sql)));
+  const dumpAll = async () => {
+    const tables: unknown[] = [];
+    for (const sql of Object.values(dumps)) tables.push(await wh.rows(warehouse, sql));
+    return tables;
+  };
+  const before = await dumpAll();
   expect(await runAllTransforms()).toEqual(firstCounts);
-  const after = await Promise.all(Object.values(dumps).map((sql) => wh.rows(warehouse, sql)));
-  expect(after).toEqual(before);
+  expect(await dumpAll()).toEqual(before);
 });
 
 it('summarizeLoad counts every table and the rejected rows by kind; sampleLoadErrors lists the first ones', async () => {

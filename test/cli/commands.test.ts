@@ -6,25 +6,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../../src/cli/program';
+import { sparkifyInProcess } from '../helpers/cli';
 
 const VERSION = (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 const COMMANDS = ['generate', 'up', 'worker', 'run', 'status'];
 const HINT = '(add --help for usage and examples)';
 
-async function sparkify(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  try {
-    const code = await runCli(argv);
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const sparkify = sparkifyInProcess;
 
 describe('sparkify --help and --version', () => {
   it.each(COMMANDS.flatMap((name) => [[name, '--help'], [name, '-h']]))('%s %s prints usage, options and examples', async (name, flag) => {

@@ -5,11 +5,12 @@
 import * as fs from 'node:fs';
 import { Context } from '@temporalio/activity';
 import type { CopyStagingInput, CopyStagingResult } from '../../src/contract';
-import { runCli } from '../../src/cli/program';
+import { sparkifyInProcess } from '../helpers/cli';
 import * as sparkifyActivities from '../../src/activities';
 import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
 import { fixturePath, readExpected, useIsolatedSparkifyHome } from '../workflows/support';
 import { sparkifyEtl } from '../../src/workflows';
+import { within } from '../../devserver/test/helpers/wait';
 
 let temporal: TemporalForTests;
 let home: string;
@@ -18,29 +19,14 @@ beforeAll(async () => {
   home = useIsolatedSparkifyHome();
   temporal = await startTemporalForTests();
   process.env.TEMPORAL_ADDRESS = temporal.address;
-});
+}, 120_000);
 
 afterAll(async () => {
   await temporal?.stop();
   fs.rmSync(home, { recursive: true, force: true });
-});
+}, 60_000);
 
-/** Calls a command, capturing what it prints (progress lines on stderr are dropped). */
-async function call(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    const code = await runCli(argv);
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    write.mockRestore();
-  }
-}
+const call = (argv: string[]) => sparkifyInProcess(...argv);
 
 describe('sparkify run / status', () => {
   it('run --wait --json prints the result; status shows the same result afterwards', async () => {
@@ -59,7 +45,7 @@ describe('sparkify run / status', () => {
     const shown = await call(['status', workflowId, '--json']);
     expect(shown.code).toBe(0);
     expect(JSON.parse(shown.stdout)).toEqual({ workflowId, status: 'COMPLETED', result: expect.objectContaining({ tables: printed.tables }) });
-  });
+  }, 120_000);
 
   it('status of a failed run exits 1 with the failure in one line', async () => {
     const taskQueue = temporal.taskQueue('cli-fail');
@@ -77,7 +63,7 @@ describe('sparkify run / status', () => {
     const shown = await call(['status', workflowId]);
     expect(shown.code).toBe(1);
     expect(shown.stdout).toMatch(new RegExp(`^${workflowId} FAILED: workflow failed: TooManyRejectedRows: `));
-  });
+  }, 120_000);
 
   it('status shows the progress of a running workflow, then its cancellation', async () => {
     let copyLingering!: () => void;
@@ -87,10 +73,11 @@ describe('sparkify run / status', () => {
       const result = await sparkifyActivities.copyStagingSongs(input);
       const ctx = Context.current();
       copyLingering();
-      for (;;) {
+      for (let waited = 0; waited < 30_000; waited += 100) {
         ctx.heartbeat(result);
         await ctx.sleep(100);
       }
+      throw new Error('the lingering COPY was not cancelled within 30 s');
     };
     const taskQueue = temporal.taskQueue('cli-status');
     const worker = await temporal.worker(taskQueue, { activities: { copyStagingSongs: copySongsThatLingers } });
@@ -101,7 +88,7 @@ describe('sparkify run / status', () => {
         workflowId,
         args: [{ source: { type: 'local', path: fixturePath('sparkify-small') }, concurrency: 1, partitions: 1 }],
       });
-      await lingering;
+      await within('the songs COPY to start', 90_000, lingering);
       const whileRunning = await call(['status', workflowId, '--json']);
       await handle.cancel();
       await handle.result().catch(() => undefined);
@@ -114,7 +101,7 @@ describe('sparkify run / status', () => {
       progress: expect.objectContaining({ stage: 'staging', files: expect.objectContaining({ songs: { done: 0, total: 300 } }) }),
     });
     expect(cancelled).toEqual({ code: 1, stdout: `${workflowId} CANCELLED: workflow cancelled`, stderr: '' });
-  });
+  }, 150_000);
 
   it('status of an unknown workflow says so', async () => {
     expect(await call(['status', 'no-such-run'])).toEqual({

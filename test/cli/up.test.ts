@@ -51,7 +51,7 @@ describe('sparkify up', () => {
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }
-  });
+  }, 200_000);
 
   it('exits 1 with the failure in one line when the run fails (and says so in --json)', async () => {
     const expected = readExpected('sparkify-corrupt');
@@ -63,5 +63,5 @@ describe('sparkify up', () => {
     const lastLine = run.stderr.trim().split('\n').at(-1)!;
     expect(lastLine.startsWith(`sparkify up: ${message}`)).toBe(true);
     expect(run.stderr).not.toMatch(/^\s+at /m); // no stack trace
-  });
+  }, 200_000);
 });

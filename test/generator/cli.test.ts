@@ -1,22 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli } from '../../src/cli/program';
+import { sparkifyInProcess } from '../helpers/cli';
 import { generateDataset } from '../../src/generator';
 import { makeTempDir, removeDir, treeDigest } from './helpers';
 
-/** Runs `sparkify generate …` in-process; returns the exit code and what it printed. */
-async function generate(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  try {
-    return { code: await runCli(['generate', ...argv]), stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const generate = (...argv: string[]) => sparkifyInProcess('generate', ...argv);
 
 describe('generate command', () => {
   test("rejects the generator's invalid values naming the flag, with exit code 2, and writes nothing", async () => {

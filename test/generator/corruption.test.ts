@@ -23,7 +23,7 @@ describe('generator --corrupt and corruptions.json', () => {
     await generateDataset({ ...options, out: cleanDir });
     manifest = JSON.parse(readText(corruptDir, 'corruptions.json'));
     listed = new Map(manifest.map((entry) => [`${entry.file}:${entry.line}`, entry.kind]));
-  });
+  }, 60_000);
   afterAll(() => {
     removeDir(corruptDir);
     removeDir(cleanDir);

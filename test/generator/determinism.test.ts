@@ -1,6 +1,9 @@
 import { generateDataset } from '../../src/generator';
 import { makeTempDir, removeDir, treeDigest } from './helpers';
 
+// Each test generates a dataset two or more times.
+jest.setTimeout(45_000);
+
 describe('generator determinism', () => {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach(removeDir));

@@ -1,4 +1,4 @@
-import { EVENT_FIELDS, generateDataset, SONG_FIELDS } from '../../src/generator';
+import { EVENT_KEYS, generateDataset, SONG_KEYS } from '../../src/generator';
 import { listFiles, makeTempDir, readText, removeDir } from './helpers';
 
 type Json = Record<string, unknown>;
@@ -17,7 +17,7 @@ describe('generator field types, order and realism', () => {
     eventLines = listFiles(out, 'log_data').flatMap((file) => readText(out, file).trim().split('\n'));
     songs = songTexts.map((text) => JSON.parse(text));
     events = eventLines.map((line) => JSON.parse(line));
-  });
+  }, 60_000);
   afterAll(() => removeDir(out));
 
   test('song files: Python json.dumps text, fields in order, exact types', () => {
@@ -30,7 +30,7 @@ describe('generator field types, order and realism', () => {
     const nullableNumber = (v: unknown) => v === null || typeof v === 'number';
     for (const song of songs) {
       const ok =
-        JSON.stringify(Object.keys(song)) === JSON.stringify(SONG_FIELDS) &&
+        JSON.stringify(Object.keys(song)) === JSON.stringify(SONG_KEYS) &&
         song.num_songs === 1 &&
         /^AR[A-Z0-9]{16}$/.test(song.artist_id as string) &&
         /^SO[A-Z0-9]{16}$/.test(song.song_id as string) &&
@@ -71,7 +71,7 @@ describe('generator field types, order and realism', () => {
     const nullableNumber = (v: unknown) => v === null || typeof v === 'number';
     for (const event of events) {
       const ok =
-        JSON.stringify(Object.keys(event)) === JSON.stringify(EVENT_FIELDS) &&
+        JSON.stringify(Object.keys(event)) === JSON.stringify(EVENT_KEYS) &&
         ['auth', 'level', 'method', 'page', 'userId'].every((key) => isString(event[key])) &&
         ['itemInSession', 'sessionId', 'status', 'ts'].every((key) => Number.isInteger(event[key])) &&
         ['artist', 'firstName', 'gender', 'lastName', 'location', 'song', 'userAgent'].every((key) => nullableString(event[key])) &&

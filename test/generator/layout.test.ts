@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { EVENT_FIELDS, generateDataset, GenerateStats } from '../../src/generator';
+import { EVENT_KEYS, generateDataset, GenerateStats } from '../../src/generator';
 import { listFiles, makeTempDir, readText, removeDir } from './helpers';
 
 const DAY_MS = 86400000;
@@ -14,7 +14,7 @@ describe('generator layout', () => {
   beforeAll(async () => {
     out = makeTempDir('layout');
     stats = await generateDataset({ out, songs: 600, events: 5000, days, seed: 5, startDate: '2020-02-27' });
-  });
+  }, 60_000);
   afterAll(() => removeDir(out));
 
   test('song files sit at song_data/<3rd>/<4th>/<5th>/<track id>.json', () => {
@@ -53,11 +53,11 @@ describe('generator layout', () => {
       total += lines.length;
     }
     expect(total).toBe(5000);
-  });
+  }, 60_000);
 
   test('log_json_path.json lists every event field in column order', () => {
     const jsonPaths = JSON.parse(readText(out, 'log_json_path.json'));
-    expect(jsonPaths).toEqual({ jsonpaths: EVENT_FIELDS.map((field) => `$['${field}']`) });
+    expect(jsonPaths).toEqual({ jsonpaths: EVENT_KEYS.map((field) => `$['${field}']`) });
     expect(jsonPaths.jsonpaths[0]).toBe("$['artist']");
     expect(jsonPaths.jsonpaths[17]).toBe("$['userId']");
   });

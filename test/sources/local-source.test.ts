@@ -6,7 +6,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import * as activities from '../../src/activities';
 import type { SourceRef, StagingPlan } from '../../src/contract';
 import { openSource } from '../../src/sources';
-import { fnv1a32, partitionOf } from '../../src/sources/partition';
+import { partitionOf } from '../../src/sources/partition';
+import { fnv1a32 } from '../../src/shared/fnv1a';
 
 let root: string;
 const files: Record<string, string> = {

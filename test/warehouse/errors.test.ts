@@ -9,6 +9,9 @@ import type { WarehouseHandle } from '../../src/contract';
 import { warehouseFailure } from '../../src/warehouse/errors';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 
+// Some tests stop and restart the server.
+jest.setTimeout(45_000);
+
 const run = <A extends unknown[], R>(env: MockActivityEnvironment, fn: (...args: A) => Promise<R>, ...args: A): Promise<R> =>
   env.run(fn as (...args: unknown[]) => Promise<R>, ...args) as Promise<R>;
 
@@ -20,8 +23,8 @@ beforeAll(async () => {
   pg = await startTestPostgres('errors');
   process.env.SPARKIFY_POSTGRES_URL = pg.url;
   handle = await run(env, activities.provisionWarehouse, { provider: 'postgres', warehouseId: 'errors' });
-});
-afterAll(() => pg?.stop());
+}, 90_000);
+afterAll(() => pg?.stop(), 60_000);
 
 it('a wrong password is a non-retryable authentication failure that does not echo the password', async () => {
   const wrong = 'not-the-password-123';

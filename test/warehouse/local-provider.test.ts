@@ -14,6 +14,9 @@ import { isAlive, readPostmaster } from '../../src/warehouse/embedded/postmaster
 import { localWarehouseDirectory } from '../../src/warehouse/local-provider';
 import { warehouseProvider } from '../../src/warehouse/registry';
 
+// Every test here starts, stops or restarts an embedded PostgreSQL cluster.
+jest.setTimeout(90_000);
+
 const run = <A extends unknown[], R>(env: MockActivityEnvironment, fn: (...args: A) => Promise<R>, ...args: A): Promise<R> =>
   env.run(fn as (...args: unknown[]) => Promise<R>, ...args) as Promise<R>;
 
@@ -29,7 +32,7 @@ beforeAll(() => {
 afterAll(async () => {
   await warehouseProvider('local').teardown(target.warehouseId, { heartbeat: () => undefined }).catch(() => undefined);
   fs.rmSync(home, { recursive: true, force: true });
-});
+}, 60_000);
 
 async function canQuery(handle: WarehouseHandle, password: string): Promise<boolean> {
   const client = new Client({ host: handle.host, port: handle.port, user: handle.user, database: handle.database, password });

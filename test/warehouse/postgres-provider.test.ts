@@ -15,8 +15,8 @@ const run = <A extends unknown[], R>(env: MockActivityEnvironment, fn: (...args:
 let pg: TestPostgres;
 beforeAll(async () => {
   pg = await startTestPostgres('provider');
-});
-afterAll(() => pg?.stop());
+}, 90_000);
+afterAll(() => pg?.stop(), 60_000);
 beforeEach(() => {
   process.env.SPARKIFY_POSTGRES_URL = pg.url;
 });

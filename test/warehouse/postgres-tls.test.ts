@@ -14,9 +14,7 @@ import { parsePostgresUrl } from '../../src/config/postgres-url';
 import type { WarehouseHandle } from '../../src/contract';
 import { openWarehouse } from '../../src/warehouse/connection';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
-import { waitFor } from '../helpers/wait';
-
-jest.setTimeout(60_000);
+import { waitFor } from '../../devserver/test/helpers/wait';
 
 let pg: TestPostgres;
 let certs: string;
@@ -84,14 +82,14 @@ beforeAll(async () => {
   await waitFor(
     'the server to refuse plain-text connections',
     () => pg.connect().then((client) => client.end().then(() => undefined), () => true),
-    { timeoutMs: 10_000 },
+    10_000,
   );
-});
+}, 90_000);
 
 afterAll(async () => {
   await pg?.stop();
   if (certs) fs.rmSync(certs, { recursive: true, force: true });
-});
+}, 60_000);
 
 afterEach(() => {
   delete process.env.SPARKIFY_POSTGRES_URL;

@@ -5,16 +5,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import type { SparkifyEtlInput, SparkifyEtlResult } from '../../src/contract';
 import { warehouseIdFor } from '../../src/workflows/input';
 import {
   fixturePath,
   localWarehouseExists,
   readExpected,
   useEtlTestSuite,
-  withWarehouse,
+  queryWarehouse,
 } from './support';
-import { sparkifyEtl } from '../../src/workflows';
 
 const FIXTURE = 'sparkify-corrupt';
 const expected = readExpected(FIXTURE);
@@ -27,21 +25,13 @@ const corruptions = JSON.parse(fs.readFileSync(path.join(source.path, 'corruptio
 
 const suite = useEtlTestSuite();
 
-async function runEtl(workflowId: string, input: SparkifyEtlInput): Promise<SparkifyEtlResult> {
-  const taskQueue = suite.temporal.taskQueue('rejections');
-  const worker = await suite.temporal.worker(taskQueue);
-  return worker.runUntil(
-    suite.temporal.env.client.workflow.execute(sparkifyEtl, { taskQueue, workflowId, args: [input] }) as Promise<SparkifyEtlResult>,
-  );
-}
-
 describe('rejected rows', () => {
   it('the fixture has corruptions of several kinds (else these tests prove little)', () => {
     expect(new Set(corruptions.map((c) => c.kind)).size).toBeGreaterThanOrEqual(4);
   });
 
   it('records every corrupted line in load_errors with its file, line and kind, and loads the rest', async () => {
-    const result = await runEtl('rejections-tolerated', {
+    const result = await suite.runEtl('rejections-tolerated', {
       source,
       maxErrors: corruptions.length,
       keepWarehouse: true,
@@ -57,19 +47,19 @@ describe('rejected rows', () => {
     expect(result.rows.rejectedByKind).toEqual(expected.rejectedByKind);
     expect(result.accounted).toBe(true);
 
-    const recorded = await withWarehouse(result.warehouse!, async (client) => {
+    const recorded = await queryWarehouse(result.warehouse!, async (client) => {
       const { rows } = await client.query('SELECT file, line, reason_kind AS kind FROM load_errors ORDER BY file, line');
       return rows as Array<{ file: string; line: number; kind: string }>;
     });
     const byPosition = (a: { file: string; line: number }, b: { file: string; line: number }) =>
       a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line;
     expect(recorded).toEqual([...corruptions].sort(byPosition).map(({ file, line, kind }) => ({ file, line, kind })));
-  });
+  }, 90_000);
 
   it('fails with TooManyRejectedRows above maxErrors, naming count, limit and first reasons, and still tears down', async () => {
     const workflowId = 'rejections-too-many';
     const maxErrors = 1;
-    const err = await runEtl(workflowId, { source, maxErrors }).then(
+    const err = await suite.runEtl(workflowId, { source, maxErrors }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -82,5 +72,5 @@ describe('rejected rows', () => {
     const first = [...corruptions].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line))[0];
     expect(cause.message).toContain(`${first.file}:${first.line} ${first.kind}: `);
     expect(localWarehouseExists(warehouseIdFor(workflowId))).toBe(false);
-  });
+  }, 90_000);
 });

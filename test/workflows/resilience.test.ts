@@ -5,19 +5,19 @@
  */
 import { Context } from '@temporalio/activity';
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
-import type { CopyStagingInput, CopyStagingResult, TeardownWarehouseInput } from '../../src/contract';
+import type { CopyStagingInput, CopyStagingResult, EtlProgress, TeardownWarehouseInput } from '../../src/contract';
 import { DEFAULT_STAGING_OPTIONS, stagePartition, type StagingOptions } from '../../src/activities/staging/stage-partition';
 import * as sparkifyActivities from '../../src/activities';
-import type { SparkifyEtlResult } from '../../src/contract';
 import { warehouseIdFor } from '../../src/workflows/input';
 import {
   fixturePath,
   localWarehouseExists,
   readExpected,
   useEtlTestSuite,
-  withWarehouse,
+  queryWarehouse,
 } from './support';
-import { progressQuery, sparkifyEtl } from '../../src/workflows';
+import { progressQuery } from '../../src/workflows';
+import { within } from '../../devserver/test/helpers/wait';
 
 const FIXTURE = 'sparkify-small';
 const expected = readExpected(FIXTURE);
@@ -65,15 +65,11 @@ describe('a COPY activity that dies mid-way', () => {
       return result;
     };
 
-    const taskQueue = suite.temporal.taskQueue('crash');
-    const worker = await suite.temporal.worker(taskQueue, { activities: { copyStagingEvents: copyEventsDyingOnce } });
-    const result = (await worker.runUntil(
-      suite.temporal.env.client.workflow.execute(sparkifyEtl, {
-        taskQueue,
-        workflowId: 'resilience-copy-crash',
-        args: [{ source, concurrency: 2, partitions: 2, keepWarehouse: true }],
-      }),
-    )) as SparkifyEtlResult;
+    const result = await suite.runEtl(
+      'resilience-copy-crash',
+      { source, concurrency: 2, partitions: 2, keepWarehouse: true },
+      { activities: { copyStagingEvents: copyEventsDyingOnce } },
+    );
     suite.keep(result.warehouse!);
 
     // Every partition that crashed finished on a later attempt, and at least one had files left
@@ -85,7 +81,7 @@ describe('a COPY activity that dies mid-way', () => {
     }
     expect([...crashes].some(([partition, committed]) => finished.get(partition)!.filesDone > committed)).toBe(true);
 
-    const staged = await withWarehouse(result.warehouse!, async (client) => {
+    const staged = await queryWarehouse(result.warehouse!, async (client) => {
       const { rows } = await client.query(
         'SELECT count(*)::int AS total, count(DISTINCT (source_file, source_line))::int AS distinct_rows FROM staging_events',
       );
@@ -96,7 +92,7 @@ describe('a COPY activity that dies mid-way', () => {
       expect({ table, rows: result.tables[table] }).toEqual({ table, rows });
     }
     expect(result.accounted).toBe(true);
-  });
+  }, 120_000);
 });
 
 describe('cancelling a run during staging', () => {
@@ -110,7 +106,7 @@ describe('cancelling a run during staging', () => {
       const ctx = Context.current();
       copyRunning();
       try {
-        for (;;) {
+        for (let waited = 0; waited < 30_000; waited += 100) {
           ctx.heartbeat(result);
           await ctx.sleep(100);
         }
@@ -118,37 +114,33 @@ describe('cancelling a run during staging', () => {
         order.push(`copy stopped: ${(err as Error).name}`);
         throw err;
       }
+      throw new Error('the lingering COPY was not cancelled within 30 s');
     };
     const teardownRecorded = async (input: TeardownWarehouseInput) => {
       order.push('teardown');
       return sparkifyActivities.teardownWarehouse(input);
     };
 
-    const taskQueue = suite.temporal.taskQueue('cancel');
     const workflowId = 'resilience-cancel';
-    const worker = await suite.temporal.worker(taskQueue, {
-      activities: { copyStagingSongs: copySongsThatLingers, teardownWarehouse: teardownRecorded },
-    });
-    const outcome = await worker.runUntil(async () => {
-      const handle = await suite.temporal.env.client.workflow.start(sparkifyEtl, {
-        taskQueue,
-        workflowId,
-        args: [{ source, concurrency: 1, partitions: 1 }],
-      });
-      await copyStarted;
-      const during = await handle.query(progressQuery);
-      await handle.cancel();
-      const err = await handle.result().then(
+    let during: EtlProgress | undefined;
+    const err = await suite
+      .runEtl(workflowId, { source, concurrency: 1, partitions: 1 }, {
+        activities: { copyStagingSongs: copySongsThatLingers, teardownWarehouse: teardownRecorded },
+        onStart: async (handle) => {
+          await within('the songs COPY to start', 90_000, copyStarted);
+          during = await handle.query(progressQuery);
+          await handle.cancel();
+        },
+      })
+      .then(
         () => undefined,
         (e: unknown) => e,
       );
-      return { during, err };
-    });
 
-    expect(outcome.during.stage).toBe('staging');
-    expect(outcome.err).toBeInstanceOf(WorkflowFailedError);
-    expect((outcome.err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect(during?.stage).toBe('staging');
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
     expect(order).toEqual(['copy stopped: CancelledFailure', 'teardown']);
     expect(localWarehouseExists(warehouseIdFor(workflowId))).toBe(false);
-  });
+  }, 150_000);
 });

@@ -6,9 +6,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Client } from 'pg';
-import type { WarehouseHandle } from '../../src/contract';
+import type { WorkflowHandle } from '@temporalio/client';
+import type * as sparkifyActivities from '../../src/activities';
+import type { EtlProgress, SparkifyEtlInput, SparkifyEtlResult, WarehouseHandle } from '../../src/contract';
+import { progressQuery, sparkifyEtl } from '../../src/workflows';
 import { localWarehouseDirectory } from '../../src/warehouse/local-provider';
-import { connectClient } from '../../src/warehouse/client';
+import { withWarehouse } from '../../src/warehouse/connection';
 import { warehouseProvider } from '../../src/warehouse/registry';
 import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
 
@@ -57,15 +60,9 @@ export function localWarehouseExists(warehouseId: string): boolean {
   return fs.existsSync(localWarehouseDirectory(warehouseId));
 }
 
-export async function withWarehouse<T>(handle: WarehouseHandle, body: (client: Client) => Promise<T>): Promise<T> {
-  const config = await warehouseProvider(handle.provider).connectionConfig(handle);
-  const client = await connectClient(config, 'test query');
-  try {
-    await client.query(`SET search_path TO ${handle.schema}`);
-    return await body(client);
-  } finally {
-    await client.end();
-  }
+/** Runs `body` on a connection to a kept warehouse, the way activities connect (search_path set). */
+export function queryWarehouse<T>(handle: WarehouseHandle, body: (client: Client) => Promise<T>): Promise<T> {
+  return withWarehouse(handle, 'running a test query', body);
 }
 
 /** An md5 over every row of `table` in a fixed order: equal checksums mean equal contents. */
@@ -80,11 +77,25 @@ export async function dropKeptWarehouse(handle: WarehouseHandle): Promise<void> 
   await warehouseProvider(handle.provider).teardown(handle.warehouseId, { heartbeat: () => undefined });
 }
 
+export interface EtlRunOptions {
+  /** Activities replacing the real ones of the same name (fault injection, counting). */
+  activities?: Partial<typeof sparkifyActivities>;
+  /** Called with the progress query's answer about every 100 ms while the run goes, and once at its end. */
+  onProgress?: (progress: EtlProgress) => void;
+  /** Called with the run's handle once it has started (e.g. to cancel it). */
+  onStart?: (handle: WorkflowHandle<typeof sparkifyEtl>) => Promise<void> | void;
+}
+
 export interface EtlTestSuite {
   /** The Temporal of this test file (the devserver, or TEMPORAL_ADDRESS when set). */
   readonly temporal: TemporalForTests;
   /** Tear this kept warehouse down after the file's tests. */
   keep(handle: WarehouseHandle): void;
+  /**
+   * Runs sparkifyEtl to its end with a worker on a task queue of its own (the real activities,
+   * except those `options` replaces); resolves to its result, rejects with its failure.
+   */
+  runEtl(workflowId: string, input: SparkifyEtlInput, options?: EtlRunOptions): Promise<SparkifyEtlResult>;
 }
 
 /**
@@ -99,19 +110,49 @@ export function useEtlTestSuite(): EtlTestSuite {
   beforeAll(async () => {
     home = useIsolatedSparkifyHome();
     temporal = await startTemporalForTests();
-  });
+  }, 120_000);
 
   afterAll(async () => {
     for (const handle of kept) await dropKeptWarehouse(handle);
     await temporal?.stop();
     if (home) fs.rmSync(home, { recursive: true, force: true });
-  });
+  }, 60_000);
+
+  const current = (): TemporalForTests => {
+    if (!temporal) throw new Error('the Temporal of this test file is not started yet (use it inside a test)');
+    return temporal;
+  };
 
   return {
     get temporal() {
-      if (!temporal) throw new Error('the Temporal of this test file is not started yet (use it inside a test)');
-      return temporal;
+      return current();
     },
     keep: (handle) => void kept.push(handle),
+    async runEtl(workflowId, input, { activities, onProgress, onStart } = {}) {
+      const env = current();
+      const taskQueue = env.taskQueue(workflowId);
+      const worker = await env.worker(taskQueue, { activities });
+      return worker.runUntil(async () => {
+        const handle = await env.env.client.workflow.start(sparkifyEtl, { taskQueue, workflowId, args: [input] });
+        await onStart?.(handle);
+        if (!onProgress) return handle.result();
+        let settled = false;
+        const watching = (async () => {
+          while (!settled) {
+            // Before the first workflow task there is no query handler yet: skip that answer.
+            const progress = await handle.query(progressQuery).catch(() => undefined);
+            if (progress && !settled) onProgress(progress);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        })();
+        try {
+          return await handle.result();
+        } finally {
+          settled = true;
+          await watching;
+          onProgress(await handle.query(progressQuery));
+        }
+      });
+    },
   };
 }

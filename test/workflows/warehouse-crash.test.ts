@@ -12,8 +12,8 @@ import type { CopyStagingInput, CopyStagingResult, SparkifyEtlResult, WarehouseI
 import { expectedReport, tablesReport } from '../helpers/exact-tables';
 import { localWarehouseDirectory } from '../../src/warehouse/local-provider';
 import * as sparkifyActivities from '../../src/activities';
-import { sparkifyEtl } from '../../src/workflows';
-import { fixturePath, FIXTURES, useEtlTestSuite, withWarehouse } from './support';
+import { waitFor } from '../../devserver/test/helpers/wait';
+import { fixturePath, FIXTURES, useEtlTestSuite, queryWarehouse } from './support';
 
 const FIXTURE = 'sparkify-small';
 const expected = JSON.parse(fs.readFileSync(path.join(FIXTURES, FIXTURE, 'expected.json'), 'utf8'));
@@ -25,33 +25,26 @@ async function crashWarehouse(warehouseId: string): Promise<void> {
   const pidFile = path.join(localWarehouseDirectory(warehouseId), 'data', 'postmaster.pid');
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
   process.kill(pid, 'SIGKILL');
-  for (let i = 0; i < 100; i++) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`postmaster ${pid} still alive 5 s after SIGKILL`);
+  await waitFor(`postmaster ${pid} to exit after SIGKILL`, async () => (isAlive(pid) ? undefined : true), 5_000);
 }
 
-async function runKept(name: string, activities: Partial<typeof sparkifyActivities>): Promise<SparkifyEtlResult> {
-  const taskQueue = suite.temporal.taskQueue(name);
-  const worker = await suite.temporal.worker(taskQueue, { activities });
-  return worker.runUntil(
-    suite.temporal.env.client.workflow.execute(sparkifyEtl, {
-      taskQueue,
-      workflowId: `crash-${name}`,
-      args: [{ source, concurrency: 2, partitions: 2, keepWarehouse: true }],
-    }),
-  );
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function runKept(name: string, activities: Partial<typeof sparkifyActivities>): Promise<SparkifyEtlResult> {
+  return suite.runEtl(`crash-${name}`, { source, concurrency: 2, partitions: 2, keepWarehouse: true }, { activities });
 }
 
 async function expectExactTables(result: SparkifyEtlResult): Promise<void> {
   suite.keep(result.warehouse!);
   expect(result.accounted).toBe(true);
-  const report = await withWarehouse(result.warehouse!, (client) => tablesReport(client));
+  const report = await queryWarehouse(result.warehouse!, (client) => tablesReport(client));
   expect(report).toEqual(expectedReport(expected));
 }
 
@@ -72,7 +65,7 @@ describe('a warehouse whose PostgreSQL is SIGKILLed', () => {
     await expectExactTables(result);
     expect(result.recovery.stagingRounds).toBe(2);
     expect(result.recovery.warehouseRestarts).toBe(1);
-  });
+  }, 150_000);
 
   it('mid-transform: the transforms find staging lost, staging and transforms run again', async () => {
     let crashed = false;
@@ -88,7 +81,7 @@ describe('a warehouse whose PostgreSQL is SIGKILLed', () => {
     await expectExactTables(result);
     expect(result.recovery.stagingRounds).toBe(2);
     expect(result.recovery.warehouseRestarts).toBe(1);
-  });
+  }, 150_000);
 });
 
 describe('final accounting', () => {
@@ -97,13 +90,9 @@ describe('final accounting', () => {
       const result = await sparkifyActivities.copyStagingSongs(input);
       return input.partition === 0 ? { ...result, linesRead: result.linesRead + 1, rowsLoaded: result.rowsLoaded + 1 } : result;
     };
-    const taskQueue = suite.temporal.taskQueue('miscount');
-    const worker = await suite.temporal.worker(taskQueue, { activities: { copyStagingSongs: copySongsMiscounting } });
-    const err = await worker.runUntil(
-      suite.temporal.env.client.workflow
-        .execute(sparkifyEtl, { taskQueue, workflowId: 'crash-miscount', args: [{ source, concurrency: 2, partitions: 2 }] })
-        .then(() => undefined, (e: unknown) => e),
-    );
+    const err = await suite
+      .runEtl('crash-miscount', { source, concurrency: 2, partitions: 2 }, { activities: { copyStagingSongs: copySongsMiscounting } })
+      .then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = (err as WorkflowFailedError).cause;
     expect(cause).toBeInstanceOf(ApplicationFailure);
@@ -111,5 +100,5 @@ describe('final accounting', () => {
     expect((cause as ApplicationFailure).type).toBe('LoadNotAccounted');
     expect((cause as ApplicationFailure).nonRetryable).toBe(true);
     expect((cause as ApplicationFailure).message).toContain(`songs rowsLoaded: the COPY activities reported ${expected.tables.staging_songs + 1}, the progress rows say ${expected.tables.staging_songs}`);
-  });
+  }, 150_000);
 });

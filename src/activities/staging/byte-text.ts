@@ -1,6 +1,6 @@
 import { fastColumns } from './fast-row';
 import type { FieldRule, ReasonKind } from './rules';
-import { validateText } from './validate';
+import { validateText } from './text-row';
 
 /**
  * Valid UTF-8 input is handled as a "byte string": decoded as latin1, one char per byte, which is

@@ -12,10 +12,6 @@ export interface PartitionProgress {
   bytesRead: number;
 }
 
-export const NO_PROGRESS: PartitionProgress = {
-  filesDone: 0, lastFile: '', linesRead: 0, rowsLoaded: 0, rowsRejected: 0, bytesRead: 0,
-};
-
 /** Reads (creating if needed) the committed progress of one partition. */
 export async function readProgress(
   client: Client,
