@@ -10,8 +10,8 @@ import { startWarehouseForTests, type WarehouseForTests } from './support';
 let wh: WarehouseForTests;
 beforeAll(async () => {
   wh = await startWarehouseForTests('long_sql');
-});
-afterAll(() => wh?.stop());
+}, 90_000);
+afterAll(() => wh?.stop(), 60_000);
 
 const sleeping = async (): Promise<number> => {
   const admin = await wh.pg.connect();

@@ -15,8 +15,8 @@ import { eventLine, runIn, songFile, startWarehouseForTests, writeDataset, remov
 let wh: WarehouseForTests;
 beforeAll(async () => {
   wh = await startWarehouseForTests('source_errors');
-});
-afterAll(() => wh?.stop());
+}, 90_000);
+afterAll(() => wh?.stop(), 60_000);
 
 function withLoop(link: string, target: string): SourceRef {
   const source = writeDataset({
