@@ -17,7 +17,8 @@ import { uniqueId } from './helpers/ids';
 import { devserverOnlyTest, installQuietRuntime } from './helpers/server';
 import { waitFor } from './helpers/wait';
 import { bundleConformanceWorkflows, startWorker, WorkflowBundle } from './helpers/worker';
-import { addSignal, parentAwaitingSignalledChild, runActivity, signalCollector, sleeper } from './workflows';
+import { addItemUpdate, addSignal, finishSignal, parentAwaitingSignalledChild, runActivity, signalCollector, sleeper, updatableCollector } from './workflows';
+import { WorkflowUpdateStage } from '@temporalio/client';
 
 const FIRST_TASK = ['WorkflowExecutionStarted', 'WorkflowTaskScheduled', 'WorkflowTaskStarted', 'WorkflowTaskCompleted'];
 const TASK = ['WorkflowTaskScheduled', 'WorkflowTaskStarted', 'WorkflowTaskCompleted'];
@@ -158,3 +159,41 @@ devserverOnlyTest('a timer, a retrying activity, signals and request ids survive
     await server.exited;
   }
 });
+
+devserverOnlyTest('accepted and completed updates survive SIGKILL and restart: results, polling and id deduplication', async () => {
+  const port = await freePort();
+  const args = ['server', 'start-dev', '--port', String(port), '--db-filename', path.join(stateDir, 'updates.db'), '--headless', '--log-level', 'warn'];
+  let server: ChildServer = await startChildServer(args);
+  const connection = await Connection.connect({ address: server.address });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const worker = await startWorker(nativeConnection, 'default', bundle, {});
+  try {
+    const handle = await client.workflow.start(updatableCollector, { taskQueue: worker.taskQueue, workflowId: uniqueId('restart-updates') });
+    expect(await handle.executeUpdate(addItemUpdate, { args: ['done'], updateId: 'completed-before-kill' })).toBe(1);
+    const waiting = await handle.startUpdate(addItemUpdate, { args: ['wait'], updateId: 'accepted-before-kill', waitForStage: WorkflowUpdateStage.ACCEPTED });
+
+    server.process.kill('SIGKILL');
+    expect(await server.exited).toBe('SIGKILL');
+    server = await startChildServer(args);
+
+    // The completed update answers a retry with the same id from history, without running again.
+    expect(await handle.executeUpdate(addItemUpdate, { args: ['done'], updateId: 'completed-before-kill' })).toBe(1);
+    await handle.signal(finishSignal);
+    expect(await waiting.result()).toBe(2);
+    expect(await handle.result()).toEqual(['done', 'wait']);
+    const updateEvents = (await fetchEventTypes(client, handle.workflowId)).filter((type) => type.startsWith('WorkflowExecutionUpdate'));
+    expect(updateEvents).toEqual([
+      'WorkflowExecutionUpdateAccepted',
+      'WorkflowExecutionUpdateCompleted',
+      'WorkflowExecutionUpdateAccepted',
+      'WorkflowExecutionUpdateCompleted',
+    ]);
+  } finally {
+    await worker.stop();
+    await connection.close();
+    await nativeConnection.close();
+    server.process.kill('SIGTERM');
+    await server.exited;
+  }
+}, 60_000);

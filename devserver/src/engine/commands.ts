@@ -13,6 +13,7 @@ import { continueAsNew } from './continue-as-new';
 import { initiateChild } from './child-workflow';
 import { initiateExternalCancel, initiateExternalSignal } from './external';
 import { retryPolicyProblem, normalizeRetryPolicy } from './retry';
+import { processUpdateMessage, updateMessageProblem } from './update';
 
 export interface CommandProblem {
   cause: number;
@@ -34,6 +35,7 @@ const attributeKeys: Record<number, string> = {
   [C.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION]: 'signalExternalWorkflowExecutionCommandAttributes',
   [C.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES]: 'upsertWorkflowSearchAttributesCommandAttributes',
   [C.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES]: 'modifyWorkflowPropertiesCommandAttributes',
+  [C.COMMAND_TYPE_PROTOCOL_MESSAGE]: 'protocolMessageCommandAttributes',
 };
 
 const closing = new Set<number>([
@@ -70,7 +72,11 @@ export function normalizeActivityTimeouts(a: Msg, run: Run): { scheduleToClose: 
   return { scheduleToClose, scheduleToStart, startToClose, heartbeat };
 }
 
-export function validateCommands(engine: Engine, run: Run, commands: Msg[]): CommandProblem | undefined {
+export function validateCommands(engine: Engine, run: Run, commands: Msg[], messages: Map<string, Msg>): CommandProblem | undefined {
+  for (const message of messages.values()) {
+    const problem = updateMessageProblem(run, message);
+    if (problem) return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE, message: problem };
+  }
   const activityIds = new Set(run.activityIdToScheduledEventId.keys());
   const timerIds = new Set(run.timers.keys());
   for (let index = 0; index < commands.length; index++) {
@@ -142,6 +148,11 @@ export function validateCommands(engine: Engine, run: Run, commands: Msg[]): Com
       case C.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
         if (!a) return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES, message: `${where}: attributes not set` };
         break;
+      case C.COMMAND_TYPE_PROTOCOL_MESSAGE:
+        if (!a?.messageId || !messages.has(a.messageId)) {
+          return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE, message: `${where}: no message "${a?.messageId}" in the completion` };
+        }
+        break;
       case C.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
       case C.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
       case C.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
@@ -156,8 +167,13 @@ export function validateCommands(engine: Engine, run: Run, commands: Msg[]): Com
   return undefined;
 }
 
-/** Writes the events for validated commands; an event the workflow must see requests another workflow task. */
-export function processCommands(engine: Engine, run: Run, commands: Msg[], completedEventId: number, identity: string, eagerTasks?: Msg[]): void {
+/**
+ * Writes the events for validated commands; an event the workflow must see requests another workflow
+ * task. A protocol-message command processes the message it names at its place among the commands;
+ * the messages no command named are processed after them, in the order they came.
+ */
+export function processCommands(engine: Engine, run: Run, commands: Msg[], messages: Map<string, Msg>, completedEventId: number, identity: string, eagerTasks?: Msg[]): void {
+  const unprocessed = new Map(messages);
   for (const command of commands) {
     const a = attributesOfCommand(command) ?? {};
     switch (command.commandType) {
@@ -237,8 +253,13 @@ export function processCommands(engine: Engine, run: Run, commands: Msg[], compl
       case C.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
         continueAsNew(engine, run, a, completedEventId);
         break;
+      case C.COMMAND_TYPE_PROTOCOL_MESSAGE:
+        unprocessed.delete(a.messageId);
+        processUpdateMessage(engine, run, messages.get(a.messageId)!);
+        break;
       default:
         break;
     }
   }
+  for (const message of unprocessed.values()) processUpdateMessage(engine, run, message);
 }

@@ -11,6 +11,7 @@ import { Run } from './run';
 import { attributesOf } from './history';
 import { dispatchQueuedQueries, failQueuedQueries } from './query';
 import { decideRetry, normalizeRetryPolicy } from './retry';
+import { closeUpdates } from './update';
 
 export interface StartParams {
   namespace: string;
@@ -233,6 +234,8 @@ function afterClose(engine: Engine, run: Run): void {
   // Queries on a closed run are answered by replaying its full history.
   dispatchQueuedQueries(engine, run);
   if (run.status === S.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) failQueuedQueries(engine, run, 'workflow continued as new');
+  const nextRunId: string | undefined = run.closeEvent ? attributesOf(run.closeEvent).newExecutionRunId : undefined;
+  closeUpdates(run, nextRunId ? engine.getRun(run.namespace, run.workflowId, nextRunId) : undefined);
 }
 
 function notifyParent(engine: Engine, child: Run): void {

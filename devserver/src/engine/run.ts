@@ -8,6 +8,7 @@ import { ActivityState, activityFromScheduled } from './activity-state';
 import { ChildWorkflowState, childFromInitiated } from './child-state';
 import { History, attributesOf } from './history';
 import { TimerState, timerFromStarted } from './timer-state';
+import { UpdateState, newUpdate } from './update-state';
 import { WorkflowTaskState, markWorkflowTaskStarted, nextAttemptAfterFailure, workflowTaskFromScheduled } from './workflow-task-state';
 
 export interface ParentInfo {
@@ -54,6 +55,8 @@ export class Run {
   readonly externalSignals = new Map<number, Msg>();
   readonly externalCancels = new Map<number, Msg>();
   cancelRequested = false;
+  /** Updates by id: in flight (admitted, sent, accepted) and completed ones, which answer duplicates. */
+  readonly updates = new Map<string, UpdateState>();
 
   // Side state (journaled next to the events).
   startRequestId = '';
@@ -207,6 +210,28 @@ export class Run {
       case E.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
         this.cancelRequested = true;
         break;
+      case E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
+        const updateId: string = a.protocolInstanceId;
+        let update = this.updates.get(updateId);
+        if (!update) {
+          update = newUpdate(updateId, a.acceptedRequest ?? {});
+          this.updates.set(updateId, update);
+        }
+        update.phase = 'accepted';
+        update.acceptedEventId = event.eventId;
+        break;
+      }
+      case E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED: {
+        const updateId: string = a.meta?.updateId ?? '';
+        let update = this.updates.get(updateId);
+        if (!update) {
+          update = newUpdate(updateId, { meta: a.meta });
+          this.updates.set(updateId, update);
+        }
+        update.phase = 'completed';
+        update.outcome = a.outcome ?? {};
+        break;
+      }
       case E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
         Object.assign(this.searchAttributes, a.searchAttributes?.indexedFields ?? {});
         break;

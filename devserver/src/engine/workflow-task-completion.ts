@@ -6,6 +6,7 @@ import { CommandType, EventType as E, Msg, WorkflowTaskFailedCause, durationToMs
 import type { Engine } from './engine';
 import type { Run } from './run';
 import { processCommands, validateCommands } from './commands';
+import { rejectUnansweredUpdates } from './update';
 import { failWorkflowTask, flushAndReschedule, startWorkflowTask, stopWorkflowTaskClock } from './workflow-task';
 
 export interface CompletionResult {
@@ -21,7 +22,8 @@ export function completeWorkflowTask(engine: Engine, run: Run, request: Msg): Co
   const task = run.workflowTask!;
   const commands: Msg[] = request.commands ?? [];
   stopWorkflowTaskClock(engine, run);
-  const problem = validateCommands(engine, run, commands);
+  const messages = new Map<string, Msg>((request.messages ?? []).map((message: Msg) => [message.id, message]));
+  const problem = validateCommands(engine, run, commands, messages);
   if (problem) {
     failWorkflowTask(engine, run, {
       cause: problem.cause,
@@ -55,7 +57,8 @@ export function completeWorkflowTask(engine: Engine, run: Run, request: Msg): Co
   run.stickyQueue = sticky ?? '';
   run.stickyScheduleToStartMs = sticky ? Math.max(1000, durationToMs(request.stickyAttributes.scheduleToStartTimeout)) : 0;
   const activityTasks: Msg[] = [];
-  processCommands(engine, run, commands, completed.eventId, request.identity ?? '', activityTasks);
+  processCommands(engine, run, commands, messages, completed.eventId, request.identity ?? '', activityTasks);
+  rejectUnansweredUpdates(run, task.scheduledEventId);
   if (!run.isRunning) return { activityTasks };
   flushAndReschedule(engine, run, request.forceCreateNewWorkflowTask === true);
   return { activityTasks, workflowTask: returnNewTaskInline(engine, run, request) };

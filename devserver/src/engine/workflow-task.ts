@@ -10,6 +10,7 @@ import type { Engine } from './engine';
 import type { Run } from './run';
 import { WorkflowQueueTask, encodeTaskToken, TaskToken } from './tasks';
 import { dispatchQueuedQueries } from './query';
+import { updateMessagesForTask } from './update';
 
 const STICKY_DEADLINE = 'wft-schedule-to-start';
 const START_TO_CLOSE_DEADLINE = 'wft-start-to-close';
@@ -117,6 +118,7 @@ export function startWorkflowTask(engine: Engine, task: WorkflowQueueTask, poll:
     workflowExecutionTaskQueue: { name: run.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     scheduledTime: msToTimestamp(wft.scheduledTimeMs),
     startedTime: msToTimestamp(wft.startedTimeMs),
+    messages: updateMessagesForTask(run, wft.scheduledEventId, startedEventId),
   };
 }
 

@@ -6,6 +6,7 @@ import { historyHandlers } from './history';
 import { namespaceHandlers } from './namespaces';
 import { scheduleHandlers } from './schedules';
 import { taskHandlers } from './tasks';
+import { updateHandlers } from './updates';
 import { visibilityHandlers } from './visibility';
 import { workflowHandlers } from './workflows';
 
@@ -15,6 +16,7 @@ export function workflowServiceHandlers(engine: Engine, schedules: ScheduleRegis
     ...workflowHandlers(engine),
     ...historyHandlers(engine),
     ...taskHandlers(engine),
+    ...updateHandlers(engine),
     ...visibilityHandlers(engine),
     ...scheduleHandlers(engine, schedules),
   };

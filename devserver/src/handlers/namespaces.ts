@@ -16,7 +16,7 @@ function describeRecord(record: NamespaceRecord): Msg {
       ownerEmail: record.ownerEmail,
       data: record.data,
       id: record.id,
-      capabilities: { eagerWorkflowStart: false, syncUpdate: false, asyncUpdate: false },
+      capabilities: { eagerWorkflowStart: false, syncUpdate: true, asyncUpdate: true },
       supportsSchedules: false,
     },
     config: {

@@ -93,16 +93,24 @@ function executionInfo(run: Run): Msg {
 
 export { executionInfo };
 
+/**
+ * StartWorkflowExecution's work, shared with update-with-start: validates the request, applies the
+ * id reuse and conflict policies, and starts a run unless an existing one answers.
+ */
+export function startWorkflow(engine: Engine, request: Msg): { run: Run; started: boolean } {
+  const params = startParamsFrom(request);
+  engine.requireNamespace(params.namespace);
+  const existing = resolveExisting(engine, params, request);
+  if (existing) return { run: existing, started: false };
+  return { run: startRun(engine, params), started: true };
+}
+
 export function workflowHandlers(engine: Engine): Record<string, UnaryHandler> {
   return {
     async StartWorkflowExecution(request) {
-      const params = startParamsFrom(request);
-      engine.requireNamespace(params.namespace);
-      const existing = resolveExisting(engine, params, request);
-      if (existing) return { runId: existing.runId, started: false };
-      const run = startRun(engine, params);
-      await engine.commit();
-      return { runId: run.runId, started: true };
+      const { run, started } = startWorkflow(engine, request);
+      if (started) await engine.commit();
+      return { runId: run.runId, started };
     },
 
     async SignalWorkflowExecution(request) {

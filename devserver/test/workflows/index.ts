@@ -12,6 +12,7 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  defineUpdate,
   executeChild,
   getExternalWorkflowHandle,
   isCancellation,
@@ -24,6 +25,7 @@ import {
   TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
+  allHandlersFinished,
 } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ConformanceActivities } from '../helpers/activities';
@@ -336,4 +338,36 @@ export async function parentOfTimingOutChild(childId: string): Promise<Outcome> 
 export async function parentClosingOverChild(childId: string, parentClosePolicy: 'ABANDON' | 'REQUEST_CANCEL' | 'TERMINATE'): Promise<string> {
   await startChild(waitForever, { workflowId: childId, parentClosePolicy });
   return `closed over ${parentClosePolicy}`;
+}
+
+// ---- updates ---------------------------------------------------------------------------------
+
+/** Adds an item and answers the item count; 'wait' waits for the finish signal, 'fail' fails the update, '' is rejected. */
+export const addItemUpdate = defineUpdate<number, [string]>('addItem');
+export const finishSignal = defineSignal('finish');
+export const updateItemsQuery = defineQuery<string[]>('updateItems');
+
+export async function updatableCollector(): Promise<string[]> {
+  const items: string[] = [];
+  let finished = false;
+  setHandler(
+    addItemUpdate,
+    async (item) => {
+      if (item === 'fail') throw ApplicationFailure.nonRetryable('fail items are refused', 'BadItem');
+      if (item === 'wait') await condition(() => finished);
+      items.push(item);
+      return items.length;
+    },
+    {
+      validator: (item) => {
+        if (!item) throw new Error('empty items are rejected');
+      },
+    },
+  );
+  setHandler(finishSignal, () => {
+    finished = true;
+  });
+  setHandler(updateItemsQuery, () => items);
+  await condition(() => finished && allHandlersFinished());
+  return items;
 }
