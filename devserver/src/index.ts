@@ -4,7 +4,7 @@
  */
 import type { LogFn } from './engine/engine';
 import { createEngine } from './engine/create';
-import { bindService, healthServiceReflection, workflowServiceReflection } from './grpc/service';
+import { bindService, healthServiceReflection, operatorServiceReflection, testServiceReflection, workflowServiceReflection } from './grpc/service';
 import { DevServerStats, RpcStats } from './grpc/stats';
 import { GrpcTransport } from './grpc/transport';
 import { workflowServiceHandlers } from './handlers';
@@ -76,6 +76,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     const bindingOptions = { maxRequestBytes, log, stats };
     bindService(transport, workflowServiceReflection, workflowServiceHandlers(engine, schedules), bindingOptions);
     bindService(transport, healthServiceReflection, { Check: () => ({ status: 1 /* SERVING */ }) }, bindingOptions);
+    bindService(transport, operatorServiceReflection, {}, bindingOptions);
+    bindService(transport, testServiceReflection, {}, bindingOptions);
     port = await transport.listen(ip, options.port ?? 0).catch((error: Error) => {
       throw new Error(`devserver could not listen on ${ip}:${options.port ?? 0}: ${error.message}`);
     });

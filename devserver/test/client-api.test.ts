@@ -4,9 +4,10 @@
  * UNIMPLEMENTED answers.
  */
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { Client, isGrpcServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection, ConnectionOptions, isGrpcServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter, defineSearchAttributeKey, NamespaceNotFoundError, SearchAttributeType } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time';
+import { InternalConnectionOptionsSymbol } from '@temporalio/client/lib/connection';
 import { temporal } from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
 import { ActivityRecorder, createActivities, Gates } from './helpers/activities';
@@ -499,5 +500,20 @@ describe('errors', () => {
     );
     expect(failure.code).toBe(GrpcStatus.UNIMPLEMENTED);
     expect(failure.message).toContain('GetWorkerBuildIdCompatibility');
+  });
+
+  devserverOnlyTest('time skipping, Nexus endpoints and standalone activities answer UNIMPLEMENTED naming the method', async () => {
+    // The SDK builds a TestService client only when asked to, as @temporalio/testing does for its test server.
+    const connection = await Connection.connect({ address: server.address, [InternalConnectionOptionsSymbol]: { supportsTestService: true } } as ConnectionOptions);
+    const answers = {
+      GetCurrentTime: await grpcFailure(() => connection.testService!.getCurrentTime({})),
+      UnlockTimeSkippingWithSleep: await grpcFailure(() => connection.testService!.unlockTimeSkippingWithSleep({})),
+      CreateNexusEndpoint: await grpcFailure(() => connection.operatorService.createNexusEndpoint({ spec: { name: 'n' } })),
+      StartActivityExecution: await grpcFailure(() => connection.workflowService.startActivityExecution({ namespace: server.namespace, activityId: 'a' })),
+    };
+    await connection.close();
+    for (const [method, failure] of Object.entries(answers)) {
+      expect({ method, code: failure.code, named: failure.message.includes(method) }).toEqual({ method, code: GrpcStatus.UNIMPLEMENTED, named: true });
+    }
   });
 });

@@ -21,9 +21,26 @@ const START_TO_CLOSE_DEADLINE = 'wft-start-to-close';
  * arrived meanwhile and schedules the next task (flushAndReschedule).
  */
 export function scheduleRequestedWorkflowTask(engine: Engine, run: Run): void {
-  if (!run.workflowTaskRequested || run.workflowTaskInFlight) return;
+  const scheduledEventId = takeWorkflowTaskRequest(engine, run);
+  if (scheduledEventId) offerWorkflowTask(engine, run, scheduledEventId);
+}
+
+/**
+ * Eager workflow start: the first workflow task of a run just started goes to the worker that
+ * started it, in the start response, instead of through the task queue.
+ */
+export function startEagerWorkflowTask(engine: Engine, run: Run, identity: string): Msg | undefined {
+  const scheduledEventId = takeWorkflowTaskRequest(engine, run);
+  if (!scheduledEventId) return undefined;
+  const offer: WorkflowQueueTask = { kind: 'workflow', run, scheduledEventId, isStale: () => run.workflowTask?.scheduledEventId !== scheduledEventId || run.workflowTask.started };
+  return startWorkflowTask(engine, offer, { identity }, run.taskQueue);
+}
+
+/** Writes WorkflowTaskScheduled for a requested task; its event id, or 0 when there is nothing to schedule. */
+function takeWorkflowTaskRequest(engine: Engine, run: Run): number {
+  if (!run.workflowTaskRequested || run.workflowTaskInFlight) return 0;
   run.workflowTaskRequested = false;
-  if (!run.isRunning || run.workflowTask) return;
+  if (!run.isRunning || run.workflowTask) return 0;
   const sticky = run.stickyQueue !== '';
   const attempt = run.nextWorkflowTaskAttempt;
   const event = engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, {
@@ -33,7 +50,7 @@ export function scheduleRequestedWorkflowTask(engine: Engine, run: Run): void {
     startToCloseTimeout: msToDuration(run.workflowTaskTimeoutMs),
     attempt,
   });
-  offerWorkflowTask(engine, run, event.eventId);
+  return event.eventId;
 }
 
 /** Puts the run's scheduled workflow task on its queue (also used after a restart). */

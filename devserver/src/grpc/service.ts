@@ -203,3 +203,6 @@ function answerError(method: BoundMethod, call: UnaryCall, error: unknown): void
 
 export const workflowServiceReflection = temporal.api.workflowservice.v1.WorkflowService as unknown as ReflectedService;
 export const healthServiceReflection = grpcProto.health.v1.Health as unknown as ReflectedService;
+/** Bound without handlers: every method answers UNIMPLEMENTED naming itself (see docs/devserver.md for why). */
+export const operatorServiceReflection = temporal.api.operatorservice.v1.OperatorService as unknown as ReflectedService;
+export const testServiceReflection = temporal.api.testservice.v1.TestService as unknown as ReflectedService;

@@ -16,7 +16,7 @@ function describeRecord(record: NamespaceRecord): Msg {
       ownerEmail: record.ownerEmail,
       data: record.data,
       id: record.id,
-      capabilities: { eagerWorkflowStart: false, syncUpdate: true, asyncUpdate: true },
+      capabilities: { eagerWorkflowStart: true, syncUpdate: true, asyncUpdate: true },
       supportsSchedules: false,
     },
     config: {
@@ -71,7 +71,7 @@ export function namespaceHandlers(engine: Engine, onChange: () => Promise<void>)
           encodedFailureAttributes: true,
           buildIdBasedVersioning: false,
           upsertMemo: true,
-          eagerWorkflowStart: false,
+          eagerWorkflowStart: true,
           sdkMetadata: true,
           countGroupByExecutionStatus: false,
           nexus: false,

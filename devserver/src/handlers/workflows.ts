@@ -9,6 +9,7 @@ import { StartParams, requestCancelRun, signalRun, startRun, terminateRun } from
 import { pendingActivityInfo } from '../engine/activity';
 import { pendingChildInfo } from '../engine/child-workflow';
 import { queryRun } from '../engine/query';
+import { startEagerWorkflowTask } from '../engine/workflow-task';
 import { retryPolicyProblem } from '../engine/retry';
 import { nonNegativeMs, requestedRun, requireField } from './validate';
 
@@ -109,8 +110,10 @@ export function workflowHandlers(engine: Engine): Record<string, UnaryHandler> {
   return {
     async StartWorkflowExecution(request) {
       const { run, started } = startWorkflow(engine, request);
+      // A delayed start has no first task yet, so it cannot be eager (nor on the server).
+      const eagerWorkflowTask = started && request.requestEagerExecution === true ? startEagerWorkflowTask(engine, run, request.identity ?? '') : undefined;
       if (started) await engine.commit();
-      return { runId: run.runId, started };
+      return { runId: run.runId, started, eagerWorkflowTask };
     },
 
     async SignalWorkflowExecution(request) {
