@@ -49,9 +49,9 @@ test('a body over the size limit is INVALID_ARGUMENT naming the limit', async ()
 });
 
 test('a method the engine does not implement is UNIMPLEMENTED naming it', async () => {
-  const { error } = await call(`${service}/UpdateWorkflowExecution`, new Uint8Array());
+  const { error } = await call(`${service}/ResetWorkflowExecution`, new Uint8Array());
   expect(error?.code).toBe(grpc.status.UNIMPLEMENTED);
-  expect(error?.details).toBe('UpdateWorkflowExecution is not implemented by the Sparkify devserver');
+  expect(error?.details).toBe('ResetWorkflowExecution is not implemented by the Sparkify devserver');
 });
 
 test('a missing field is INVALID_ARGUMENT naming it', async () => {
