@@ -9,7 +9,7 @@
  * and the split of (b): per activity, the server's measured handler time (its per-method counters),
  * the rest (SDK worker and transport), and, with the server in its own process, that process's CPU.
  * The server runs in the benchmark's process by default, in a child process with --server-process
- * (as users run it), or both ways with --both-modes. Writes bench/results/devserver.json.
+ * (as users run it), or both ways with --both-modes. Writes bench/results/latest/devserver.json (git-ignored).
  */
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     results,
     sequentialSplit: splits,
   };
-  const file = path.resolve(__dirname, '../../bench/results/devserver.json');
+  const file = path.resolve(__dirname, '../../bench/results/latest/devserver.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
   console.log(`\nwrote ${path.relative(process.cwd(), file)}`);

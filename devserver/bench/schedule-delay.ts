@@ -5,7 +5,7 @@
  * TemporalScheduledStartTime search attribute), read back with ListWorkflowExecutions, and, second,
  * the time its first workflow task started at the worker (the workflow returns it) minus the
  * scheduled time. Prints the median of each repeat and the median of those; writes
- * bench/results/schedules.json.
+ * bench/results/latest/schedules.json (git-ignored).
  */
 import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     `schedule time → workflow start: median ${result.medianStartDelayMs.toFixed(1)} ms; → first workflow task: median ${result.medianFirstTaskDelayMs.toFixed(1)} ms ` +
       `(${repeats} repeats of ${runs} runs; load ${os.loadavg().map((v) => v.toFixed(2)).join(' ')})`,
   );
-  const out = path.resolve(__dirname, '../../bench/results/schedules.json');
+  const out = path.resolve(__dirname, '../../bench/results/latest/schedules.json');
   fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
 }
 
