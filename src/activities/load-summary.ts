@@ -7,7 +7,7 @@ import { checkStagingEpoch, serverStartedAt } from './staging/epoch';
 import { inWarehouse } from './warehouse-activity';
 
 /** Tables the summary leaves out: the pipeline's own bookkeeping. */
-const INTERNAL = new Set(['staging_progress', 'staging_epoch']);
+const INTERNAL = new Set(['staging_progress', 'staging_epoch', 'staging_files']);
 
 /**
  * Row counts of every staging and star table, and the rejected rows by reason kind, read in one

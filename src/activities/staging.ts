@@ -1,6 +1,7 @@
 /** Activities that list the source and COPY its files into the staging tables (machinery in ./staging/). */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { Client } from 'pg';
 import type {
   CopyStagingInput,
   CopyStagingResult,
@@ -14,14 +15,21 @@ import type {
 } from '../contract';
 import { openSource } from '../sources';
 import { partitionOf } from '../sources/partition';
+import type { SourceFile } from '../sources/source';
 import { sqlStatement, sqlStatements } from '../warehouse/sql-files';
 import { checkStagingEpoch, serverStartedAt, startStagingEpoch } from './staging/epoch';
 import { stagePartition } from './staging/stage-partition';
 import { inWarehouse } from './warehouse-activity';
 
 const LISTING_HEARTBEAT_MS = 2000;
+/** Rows per INSERT of the plan's listing. */
+const LISTING_CHUNK = 5000;
 
-/** Lists the source once and says how many files and bytes each staging partition will get. */
+/**
+ * Lists the source once and says how many files and bytes each staging partition will get. With
+ * a warehouse, the listing itself goes to staging_files (one transaction per kind, replacing an
+ * earlier attempt's), and the COPYs load exactly those files.
+ */
 export async function planStaging(input: StagingPlanInput): Promise<StagingPlan> {
   const { partitions } = input;
   if (!Number.isInteger(partitions) || partitions < 1) {
@@ -33,13 +41,15 @@ export async function planStaging(input: StagingPlanInput): Promise<StagingPlan>
   }
   const ctx = Context.current();
   const source = await openSource(input.source);
-  const plan = async (kind: StagingKind): Promise<StagingPlan[StagingKind]> => {
+  const plan = async (kind: StagingKind, record?: (file: SourceFile, partition: number) => Promise<void>): Promise<StagingPlan[StagingKind]> => {
     const filesPerPartition = new Array<number>(partitions).fill(0);
     let files = 0;
     let bytes = 0;
     let lastBeat = Date.now();
     for await (const file of source.files(kind)) {
-      filesPerPartition[partitionOf(file.path, partitions)]++;
+      const partition = partitionOf(file.path, partitions);
+      await record?.(file, partition);
+      filesPerPartition[partition]++;
       files++;
       bytes += file.size;
       // A large listing takes minutes (a million files, a slow store): heartbeat as time passes.
@@ -50,7 +60,42 @@ export async function planStaging(input: StagingPlanInput): Promise<StagingPlan>
     }
     return { files, bytes, filesPerPartition };
   };
-  return { events: await plan('events'), songs: await plan('songs') };
+  if (!input.warehouse) return { events: await plan('events'), songs: await plan('songs') };
+  return inWarehouse(input.warehouse, `writing the staging plan into ${input.warehouse.schema}`, async (client) => ({
+    events: await recorded(client, 'events', partitions, plan),
+    songs: await recorded(client, 'songs', partitions, plan),
+  }));
+}
+
+async function recorded(
+  client: Client,
+  kind: StagingKind,
+  partitions: number,
+  plan: (kind: StagingKind, record: (file: SourceFile, partition: number) => Promise<void>) => Promise<StagingPlan[StagingKind]>,
+): Promise<StagingPlan[StagingKind]> {
+  let rows: { partition: number[]; path: string[]; size: number[]; etag: (string | null)[] } = { partition: [], path: [], size: [], etag: [] };
+  const flush = async () => {
+    if (rows.path.length === 0) return;
+    await client.query(sqlStatement('queries/insert_staging_files.sql'), [kind, partitions, rows.partition, rows.path, rows.size, rows.etag]);
+    rows = { partition: [], path: [], size: [], etag: [] };
+  };
+  await client.query('BEGIN');
+  try {
+    await client.query(sqlStatement('queries/clear_staging_files.sql'), [kind, partitions]);
+    const result = await plan(kind, async (file, partition) => {
+      rows.partition.push(partition);
+      rows.path.push(file.path);
+      rows.size.push(file.size);
+      rows.etag.push(file.etag ?? null);
+      if (rows.path.length >= LISTING_CHUNK) await flush();
+    });
+    await flush();
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
 }
 
 /** COPYs one partition of the event logs into staging_events (rejected lines into load_errors). */

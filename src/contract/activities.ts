@@ -63,6 +63,12 @@ export interface StagingAccount {
 export interface StagingPlanInput {
   source: SourceRef;
   partitions: number;
+  /**
+   * When given, the plan's listing (path, size, ETag of every file) is written to the warehouse's
+   * staging_files table, and each COPY loads exactly those files, failing one that changed or
+   * vanished since. Without it, each COPY lists the source again.
+   */
+  warehouse?: WarehouseHandle;
 }
 
 export type StagingPlan = Record<StagingKind, { files: number; bytes: number; filesPerPartition: number[] }>;

@@ -72,6 +72,9 @@ export interface SparkifyEtlResult {
     warehouseRestarts: number;
   };
   files: Record<StagingKind, number>;
+  /** What was loaded (locations only) and the bytes the staging COPYs read from it. */
+  source: SourceRef;
+  bytesRead: number;
   /** Present only with keepWarehouse: where the tables are (no password). */
   warehouse?: WarehouseHandle;
 }

@@ -45,3 +45,33 @@ export function sourceLoop(linkPath: string, targetPath: string): ApplicationFai
     message: `source symlink loop: ${linkPath} points to ${targetPath}, a directory above it`,
   });
 }
+
+/**
+ * A planned file vanished or changed between the plan and its COPY. Not retryable: the run's
+ * plan no longer describes the data, and loading the new version would mix two snapshots.
+ */
+export function sourceChanged(what: string, change: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: `source file ${what} ${change} since the staging plan was made; start a new run to load the current data`,
+    type: 'SourceChanged',
+    nonRetryable: true,
+  });
+}
+
+/** The store refused the credentials or the request (wrong keys, no permission): not retryable. */
+export function sourceAccessDenied(what: string, reason: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: `access to ${what} denied: ${reason}`,
+    type: 'SourceAccessDenied',
+    nonRetryable: true,
+  });
+}
+
+/** The store could not be reached or broke off a transfer: retryable (the COPY resumes from its progress row). */
+export function sourceUnavailable(what: string, reason: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: `source unavailable: ${what}: ${reason}`,
+    type: 'SourceUnavailable',
+    nonRetryable: false,
+  });
+}

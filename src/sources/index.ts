@@ -1,11 +1,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { SourceRef } from '../contract';
 import { LocalSource } from './local';
+import { checkSourceRef, SourceLocationError } from '../contract/source-location';
+import { S3Source } from './s3';
 import type { Source } from './source';
 
 /** Source type → opener. Types this build cannot read are absent and fail by name. */
-const openers: ReadonlyMap<string, (ref: SourceRef) => Promise<Source>> = new Map([
+const openers: ReadonlyMap<string, (ref: SourceRef) => Promise<Source>> = new Map<string, (ref: SourceRef) => Promise<Source>>([
   ['local', (ref: SourceRef) => LocalSource.open(ref)],
+  ['s3', (ref: SourceRef) => S3Source.open(ref)],
 ]);
 
 export async function openSource(ref: SourceRef): Promise<Source> {
@@ -17,8 +20,13 @@ export async function openSource(ref: SourceRef): Promise<Source> {
       nonRetryable: true,
     });
   }
-  if (typeof ref.path !== 'string' || ref.path === '') {
-    throw ApplicationFailure.create({ message: 'source.path must be a non-empty string', type: 'SourceNotFound', nonRetryable: true });
+  try {
+    checkSourceRef(ref);
+  } catch (err) {
+    if (err instanceof SourceLocationError) {
+      throw ApplicationFailure.create({ message: err.message, type: 'SourceNotFound', nonRetryable: true });
+    }
+    throw err;
   }
   return open(ref);
 }

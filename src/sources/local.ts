@@ -1,60 +1,73 @@
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import type { SourceRef, StagingKind } from '../contract';
-import { sourceLoop, sourceNotFound, sourcePathError } from './errors';
-import { KIND_DIRECTORIES, type Source, type SourceFile } from './source';
+import { sourceChanged, sourceLoop, sourceNotFound, sourcePathError } from './errors';
+import { KIND_DIRECTORIES, sourceLocations, type SourceLocations } from '../contract/source-location';
+import type { Source, SourceFile } from './source';
 
 const READ_CHUNK = 1 << 20;
 
 /**
  * A local directory in the Sparkify layout: song_data/**\/*.json, log_data/YYYY/MM/*.json and an
- * optional log_json_path.json (used only by Redshift's COPY, ignored here).
+ * optional log_json_path.json (used only by Redshift's COPY, ignored here) — or the two
+ * directories given separately. Paths are relative to the layout either way (`log_data/…`).
  */
 export class LocalSource implements Source {
+  /** Local reads cost microseconds; a little read-ahead overlaps them with the COPY. */
+  readonly readAhead = 64;
+
   private constructor(
     readonly ref: SourceRef,
-    private readonly root: string,
+    private readonly directories: SourceLocations<string>,
   ) {}
 
-  /** Fails fast (SourceNotFound) unless the root is a readable directory with song_data/ or log_data/. */
+  /** Fails fast (SourceNotFound) unless the locations are readable directories holding Sparkify files. */
   static async open(ref: SourceRef): Promise<LocalSource> {
-    const root = path.resolve(ref.path);
-    try {
-      const stat = await fsp.stat(root);
-      if (!stat.isDirectory()) throw new Error('not a directory');
-      await fsp.access(root, fs.constants.R_OK | fs.constants.X_OK);
-    } catch (err) {
-      throw sourceNotFound(root, err);
+    const directories = sourceLocations(ref, (value) => path.resolve(value), (root, directory) => path.join(root, directory));
+    const isDirectory = (dir: string) => fsp.stat(dir).then((s) => s.isDirectory(), () => false);
+    if (ref.path !== undefined) {
+      const root = path.resolve(ref.path);
+      try {
+        const stat = await fsp.stat(root);
+        if (!stat.isDirectory()) throw new Error('not a directory');
+        await fsp.access(root, fs.constants.R_OK | fs.constants.X_OK);
+      } catch (err) {
+        throw sourceNotFound(root, err);
+      }
+      const present = await Promise.all(Object.values(directories).map(isDirectory));
+      if (!present.some(Boolean)) throw sourceNotFound(`${root} (neither song_data/ nor log_data/ is in it)`);
+    } else {
+      for (const dir of Object.values(directories)) {
+        try {
+          await fsp.access(dir, fs.constants.R_OK | fs.constants.X_OK);
+        } catch (err) {
+          throw sourceNotFound(dir, err);
+        }
+        if (!(await isDirectory(dir))) throw sourceNotFound(`${dir} (not a directory)`);
+      }
     }
-    const present = await Promise.all(
-      Object.values(KIND_DIRECTORIES).map((dir) =>
-        fsp.stat(path.join(root, dir)).then((s) => s.isDirectory(), () => false),
-      ),
-    );
-    if (!present.some(Boolean)) {
-      throw sourceNotFound(`${root} (neither song_data/ nor log_data/ is in it)`);
-    }
-    return new LocalSource(ref, root);
+    return new LocalSource(ref, directories);
   }
 
   async *files(kind: StagingKind): AsyncIterable<SourceFile> {
     for await (const relative of this.paths(kind)) {
-      const stat = await fsp.stat(path.join(this.root, relative)).catch((err) => {
-        throw sourcePathError(path.join(this.root, relative), err);
+      const absolute = this.absolute(relative);
+      const stat = await fsp.stat(absolute).catch((err) => {
+        throw sourcePathError(absolute, err);
       });
       yield { path: relative, size: stat.size };
     }
   }
 
   async *paths(kind: StagingKind): AsyncIterable<string> {
-    const top = KIND_DIRECTORIES[kind];
-    const absolute = path.join(this.root, top);
-    const exists = await fsp.stat(absolute).then((s) => s.isDirectory(), () => false);
+    const directory = this.directories[kind];
+    if (directory === undefined) return;
+    const exists = await fsp.stat(directory).then((s) => s.isDirectory(), () => false);
     if (!exists) return;
-    const real = realDirectory(absolute);
-    yield* this.walk(top, real, new Set([real]));
+    const real = realDirectory(directory);
+    yield* this.walk(directory, KIND_DIRECTORIES[kind], real, new Set([real]));
   }
 
   /**
@@ -62,14 +75,14 @@ export class LocalSource implements Source {
    * depth-first order equal to sorting the full relative paths. `above` holds the real paths of
    * the directories being walked, so a symlink back to one of them is a loop, reported at once.
    */
-  private async *walk(relativeDir: string, realDir: string, above: Set<string>): AsyncIterable<string> {
+  private async *walk(absoluteDir: string, relativeDir: string, realDir: string, above: Set<string>): AsyncIterable<string> {
     let entries: fs.Dirent[];
     try {
       // Synchronous on purpose: a local readdir or small read costs microseconds, far less than a
       // thread-pool round trip and its promises (Sparkify has ~1 directory per song file).
-      entries = fs.readdirSync(path.join(this.root, relativeDir), { withFileTypes: true });
+      entries = fs.readdirSync(absoluteDir, { withFileTypes: true });
     } catch (err) {
-      throw sourcePathError(path.join(this.root, relativeDir), err);
+      throw sourcePathError(absoluteDir, err);
     }
     const keyed: { key: string; entry: fs.Dirent; isDir: boolean; real?: string }[] = [];
     for (const entry of entries) {
@@ -77,7 +90,7 @@ export class LocalSource implements Source {
       let isFile = entry.isFile();
       let real: string | undefined;
       if (entry.isSymbolicLink()) {
-        const link = path.join(this.root, relativeDir, entry.name);
+        const link = path.join(absoluteDir, entry.name);
         let target: fs.Stats | undefined;
         try {
           target = fs.statSync(link, { throwIfNoEntry: false });
@@ -101,7 +114,7 @@ export class LocalSource implements Source {
         const dirReal = real ?? path.join(realDir, entry.name);
         above.add(dirReal);
         try {
-          yield* this.walk(relative, dirReal, above);
+          yield* this.walk(path.join(absoluteDir, entry.name), relative, dirReal, above);
         } finally {
           above.delete(dirReal);
         }
@@ -111,25 +124,63 @@ export class LocalSource implements Source {
     }
   }
 
+  /** The absolute file of a relative path (`log_data/…` or `song_data/…`), never outside its directory. */
   private absolute(relative: string): string {
-    const file = path.resolve(this.root, relative);
-    if (!file.startsWith(this.root + path.sep)) throw sourceNotFound(`${relative} (outside the source root)`);
+    const slash = relative.indexOf('/');
+    const top = relative.slice(0, slash);
+    const kind = (Object.keys(KIND_DIRECTORIES) as StagingKind[]).find((k) => KIND_DIRECTORIES[k] === top);
+    const directory = kind === undefined ? undefined : this.directories[kind];
+    if (slash < 0 || directory === undefined) throw sourceNotFound(`${relative} (not a path of this source)`);
+    const file = path.resolve(directory, relative.slice(slash + 1));
+    if (!file.startsWith(directory + path.sep)) throw sourceNotFound(`${relative} (outside the source root)`);
     return file;
   }
 
-  async readFile(relative: string): Promise<Buffer> {
+  describe(relative: string): string {
     try {
-      // Synchronous for the same reason as readdir above: song files are a few hundred bytes.
-      return fs.readFileSync(this.absolute(relative));
-    } catch (err) {
-      throw sourcePathError(path.join(this.root, relative), err);
+      return this.absolute(relative);
+    } catch {
+      return relative;
     }
   }
 
-  openStream(relative: string): Readable {
+  async readFile(relative: string, planned?: SourceFile): Promise<Buffer> {
+    const file = this.absolute(relative);
+    let content: Buffer;
+    try {
+      // Synchronous for the same reason as readdir above: song files are a few hundred bytes.
+      content = fs.readFileSync(file);
+    } catch (err) {
+      if (planned && (err as NodeJS.ErrnoException)?.code === 'ENOENT') throw sourceChanged(file, 'vanished');
+      throw sourcePathError(file, err);
+    }
+    if (planned && content.length !== planned.size) {
+      throw sourceChanged(file, `changed (size ${planned.size} → ${content.length} bytes)`);
+    }
+    return content;
+  }
+
+  openStream(relative: string, planned?: SourceFile): Readable {
     const file = this.absolute(relative);
     const stream = fs.createReadStream(file, { highWaterMark: READ_CHUNK });
-    return stream;
+    if (!planned) return stream;
+    // Checked as the bytes pass: a size change fails the file before its batch commits.
+    let bytes = 0;
+    const checked = new PassThrough({ highWaterMark: READ_CHUNK });
+    stream.on('error', (err) => {
+      checked.destroy((err as NodeJS.ErrnoException).code === 'ENOENT' ? sourceChanged(file, 'vanished') : sourcePathError(file, err));
+    });
+    stream.on('data', (chunk: string | Buffer) => {
+      bytes += chunk.length;
+      if (!checked.write(chunk)) stream.pause();
+    });
+    checked.on('drain', () => stream.resume());
+    stream.on('end', () => {
+      if (bytes !== planned.size) checked.destroy(sourceChanged(file, `changed (size ${planned.size} → ${bytes} bytes)`));
+      else checked.end();
+    });
+    checked.on('close', () => stream.destroy());
+    return checked;
   }
 }
 

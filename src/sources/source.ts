@@ -1,10 +1,15 @@
 import type { Readable } from 'node:stream';
 import type { SourceRef, StagingKind } from '../contract';
 
-/** One input file, named by its path relative to the source root with `/` separators. */
+/**
+ * One input file, named by its path relative to the source root with `/` separators
+ * (`log_data/…` or `song_data/…`, whichever way the locations were given).
+ */
 export interface SourceFile {
   path: string;
   size: number;
+  /** A version tag when the store has one (S3's ETag); a changed file gets a different one. */
+  etag?: string;
 }
 
 /** Where the Sparkify files come from. Listing streams in path order, so memory stays flat. */
@@ -14,14 +19,17 @@ export interface Source {
   files(kind: StagingKind): AsyncIterable<SourceFile>;
   /** The same paths without sizes: cheaper (no stat per file) when sizes are not needed. */
   paths(kind: StagingKind): AsyncIterable<string>;
-  /** A whole file (song files are small). */
-  readFile(path: string): Promise<Buffer>;
-  /** A file's bytes as a stream (event files can be large). */
-  openStream(path: string): Readable;
+  /**
+   * A whole file (song files are small). With `planned`, a file that vanished or whose size or
+   * ETag differs fails with a non-retryable SourceChanged naming it.
+   */
+  readFile(path: string, planned?: SourceFile): Promise<Buffer>;
+  /** A file's bytes as a stream (event files can be large), checked against `planned` likewise. */
+  openStream(path: string, planned?: SourceFile): Readable;
+  /** How many whole-file reads to keep in flight: enough to hide the store's per-request latency. */
+  readonly readAhead: number;
+  /** Where a relative path lives, for messages (a local path or an s3:// URL). */
+  describe(path: string): string;
 }
 
-/** The directory of each kind's files in the Sparkify layout. */
-export const KIND_DIRECTORIES: Readonly<Record<StagingKind, string>> = {
-  events: 'log_data',
-  songs: 'song_data',
-};
+export { KIND_DIRECTORIES } from '../contract/source-location';

@@ -3,13 +3,15 @@
  * starts anything), and the warehouse id a run derives from its workflow id. Pure and
  * deterministic: safe inside the workflow sandbox.
  */
-import type { ResolvedEtlInput, SparkifyEtlInput, WarehouseProviderName } from '../contract';
+import type { ResolvedEtlInput, SourceRef, SparkifyEtlInput, WarehouseProviderName } from '../contract';
+import { checkSourceRef, SourceLocationError } from '../contract/source-location';
 import { fnv1a32 } from '../shared/fnv1a';
 
 export const MAX_CONCURRENCY = 64;
 export const MAX_PARTITIONS = 1024;
 
 const KNOWN_FIELDS = ['source', 'warehouse', 'concurrency', 'partitions', 'maxErrors', 'keepWarehouse'];
+const SOURCE_FIELDS = ['type', 'path', 'logData', 'songData', 'logJsonPath', 'anonymous', 'region'];
 /** Every provider name, once: the compiler fails here when the contract's union changes. */
 export const WAREHOUSE_PROVIDERS = Object.keys({ local: true, postgres: true } satisfies Record<WarehouseProviderName, true>);
 const PROVIDERS = WAREHOUSE_PROVIDERS;
@@ -60,17 +62,26 @@ export function resolveInput(raw: unknown): ResolvedEtlInput {
 
   const source: unknown = input.source;
   if (!isRecord(source)) {
-    throw new InvalidInputError('input.source', `input.source must be { type: 'local', path }, got ${shown(source)}`);
+    throw new InvalidInputError('input.source', `input.source must be { type: 'local' | 's3', path } or { type, logData, songData }, got ${shown(source)}`);
   }
-  if (source.type !== 'local') {
-    throw new InvalidInputError('input.source.type', `input.source.type must be "local", got ${shown(source.type)}`);
+  for (const key of Object.keys(source)) {
+    if (!SOURCE_FIELDS.includes(key)) {
+      throw new InvalidInputError(`input.source.${key}`, `input.source.${key} is not a known field (known: ${SOURCE_FIELDS.join(', ')})`);
+    }
   }
-  if (typeof source.path !== 'string' || source.path.trim() === '') {
-    throw new InvalidInputError(
-      'input.source.path',
-      `input.source.path must be a non-empty directory path, got ${shown(source.path)}`,
-    );
+  try {
+    checkSourceRef(source as unknown as SourceRef);
+  } catch (err) {
+    if (err instanceof SourceLocationError) {
+      const field = err.field.startsWith('source.') ? `input.${err.field}` : `input.source.${err.field}`;
+      const message = err.message.startsWith('source.') ? `input.${err.message}` : `input.source: ${err.message}`;
+      throw new InvalidInputError(field, message);
+    }
+    throw err;
   }
+  const resolvedSource = Object.fromEntries(
+    SOURCE_FIELDS.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]),
+  ) as unknown as SourceRef;
 
   let provider: ResolvedEtlInput['warehouse']['provider'] = 'local';
   if (input.warehouse !== undefined) {
@@ -103,7 +114,7 @@ export function resolveInput(raw: unknown): ResolvedEtlInput {
   }
 
   return {
-    source: { type: 'local', path: source.path },
+    source: resolvedSource,
     warehouse: { provider },
     concurrency,
     partitions,

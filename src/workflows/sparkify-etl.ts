@@ -83,7 +83,7 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
     sawServer((await stage('createTables', () => activities.createTables(handle))).serverStartedAt);
     const source = input.source;
     const partitions = input.partitions;
-    const plan = await stage('plan', () => activities.planStaging({ source, partitions }));
+    const plan = await stage('plan', () => activities.planStaging({ source, partitions, warehouse }));
     progress.files.events.total = plan.events.files;
     progress.files.songs.total = plan.songs.files;
 
@@ -97,7 +97,7 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
         log.warn('the warehouse lost the staged rows (crash recovery); staging starts over', { round, warehouseId: target.warehouseId });
       }
     }
-    const { read, summary } = loaded;
+    const { read, summary, bytesRead } = loaded;
 
     // Cross-check: rows counted by the readers against rows that are actually in the warehouse.
     const loadedRows = (summary.tables.staging_events ?? 0) + (summary.tables.staging_songs ?? 0);
@@ -122,6 +122,8 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
       accounted: true,
       recovery: { stagingRounds: round - 1, warehouseRestarts: Math.max(0, serverStarts.size - 1) },
       files: { events: plan.events.files, songs: plan.songs.files },
+      source,
+      bytesRead,
       ...(input.keepWarehouse ? { warehouse } : {}),
     };
   } catch (err) {
@@ -192,7 +194,7 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
     await stage('fact', () => activities.insertSongplays(handle));
     const summary = await stage('summarize', () => activities.summarizeLoad(handle));
     sawServer(summary.serverStartedAt);
-    return { read, summary };
+    return { read, summary, bytesRead: sum(copies, 'bytesRead') };
   }
 
   /** One staging kind: a COPY per non-empty partition, at most `concurrency` in flight. */
@@ -228,6 +230,7 @@ function validated(rawInput: unknown): ResolvedEtlInput {
 interface Loaded {
   read: number;
   summary: LoadSummary;
+  bytesRead: number;
 }
 
 /** A warehouse crash emptied staging (see src/activities/staging/epoch.ts). */
@@ -235,6 +238,6 @@ function isStagingLost(err: unknown): boolean {
   return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'StagingLost';
 }
 
-function sum(results: CopyStagingResult[], field: 'linesRead' | 'rowsLoaded' | 'rowsRejected'): number {
+function sum(results: CopyStagingResult[], field: 'linesRead' | 'rowsLoaded' | 'rowsRejected' | 'bytesRead'): number {
   return results.reduce((total, r) => total + r[field], 0);
 }

@@ -63,7 +63,7 @@ export async function startWarehouseForTests(label: string): Promise<WarehouseFo
 }
 
 /** Writes files (relative path → content) under a new temporary directory and returns its source. */
-export function writeDataset(files: Record<string, string | Buffer>): SourceRef {
+export function writeDataset(files: Record<string, string | Buffer>): SourceRef & { path: string } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-dataset-'));
   for (const [relative, content] of Object.entries(files)) {
     const file = path.join(root, relative);
@@ -74,7 +74,7 @@ export function writeDataset(files: Record<string, string | Buffer>): SourceRef 
 }
 
 export function removeDataset(source: SourceRef): void {
-  fs.rmSync(source.path, { recursive: true, force: true });
+  if (source.path !== undefined) fs.rmSync(source.path, { recursive: true, force: true });
 }
 
 /** An event line as the logs write it: every field present, nulls spelled out. */

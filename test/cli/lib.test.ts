@@ -57,6 +57,8 @@ describe('renderSummary', () => {
     accounted: true,
     recovery: { stagingRounds: 1, warehouseRestarts: 0 },
     files: { events: 3, songs: 8 },
+    source: { type: 's3', path: 's3://sparkify-data/2018' },
+    bytesRead: 123456,
   };
 
   it('lists every table, star tables first, with rejections and stage times', () => {
@@ -76,5 +78,6 @@ describe('renderSummary', () => {
     expect(text).toContain('rejected by kind: invalid-json 1, wrong-type 1');
     expect(text).toMatch(/provision\s+2\.1s/);
     expect(text).toMatch(/total\s+6\.0s/);
+    expect(text).toContain('source s3 s3://sparkify-data/2018: 120.6 KiB read');
   });
 });

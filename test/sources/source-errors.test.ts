@@ -18,7 +18,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(() => wh?.stop(), 60_000);
 
-function withLoop(link: string, target: string): SourceRef {
+function withLoop(link: string, target: string): SourceRef & { path: string } {
   const source = writeDataset({
     'log_data/2018/11/a-events.json': eventLine({}),
     'song_data/A/SOA.json': songFile({ song_id: 'SOA' }),

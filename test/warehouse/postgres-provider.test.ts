@@ -44,7 +44,7 @@ it('provisions a schema named after the warehouse, idempotently, and drops it on
   expect(await run(env, activities.provisionWarehouse, target)).toEqual(handle);
 
   expect(await run(env, activities.createTables, { warehouse: handle })).toEqual({
-    tables: ['staging_events', 'staging_songs', 'load_errors', 'staging_progress', 'staging_epoch', 'songplays', 'users', 'songs', 'artists', 'time'],
+    tables: ['staging_events', 'staging_songs', 'load_errors', 'staging_progress', 'staging_epoch', 'staging_files', 'songplays', 'users', 'songs', 'artists', 'time'],
     serverStartedAt: expect.stringMatching(/^\d{4}-\d\d-\d\d /),
   });
   expect(await run(env, activities.teardownWarehouse, target)).toEqual({ warehouseId: 'etl_run_42', removed: true });

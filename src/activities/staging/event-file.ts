@@ -1,5 +1,5 @@
 import { sourcePathError } from '../../sources/errors';
-import type { Source } from '../../sources/source';
+import type { Source, SourceFile } from '../../sources/source';
 import type { StagingBatch } from './batch';
 import type { ParsedEvents } from './event-parser';
 import { inlineParser, type ParserThread } from './parser-pool';
@@ -18,6 +18,7 @@ export async function loadEventFile(
   batch: StagingBatch,
   maxLineBytes: number,
   thread?: ParserThread,
+  planned?: SourceFile,
 ): Promise<number> {
   const parser = thread ? thread.parserFor(file, maxLineBytes) : inlineParser(file, maxLineBytes);
   const inFlight: Promise<ParsedEvents>[] = [];
@@ -32,14 +33,14 @@ export async function loadEventFile(
   };
   let bytes = 0;
   try {
-    for await (const chunk of source.openStream(file) as AsyncIterable<Buffer>) {
+    for await (const chunk of source.openStream(file, planned) as AsyncIterable<Buffer>) {
       bytes += chunk.length;
       queue(parser.push(chunk));
       if (inFlight.length >= IN_FLIGHT) await applyOldest();
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException)?.code;
-    if (code && (err as NodeJS.ErrnoException).syscall) throw sourcePathError(`${source.ref.path.replace(/\/+$/, '')}/${file}`, err);
+    if (code && (err as NodeJS.ErrnoException).syscall) throw sourcePathError(source.describe(file), err);
     throw err;
   }
   queue(parser.end());

@@ -4,9 +4,10 @@ import type { CopyStagingInput, CopyStagingResult, StagingKind } from '../../con
 import { maxLineBytes } from '../../config/env';
 import { openSource } from '../../sources';
 import { partitionOf } from '../../sources/partition';
-import type { Source } from '../../sources/source';
+import type { Source, SourceFile } from '../../sources/source';
 import { openWarehouse } from '../../warehouse/connection';
 import { warehouseFailure } from '../../warehouse/errors';
+import { sqlStatement } from '../../warehouse/sql-files';
 import { StagingBatch, type CopyFormat } from './batch';
 import { checkStagingEpoch } from './epoch';
 import { loadEventFile } from './event-file';
@@ -32,8 +33,6 @@ export const DEFAULT_STAGING_OPTIONS: Readonly<StagingOptions> = {
   batchFiles: 2000,
 };
 
-/** Song files read ahead of the COPY. */
-const SONG_READ_AHEAD = 64;
 /**
  * The activity heartbeats its last committed position this often, on a timer: also in the middle
  * of a long file or batch and while the server finishes a COPY, so a dead worker is noticed
@@ -64,9 +63,41 @@ function checkInput(input: CopyStagingInput): void {
   }
 }
 
-async function* partitionFiles(source: Source, kind: StagingKind, input: CopyStagingInput, after: string): AsyncIterable<string> {
+/** A file to load; `planned` when it comes from the plan's listing (then it is checked against it). */
+interface PartitionFile {
+  path: string;
+  planned?: SourceFile;
+}
+
+/** Planned files read from staging_files per query. */
+const PLANNED_PAGE = 1000;
+
+/** The partition's files after `after`, listed from the source (when the plan recorded no listing). */
+async function* listedFiles(source: Source, kind: StagingKind, input: CopyStagingInput, after: string): AsyncIterable<PartitionFile> {
   for await (const file of source.paths(kind)) {
-    if (file > after && partitionOf(file, input.partitions) === input.partition) yield file;
+    if (file > after && partitionOf(file, input.partitions) === input.partition) yield { path: file };
+  }
+}
+
+/**
+ * The partition's planned files after `after`, in path order, a page at a time. Read through a
+ * connection of their own: the COPY's connection is busy with an open COPY between files.
+ */
+async function* plannedFiles(warehouse: CopyStagingInput['warehouse'], kind: StagingKind, input: CopyStagingInput, after: string, doing: string): AsyncIterable<PartitionFile> {
+  const reader = await openWarehouse(warehouse, doing);
+  try {
+    let last = after;
+    while (true) {
+      const { rows } = await reader.query(sqlStatement('queries/read_staging_files.sql'), [kind, input.partitions, input.partition, last, PLANNED_PAGE]);
+      for (const row of rows) {
+        const planned: SourceFile = { path: String(row.path), size: Number(row.size), ...(row.etag === null ? {} : { etag: String(row.etag) }) };
+        yield { path: planned.path, planned };
+      }
+      if (rows.length < PLANNED_PAGE) return;
+      last = String(rows[rows.length - 1].path);
+    }
+  } finally {
+    await reader.end().catch(() => undefined);
   }
 }
 
@@ -148,11 +179,14 @@ export async function stagePartition(
 
     if (kind === 'events') thread = acquireParserThread();
     let index = 0;
-    const files = partitionFiles(source, kind, input, committed.lastFile);
+    const { rows: [count] } = await client.query(sqlStatement('queries/count_staging_files.sql'), [kind, input.partitions, input.partition]);
+    const files = Number(count.files) > 0
+      ? plannedFiles(input.warehouse, kind, input, committed.lastFile, doing)
+      : listedFiles(source, kind, input, committed.lastFile);
     const reads = kind === 'songs'
-      ? prefetch(files, SONG_READ_AHEAD, (file) => source.readFile(file))
+      ? prefetch(files, source.readAhead, (file) => source.readFile(file.path, file.planned))
       : prefetch(files, 1, async () => undefined);
-    for await (const { item: file, value } of reads) {
+    for await (const { item: { path: file, planned }, value } of reads) {
       throwIfCancelled();
       await options.beforeFile?.(file, index++);
       batch ??= await begin();
@@ -162,7 +196,7 @@ export async function stagePartition(
         batch.bytes += content.length;
         await batch.drain();
       } else {
-        batch.bytes += await loadEventFile(source, file, batch, maxLine, thread);
+        batch.bytes += await loadEventFile(source, file, batch, maxLine, thread, planned);
       }
       batch.files++;
       batch.lastFile = file;

@@ -1,4 +1,5 @@
 /** The human summary of a finished run: tables, rejections, stage durations, totals. */
+import { describeSource } from '../../contract/source-location';
 import { STAGES, type SparkifyEtlResult } from '../../contract';
 
 /** Star tables first (what users query), then staging and load_errors, then anything else. */
@@ -19,13 +20,27 @@ export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
+/** 1536 → "1.5 KiB": binary units, one decimal. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
 export function renderSummary(workflowId: string, result: SparkifyEtlResult): string {
   const names = Object.keys(result.tables).sort((a, b) => {
     const ia = TABLE_ORDER.indexOf(a);
     const ib = TABLE_ORDER.indexOf(b);
     return (ia < 0 ? TABLE_ORDER.length : ia) - (ib < 0 ? TABLE_ORDER.length : ib) || a.localeCompare(b);
   });
-  const lines = [`sparkifyEtl ${workflowId} completed in ${formatSeconds(result.totalMs)}`, ''];
+  const lines = [`sparkifyEtl ${workflowId} completed in ${formatSeconds(result.totalMs)}`];
+  if (result.source) lines.push(`source ${result.source.type} ${describeSource(result.source)}: ${formatBytes(result.bytesRead ?? 0)} read`);
+  lines.push('');
   lines.push(...table(['table', 'rows'], names.map((name) => [name, String(result.tables[name])])));
   lines.push('');
   const { read, loaded, rejected, rejectedByKind } = result.rows;
