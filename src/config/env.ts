@@ -39,9 +39,17 @@ export function sparkifyHome(): string {
   return configured;
 }
 
+/** Settings this process read from its --config file; the environment overrides them. Never exported to children. */
+const fileSettings = new Map<string, string>();
+
+export function setFileSetting(name: string, value: string | undefined): void {
+  if (value === undefined) fileSettings.delete(name);
+  else fileSettings.set(name, value);
+}
+
 export function optionalSetting(name: string): string | undefined {
   const value = process.env[name];
-  return value === undefined || value === '' ? undefined : value;
+  return value === undefined || value === '' ? fileSettings.get(name) : value;
 }
 
 export function requiredSetting(name: string, purpose: string): string {
