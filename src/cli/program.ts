@@ -10,6 +10,7 @@ import { addStatusCommand } from './commands/status';
 import { addUpCommand } from './commands/up';
 import { addWorkerCommand } from './commands/worker';
 import type { ExitCodeSink } from './lib/command';
+import { acceptConfigEverywhere } from './lib/config-option';
 import { examples } from './lib/options';
 
 /** Without a trailing newline, through console, so output goes where the commands' own goes. */
@@ -33,6 +34,7 @@ export function sparkifyProgram(done: ExitCodeSink): Command {
   for (const add of [addGenerateCommand, addUpCommand, addWorkerCommand, addRunCommand, addStatusCommand]) {
     add(program, done).version(version, '-V, --version', 'print the version');
   }
+  acceptConfigEverywhere(program);
   return program;
 }
 

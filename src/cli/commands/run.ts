@@ -4,13 +4,13 @@ import { connectClient, describeTemporal, temporalSettings } from '../../client/
 import type { Command } from 'commander';
 import { commandAction, type ExitCodeSink } from '../lib/command';
 import { newWorkflowId, startEtl, watchEtl } from '../lib/etl-client';
-import { addEtlOptions, etlInputFromOptions, type EtlOptions } from '../lib/etl-flags';
-import { examples } from '../lib/options';
+import { loadConfig } from '../lib/config-option';
+import { addEtlOptions, etlInputFromOptions, sourceFromOptions, type EtlOptions } from '../lib/etl-flags';
+import { examples, UsageError } from '../lib/options';
 import { createProgressView } from '../lib/progress';
 import { renderSummary } from '../lib/summary';
 
 interface RunOptions extends EtlOptions {
-  source: string;
   workflowId?: string;
   taskQueue?: string;
   wait?: boolean;
@@ -22,8 +22,9 @@ export function addRunCommand(program: Command, done: ExitCodeSink): Command {
     .summary('start the sparkifyEtl workflow on a running Temporal (--wait to wait for it)')
     .description(
       'Starts the sparkifyEtl workflow on $TEMPORAL_ADDRESS (default localhost:7233) and prints its ' +
-      'id. A worker (npm run sparkify -- worker) must poll the task queue, and see DIR at the same ' +
-      'path.',
+      'id. A worker (npm run sparkify -- worker) must poll the task queue, and see a local source at ' +
+      'the same path (an s3:// source any worker can read). --config dwh.cfg gives the [S3] locations; ' +
+      'this process reads no secret from it (the workers read their own).',
     );
   return addEtlOptions(command, { sourceRequired: true })
     .option('--workflow-id <id>', 'workflow id (default sparkify-<time>-<random>)')
@@ -33,6 +34,7 @@ export function addRunCommand(program: Command, done: ExitCodeSink): Command {
       'after',
       examples([
         'npm run sparkify -- run --source /data/sparkify',
+        'npm run sparkify -- run --config dwh.cfg --wait',
         'npm run sparkify -- run --source=/data/sparkify --wait --max-errors 100 --json',
         'TEMPORAL_ADDRESS=temporal.internal:7233 npm run sparkify -- run --source /data/sparkify ' +
         '--provider postgres',
@@ -42,7 +44,11 @@ export function addRunCommand(program: Command, done: ExitCodeSink): Command {
 }
 
 async function runEtl(options: RunOptions): Promise<number> {
-  const input = etlInputFromOptions(options, options.source);
+  // Locations only: the secrets of the file are dropped as it is read.
+  const config = loadConfig(options.config, { secrets: false });
+  const source = sourceFromOptions(options, config);
+  if (source === undefined) throw new UsageError('--source DIR|s3://bucket/prefix is required (or --config with an [S3] section)');
+  const input = etlInputFromOptions(options, source);
   const settings = temporalSettings(options.taskQueue ? { taskQueue: options.taskQueue } : {});
   const connection = await connectClient(settings);
   try {

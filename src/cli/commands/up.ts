@@ -13,7 +13,10 @@ import { createSparkifyWorker } from '../../worker';
 import type { Command } from 'commander';
 import { commandAction, type ExitCodeSink } from '../lib/command';
 import { newWorkflowId, startEtl, watchEtl } from '../lib/etl-client';
-import { addEtlOptions, etlInputFromOptions, type EtlOptions } from '../lib/etl-flags';
+import { useConfigInThisProcess } from '../../config/worker-settings';
+import { describeSource } from '../../contract/source-location';
+import { fromConfig, loadConfig } from '../lib/config-option';
+import { addEtlOptions, etlInputFromOptions, sourceFromOptions, type EtlOptions } from '../lib/etl-flags';
 import { exitEvenIfHandlesLeak, holdEmbeddedPostgresSigint } from '../lib/exit-hooks';
 import { describeError } from '../lib/failure';
 import { examples, UsageError } from '../lib/options';
@@ -39,6 +42,8 @@ export function addUpCommand(program: Command, done: ExitCodeSink): Command {
         'npm start',
         'npm start -- --source test/fixtures/sparkify-small --json',
         'npm run sparkify -- up --source=/data/sparkify --concurrency 4 --max-errors 100 --keep-warehouse',
+        'npm run sparkify -- up --source s3://my-bucket/sparkify',
+        'npm run sparkify -- up --config dwh.cfg --no-sign-request',
       ]),
     )
     .action(commandAction(done, up));
@@ -47,18 +52,21 @@ export function addUpCommand(program: Command, done: ExitCodeSink): Command {
 async function up(options: EtlOptions): Promise<number> {
   // Everything but the summary goes to stderr, so `up --json` prints nothing but JSON on stdout.
   const say = (line: string) => console.error(line);
-  let sourceDir = options.source;
-  if (sourceDir !== undefined) {
-    if (!fs.statSync(sourceDir, { throwIfNoEntry: false })?.isDirectory()) {
-      throw new UsageError(`--source ${sourceDir}: no such directory`);
+  // This process runs the activities too, so it reads the file's secrets (they stay in it).
+  const config = loadConfig(options.config, { secrets: true });
+  let source = sourceFromOptions(options, config);
+  if (source?.type === 'local' && source.path !== undefined) {
+    if (!fs.statSync(source.path, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new UsageError(`--source ${options.source}: no such directory`);
     }
   }
-  etlInputFromOptions(options, sourceDir ?? '.'); // every flag checked before anything starts
+  etlInputFromOptions(options, source ?? { type: 'local', path: path.resolve('.') }); // every flag checked before anything starts
+  if (config) fromConfig(() => useConfigInThisProcess(config));
   installCliRuntime({ handleSignals: false });
   installProcessGuard();
   const restoreSigint = holdEmbeddedPostgresSigint();
-  sourceDir ??= await ensureSampleDataset(say);
-  const input = etlInputFromOptions(options, sourceDir);
+  source ??= { type: 'local', path: path.resolve(await ensureSampleDataset(say)) };
+  const input = etlInputFromOptions(options, source);
 
   const temporal = await startTemporal(say);
   let keepServing = false;
@@ -74,7 +82,7 @@ async function up(options: EtlOptions): Promise<number> {
         taskQueue: settings.taskQueue,
       });
       const client = new Client({ connection: clientConnection, namespace: settings.namespace });
-      say(`sparkifyEtl ${workflowId}: loading ${input.source.path}`);
+      say(`sparkifyEtl ${workflowId}: loading ${describeSource(input.source)}`);
       const outcome = await worker.runUntil(async () => {
         const handle = await startEtl(client, { taskQueue: settings.taskQueue, workflowId, input });
         const cancel = () => {

@@ -1,13 +1,20 @@
 /** The options that shape a sparkifyEtl input, shared by `up` and `run`. */
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import type { SparkifyEtlInput, WarehouseProviderName } from '../../contract';
+import { sourceFromConfig, type DwhConfig } from '../../config/dwh-cfg';
+import type { SourceRef, SparkifyEtlInput, WarehouseProviderName } from '../../contract';
+import { isS3Url } from '../../contract/source-location';
+import { fromConfig } from './config-option';
 import { InvalidInputError, MAX_CONCURRENCY, MAX_PARTITIONS, resolveInput, WAREHOUSE_PROVIDERS } from '../../workflows/input';
 import { integerIn, UsageError } from './options';
 
 /** What commander parses the ETL options into. */
 export interface EtlOptions {
   source?: string;
+  /** false with --no-sign-request */
+  signRequest?: boolean;
+  region?: string;
+  config?: string;
   provider?: WarehouseProviderName;
   concurrency?: number;
   partitions?: number;
@@ -20,8 +27,13 @@ export interface EtlOptions {
 export function addEtlOptions(command: Command, { sourceRequired }: { sourceRequired: boolean }): Command {
   return command
     .addOption(
-      new Option('--source <dir>', 'directory holding song_data/ and log_data/').makeOptionMandatory(sourceRequired),
+      new Option(
+        '--source <dir|s3-url>',
+        `a directory or s3://bucket/prefix holding song_data/ and log_data/${sourceRequired ? ' (or [S3] of --config)' : ''}`,
+      ),
     )
+    .option('--no-sign-request', 's3: send unsigned requests (public buckets such as udacity-dend)')
+    .option('--region <name>', 's3: the bucket\'s region (default $AWS_REGION, [AWS] REGION of --config, or us-east-1)')
     .addOption(
       new Option('--provider <name>', 'warehouse: local (embedded PostgreSQL, default) or postgres ($SPARKIFY_POSTGRES_URL)').choices(
         WAREHOUSE_PROVIDERS,
@@ -34,9 +46,38 @@ export function addEtlOptions(command: Command, { sourceRequired }: { sourceRequ
     .option('--json', 'print the result as JSON on stdout (progress goes to stderr)');
 }
 
+/**
+ * The source the options name: --source (a directory or s3://bucket/prefix) wins over the [S3]
+ * section of --config; undefined when neither gives one.
+ */
+export function sourceFromOptions(options: EtlOptions, config: DwhConfig | undefined): SourceRef | undefined {
+  let source: SourceRef | undefined;
+  if (options.source !== undefined) {
+    source = isS3Url(options.source) ? { type: 's3', path: options.source.trim() } : { type: 'local', path: path.resolve(options.source) };
+    if (source.type === 's3') {
+      const region = config?.values.AWS?.REGION ?? config?.values.DWH?.DWH_REGION;
+      if (region !== undefined) source.region = region;
+    }
+  } else if (config) {
+    source = fromConfig(() => sourceFromConfig(config));
+    if (source?.type === 'local') {
+      if (source.logData !== undefined) source.logData = path.resolve(source.logData);
+      if (source.songData !== undefined) source.songData = path.resolve(source.songData);
+    }
+  }
+  if (source === undefined) return undefined;
+  if (options.signRequest === false || options.region !== undefined) {
+    if (source.type !== 's3') throw new UsageError(`${options.signRequest === false ? '--no-sign-request' : '--region'} applies to an s3:// source only`);
+    if (options.signRequest === false) source.anonymous = true;
+    if (options.region !== undefined) source.region = options.region;
+  }
+  return source;
+}
+
 /** Builds the workflow input from the options, checked with the workflow's own validation. */
-export function etlInputFromOptions(options: EtlOptions, sourceDir: string): SparkifyEtlInput {
-  const input: SparkifyEtlInput = { source: { type: 'local', path: path.resolve(sourceDir) } };
+export function etlInputFromOptions(options: EtlOptions, source: SourceRef | string, config?: DwhConfig): SparkifyEtlInput {
+  const resolved = typeof source === 'string' ? sourceFromOptions({ ...options, source }, config)! : source;
+  const input: SparkifyEtlInput = { source: resolved };
   if (options.provider !== undefined) input.warehouse = { provider: options.provider };
   if (options.concurrency !== undefined) input.concurrency = options.concurrency;
   if (options.partitions !== undefined) input.partitions = options.partitions;
