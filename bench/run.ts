@@ -9,6 +9,7 @@ const root = path.resolve(__dirname, '..');
 const suites = [
   { name: 'devserver', script: 'devserver/bench/bench.ts' },
   { name: 'pipeline', script: 'bench/pipeline.ts' },
+  { name: 's3', script: 'bench/s3.ts' },
 ];
 
 let failed = 0;

@@ -10,9 +10,20 @@ import type { Source, SourceFile } from './source';
 const DEFAULT_PAGE_SIZE = 1000;
 /**
  * Song files (a few hundred bytes each) fetched concurrently: at ~1–20 ms per request, one at a
- * time would cap song staging at 50–1000 files/s (see the S3 benchmark).
+ * time would cap song staging at 50–1000 files/s (see the S3 benchmark, which measures 1, 8 and
+ * 32). SPARKIFY_S3_READ_AHEAD changes it.
  */
 export const S3_READ_AHEAD = 32;
+
+function readAheadFromEnv(): number {
+  const raw = process.env.SPARKIFY_S3_READ_AHEAD;
+  if (raw === undefined || raw === '') return S3_READ_AHEAD;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 256) {
+    throw sourceNotFound(`SPARKIFY_S3_READ_AHEAD must be an integer from 1 to 256, got "${raw}"`);
+  }
+  return value;
+}
 
 export interface S3SourceOptions {
   pageSize?: number;
@@ -84,7 +95,7 @@ function sameEtag(a: string | undefined, b: string | undefined): boolean {
  * (except song files through readFile, which are small).
  */
 export class S3Source implements Source {
-  readonly readAhead = S3_READ_AHEAD;
+  readonly readAhead = readAheadFromEnv();
 
   private constructor(
     readonly ref: SourceRef,
