@@ -67,13 +67,18 @@ export class LocalSource implements Source {
     const exists = await fsp.stat(directory).then((s) => s.isDirectory(), () => false);
     if (!exists) return;
     const real = realDirectory(directory);
-    yield* this.walk(directory, KIND_DIRECTORIES[kind], real, new Set([real]));
+    // The top directory and everything above it (the source root included): a link to any of
+    // them would list this tree again.
+    const above = new Set<string>();
+    for (let dir = real; !above.has(dir); dir = path.dirname(dir)) above.add(dir);
+    yield* this.walk(directory, KIND_DIRECTORIES[kind], real, above);
   }
 
   /**
    * Depth-first over sorted entries. A directory sorts as its name plus "/", which makes the
    * depth-first order equal to sorting the full relative paths. `above` holds the real paths of
-   * the directories being walked, so a symlink back to one of them is a loop, reported at once.
+   * the directories being walked and of those above them, so a symlink back to one of them is a
+   * loop, reported at once.
    */
   private async *walk(absoluteDir: string, relativeDir: string, realDir: string, above: Set<string>): AsyncIterable<string> {
     let entries: fs.Dirent[];

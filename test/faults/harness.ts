@@ -16,7 +16,13 @@ import { warehouseProvider } from '../../src/warehouse/registry';
 import { expectedReport, tablesReport, type TablesReport } from '../helpers/exact-tables';
 
 export const REPO = path.resolve(__dirname, '..', '..');
-const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
+/**
+ * `node --import tsx script.ts`: one process per program. (The tsx CLI runs the script in a child
+ * process, so a SIGKILL of what it spawned would leave the real server or worker running.)
+ */
+function nodeArgs(args: string[]): string[] {
+  return ['--import', 'tsx', ...args];
+}
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -127,7 +133,7 @@ export class Scenario {
   }
 
   spawn(name: string, args: string[], env: NodeJS.ProcessEnv = this.env): Proc {
-    const child = spawn(TSX, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, nodeArgs(args), { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const proc = new Proc(name, child);
     this.procs.push(proc);
     return proc;
@@ -184,7 +190,7 @@ export class Devserver {
   async start(): Promise<void> {
     const args = ['devserver/src/main.ts', '--port', String(this.port), '--ip', '127.0.0.1'];
     if (this.dbFilename) args.push('--db-filename', this.dbFilename);
-    const child = spawn(TSX, args, { cwd: REPO, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, nodeArgs(args), { cwd: REPO, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = new Proc('devserver', child);
     await this.proc.waitForOutput('devserver listening', 60_000);
   }

@@ -41,6 +41,19 @@ describe('a symlink loop in the source', () => {
     }
   });
 
+  it('to the source root, above the listed directory, fails at once naming the link', async () => {
+    const source = withLoop('song_data/A/root', '../..');
+    try {
+      await expect(runIn(new MockActivityEnvironment(), activities.planStaging, { source, partitions: 2 })).rejects.toMatchObject({
+        type: 'SourceLoop',
+        nonRetryable: true,
+        message: `source symlink loop: ${path.join(source.path, 'song_data/A/root')} points to ${fs.realpathSync(source.path)}, a directory above it`,
+      });
+    } finally {
+      removeDataset(source);
+    }
+  });
+
   it('onto itself (ELOOP) fails at once, non-retryable, naming the link', async () => {
     const source = withLoop('song_data/A/self', 'self');
     try {
