@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { SparkifyEtlResult, WarehouseHandle } from '../../src/contract';
-import { connectClient } from '../../src/warehouse/client';
+import { connectPostgres } from '../../src/warehouse/client';
 import { directoryForWarehouse } from '../../src/warehouse/names';
 import { warehouseProvider } from '../../src/warehouse/registry';
 import { expectedReport, tablesReport, type TablesReport } from '../helpers/exact-tables';
@@ -256,7 +256,7 @@ export async function reportAndTeardown(home: string, result: SparkifyEtlResult)
   process.env.SPARKIFY_HOME = home;
   try {
     const provider = warehouseProvider(handle.provider);
-    const client = await connectClient(await provider.connectionConfig(handle), 'fault suite check');
+    const client = await connectPostgres(await provider.connectionConfig(handle), 'fault suite check');
     try {
       await client.query(`SET search_path TO ${handle.schema}`);
       return await tablesReport(client);
