@@ -246,11 +246,20 @@ export function recordFigure(file: string, figure: FaultFigure): void {
   process.stderr.write(`FAULT ${figure.fault}: ${figure.outcome}; fault to end ${(figure.faultToEndMs / 1000).toFixed(1)} s, run ${(figure.totalMs / 1000).toFixed(1)} s\n`);
 }
 
+/** Serialises reportAndTeardown: the provider reads SPARKIFY_HOME from the environment, which scenarios running side by side share. */
+let homeSwitch: Promise<unknown> = Promise.resolve();
+
 /**
  * The kept warehouse of a finished run, reduced to the reference figures, then torn down (from
  * this process, as any process may): what the run left must equal the independent reference.
  */
-export async function reportAndTeardown(home: string, result: SparkifyEtlResult): Promise<TablesReport> {
+export function reportAndTeardown(home: string, result: SparkifyEtlResult): Promise<TablesReport> {
+  const report = homeSwitch.then(() => reportAndTeardownIn(home, result));
+  homeSwitch = report.catch(() => undefined);
+  return report;
+}
+
+async function reportAndTeardownIn(home: string, result: SparkifyEtlResult): Promise<TablesReport> {
   const handle = result.warehouse as WarehouseHandle;
   const previous = process.env.SPARKIFY_HOME;
   process.env.SPARKIFY_HOME = home;
@@ -265,7 +274,9 @@ export async function reportAndTeardown(home: string, result: SparkifyEtlResult)
       await provider.teardown(handle.warehouseId, { heartbeat: () => undefined });
     }
   } finally {
-    process.env.SPARKIFY_HOME = previous;
+    // Assigning undefined would store the string "undefined".
+    if (previous === undefined) delete process.env.SPARKIFY_HOME;
+    else process.env.SPARKIFY_HOME = previous;
   }
 }
 
