@@ -7,7 +7,9 @@ import type {
   TeardownWarehouseResult,
   WarehouseHandle,
   WarehouseInput,
+  WarehouseOwner,
 } from '../contract';
+import { inProcessTemporal } from '../shared/in-process-temporal';
 import { warehouseProvider } from '../warehouse/registry';
 import { sqlStatements } from '../warehouse/sql-files';
 import { ALL_TABLES } from '../warehouse/tables';
@@ -21,7 +23,27 @@ import { inWarehouse } from './warehouse-activity';
 export async function provisionWarehouse(input: ProvisionWarehouseInput): Promise<WarehouseHandle> {
   const ctx = Context.current();
   const provider = warehouseProvider(input.provider);
-  return provider.provision(input.warehouseId, { heartbeat: (stage) => ctx.heartbeat(stage) });
+  const { workflowNamespace, workflowExecution } = ctx.info;
+  // Without a workflow (an activity run on its own) there is no run to record.
+  const owner: WarehouseOwner | undefined =
+    workflowNamespace && workflowExecution
+      ? {
+          namespace: workflowNamespace,
+          workflowId: workflowExecution.workflowId,
+          runId: workflowExecution.runId,
+          keepWarehouse: input.keepWarehouse === true,
+          createdAt: new Date().toISOString(),
+          ...temporalOf(),
+        }
+      : undefined;
+  return provider.provision(input.warehouseId, { heartbeat: (stage) => ctx.heartbeat(stage) }, owner);
+}
+
+/** Which Temporal this worker talks to, when known: an in-memory one dies with this process. */
+function temporalOf(): Pick<WarehouseOwner, 'temporalAddress' | 'temporalPid'> {
+  const inProcess = inProcessTemporal();
+  if (inProcess) return { temporalAddress: inProcess, temporalPid: process.pid };
+  return process.env.TEMPORAL_ADDRESS ? { temporalAddress: process.env.TEMPORAL_ADDRESS } : {};
 }
 
 /** Drops and recreates every table of the pipeline, in one transaction; staging starts at round 1. */

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
+import { addGcCommand } from './commands/gc';
 import { addGenerateCommand } from './commands/generate';
 import { addRunCommand } from './commands/run';
 import { addStatusCommand } from './commands/status';
@@ -31,7 +32,7 @@ export function sparkifyProgram(done: ExitCodeSink): Command {
       examples(['npm start', 'npm run sparkify -- up --help', 'npm run sparkify -- generate --out /tmp/sparkify --songs 100']),
     );
   // Subcommands made with .command() inherit the settings above (exit override, output, suggestions).
-  for (const add of [addGenerateCommand, addUpCommand, addWorkerCommand, addRunCommand, addStatusCommand]) {
+  for (const add of [addGenerateCommand, addUpCommand, addWorkerCommand, addRunCommand, addStatusCommand, addGcCommand]) {
     add(program, done).version(version, '-V, --version', 'print the version');
   }
   acceptConfigEverywhere(program);

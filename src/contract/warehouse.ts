@@ -11,6 +11,25 @@ export interface ProvisionWarehouseInput {
   provider: WarehouseProviderName;
   /** Stable name of this warehouse (derived from the workflow id), so a retried provision finds its own work. */
   warehouseId: string;
+  /** The run keeps its warehouse after it ends: recorded with the warehouse so `sparkify gc` never collects it. */
+  keepWarehouse?: boolean;
+}
+
+/**
+ * The run that provisioned a warehouse, recorded with it (a marker file or schema comment) so a
+ * warehouse whose run is gone can be found and removed (`sparkify gc`).
+ */
+export interface WarehouseOwner {
+  namespace: string;
+  workflowId: string;
+  runId: string;
+  keepWarehouse: boolean;
+  /** ISO time the warehouse was first provisioned. */
+  createdAt: string;
+  /** TEMPORAL_ADDRESS of the worker that provisioned it, when set (informative only). */
+  temporalAddress?: string;
+  /** Set when that Temporal was an in-memory devserver in process `temporalPid`: its runs die with it. */
+  temporalPid?: number;
 }
 
 /** Everything an activity needs to reach the warehouse, except the secret it resolves itself. */

@@ -1,13 +1,15 @@
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ClientConfig } from 'pg';
-import type { WarehouseHandle } from '../contract';
+import type { WarehouseHandle, WarehouseOwner } from '../contract';
 import { ENV, optionalSetting, sparkifyHome } from '../config/env';
 import { connectPostgres } from './client';
 import { destroyCluster, ensureClusterRunning, readClusterPassword } from './embedded/cluster';
 import { warehouseFailure } from './errors';
 import { directoryForWarehouse, schemaForWarehouse } from './names';
-import type { ProviderHooks, WarehouseProvider } from './provider';
+import { parseOwnerMarker } from './owner-marker';
+import type { FoundWarehouse, ProviderHooks, WarehouseProvider } from './provider';
 import { createSchema } from './schema';
 
 const USER = 'sparkify';
@@ -15,6 +17,28 @@ const USER = 'sparkify';
 /** Where a local warehouse lives: $SPARKIFY_HOME/<warehouseId>/{data/,password}. */
 export function localWarehouseDirectory(warehouseId: string): string {
   return path.join(sparkifyHome(), directoryForWarehouse(warehouseId));
+}
+
+/** The marker naming the run that provisioned a local warehouse (see WarehouseOwner). */
+export const OWNER_MARKER = 'owner.json';
+
+/** Writes the marker unless one is there already (a retried provision keeps the first). */
+async function recordOwner(directory: string, owner: WarehouseOwner): Promise<void> {
+  // 0755 like the cluster's own: initdb runs as another user and must reach data/ inside.
+  await fs.mkdir(directory, { recursive: true, mode: 0o755 });
+  try {
+    await fs.writeFile(path.join(directory, OWNER_MARKER), JSON.stringify(owner, null, 2) + '\n', { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
+/** A directory under SPARKIFY_HOME is a warehouse when it holds a marker, a password file or a data directory. */
+async function looksLikeWarehouse(directory: string): Promise<boolean> {
+  for (const entry of [OWNER_MARKER, 'password', 'data']) {
+    if (await fs.stat(path.join(directory, entry)).then(() => true, () => false)) return true;
+  }
+  return false;
 }
 
 /**
@@ -26,9 +50,11 @@ export class LocalWarehouseProvider implements WarehouseProvider {
   readonly name = 'local' as const;
   readonly dialect = 'postgres' as const;
 
-  async provision(warehouseId: string, hooks: ProviderHooks): Promise<WarehouseHandle> {
+  async provision(warehouseId: string, hooks: ProviderHooks, owner?: WarehouseOwner): Promise<WarehouseHandle> {
     const directory = localWarehouseDirectory(warehouseId);
     const schema = schemaForWarehouse(warehouseId);
+    // Before the cluster exists, so even a provision that dies half-way leaves an owned directory.
+    if (owner) await recordOwner(directory, owner);
     let cluster;
     try {
       cluster = await ensureClusterRunning({
@@ -60,6 +86,41 @@ export class LocalWarehouseProvider implements WarehouseProvider {
 
   async teardown(warehouseId: string, hooks: ProviderHooks): Promise<boolean> {
     return destroyCluster({ directory: localWarehouseDirectory(warehouseId), onWait: (stage) => hooks.heartbeat(stage) });
+  }
+
+  async listWarehouses(): Promise<FoundWarehouse[]> {
+    const home = sparkifyHome();
+    let entries;
+    try {
+      entries = await fs.readdir(home, { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const found: FoundWarehouse[] = [];
+    for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+      const directory = path.join(home, entry.name);
+      if (!(await looksLikeWarehouse(directory))) continue;
+      const warehouse: FoundWarehouse = { provider: this.name, name: entry.name, location: directory };
+      let text: string | undefined;
+      try {
+        text = await fs.readFile(path.join(directory, OWNER_MARKER), 'utf8');
+      } catch (err) {
+        warehouse.markerProblem = (err as NodeJS.ErrnoException).code === 'ENOENT' ? `no ${OWNER_MARKER}` : `${OWNER_MARKER} unreadable: ${(err as Error).message}`;
+      }
+      if (text !== undefined) {
+        const owner = parseOwnerMarker(text);
+        if (typeof owner === 'string') warehouse.markerProblem = `${OWNER_MARKER}: ${owner}`;
+        else warehouse.owner = owner;
+      }
+      found.push(warehouse);
+    }
+    return found;
+  }
+
+  async removeWarehouse(name: string, hooks: ProviderHooks): Promise<boolean> {
+    if (name !== path.basename(name) || name === '.' || name === '..') throw new Error(`not a local warehouse name: ${name}`);
+    return destroyCluster({ directory: path.join(sparkifyHome(), name), onWait: (stage) => hooks.heartbeat(stage) });
   }
 
   /**

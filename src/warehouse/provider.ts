@@ -1,5 +1,5 @@
 import type { ClientConfig } from 'pg';
-import type { WarehouseHandle, WarehouseProviderName } from '../contract';
+import type { WarehouseHandle, WarehouseOwner, WarehouseProviderName } from '../contract';
 
 /** Which SQL files (sql/<dialect>/create) build this warehouse's tables. */
 export type SqlDialect = 'postgres' | 'redshift';
@@ -9,6 +9,19 @@ export interface ProviderHooks {
   heartbeat(progress: string): void;
 }
 
+/** A warehouse this provider holds, as `listWarehouses` found it. */
+export interface FoundWarehouse {
+  provider: WarehouseProviderName;
+  /** The provider's own name for it (directory or schema); what `removeWarehouse` takes. */
+  name: string;
+  /** Where it is, for people (a path, a schema on a server). */
+  location: string;
+  /** The run that provisioned it, from its marker; absent when the marker is missing or unreadable. */
+  owner?: WarehouseOwner;
+  /** Why there is no owner (missing or unreadable marker). */
+  markerProblem?: string;
+}
+
 /**
  * One warehouse implementation. Provision and teardown are idempotent for a warehouseId: a retried
  * provision finds its own warehouse, a repeated teardown finds nothing and says so.
@@ -16,7 +29,8 @@ export interface ProviderHooks {
 export interface WarehouseProvider {
   readonly name: WarehouseProviderName;
   readonly dialect: SqlDialect;
-  provision(warehouseId: string, hooks: ProviderHooks): Promise<WarehouseHandle>;
+  /** Records `owner` with the warehouse when it is first created (kept as is on a retried provision). */
+  provision(warehouseId: string, hooks: ProviderHooks, owner?: WarehouseOwner): Promise<WarehouseHandle>;
   /** Returns false when nothing was left to remove. */
   teardown(warehouseId: string, hooks: ProviderHooks): Promise<boolean>;
   /**
@@ -24,4 +38,8 @@ export interface WarehouseProvider {
    * The result must never be logged or returned from an activity.
    */
   connectionConfig(handle: WarehouseHandle): Promise<ClientConfig>;
+  /** Every warehouse of this provider that exists now, with its recorded owner. */
+  listWarehouses(): Promise<FoundWarehouse[]>;
+  /** Removes a listed warehouse (stopping whatever still serves it). Returns false when it was already gone. */
+  removeWarehouse(name: string, hooks: ProviderHooks): Promise<boolean>;
 }

@@ -74,7 +74,11 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
     if (startedAt) serverStarts.add(startedAt);
   };
 
-  const target = { provider: input.warehouse.provider, warehouseId: warehouseIdFor(workflowInfo().workflowId) };
+  const target = {
+    provider: input.warehouse.provider,
+    warehouseId: warehouseIdFor(workflowInfo().workflowId),
+    keepWarehouse: input.keepWarehouse,
+  };
   // Set once teardown has been tried, so a failing teardown is not retried all over again below.
   let teardownTried = input.keepWarehouse;
   try {

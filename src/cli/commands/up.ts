@@ -25,6 +25,8 @@ import { installProcessGuard } from '../../process-guard';
 import { installCliRuntime } from '../lib/runtime';
 import { ensureSampleDataset } from '../lib/sample-data';
 import { renderSummary } from '../lib/summary';
+import { sweepOrphanedWarehouses } from '../lib/warehouse-sweep';
+import { setInProcessTemporal } from '../../shared/in-process-temporal';
 
 export function addUpCommand(program: Command, done: ExitCodeSink): Command {
   const command = program
@@ -76,6 +78,7 @@ async function up(options: EtlOptions): Promise<number> {
     const settings: TemporalSettings = { ...temporal.settings, taskQueue: `${temporal.settings.taskQueue}-${workflowId}` };
     const [workerConnection, clientConnection] = await Promise.all([connectWorker(settings), connectClient(settings)]);
     try {
+      await sweepOrphanedWarehouses(settings, clientConnection, say);
       const worker = await createSparkifyWorker({
         connection: workerConnection,
         namespace: settings.namespace,
@@ -142,5 +145,12 @@ async function startTemporal(say: (line: string) => void): Promise<{ settings: T
   const { startDevServer } = await import('../../../devserver/src');
   const server = await startDevServer({ port: 0 });
   say(`started the Temporal devserver at ${server.address}`);
-  return { settings: temporalSettings({ address: server.address, namespace: 'default' }), stop: () => Promise.resolve(server.stop()) };
+  setInProcessTemporal(server.address);
+  return {
+    settings: temporalSettings({ address: server.address, namespace: 'default' }),
+    stop: () => {
+      setInProcessTemporal(undefined);
+      return Promise.resolve(server.stop());
+    },
+  };
 }

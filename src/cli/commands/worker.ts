@@ -1,5 +1,5 @@
 /** `sparkify worker`: a worker for the sparkifyEtl workflow and its activities on a running Temporal. */
-import { connectWorker, describeTemporal, temporalSettings } from '../../client/connection';
+import { connectClient, connectWorker, describeTemporal, temporalSettings } from '../../client/connection';
 import { createSparkifyWorker, DEFAULT_MAX_ACTIVITIES } from '../../worker';
 import type { Command } from 'commander';
 import { useConfigInThisProcess } from '../../config/worker-settings';
@@ -8,6 +8,7 @@ import { fromConfig, loadConfig } from '../lib/config-option';
 import { examples, integerIn } from '../lib/options';
 import { installProcessGuard } from '../../process-guard';
 import { installCliRuntime } from '../lib/runtime';
+import { sweepOrphanedWarehouses } from '../lib/warehouse-sweep';
 
 interface WorkerOptions {
   config?: string;
@@ -48,6 +49,12 @@ async function runWorker(options: WorkerOptions): Promise<number> {
   installProcessGuard();
   const connection = await connectWorker(settings);
   try {
+    const client = await connectClient(settings);
+    try {
+      await sweepOrphanedWarehouses(settings, client, (line) => console.log(`sparkify worker: ${line}`));
+    } finally {
+      await client.close();
+    }
     const worker = await createSparkifyWorker({
       connection,
       namespace: settings.namespace,

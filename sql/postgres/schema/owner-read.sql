@@ -1,0 +1,1 @@
+SELECT owner FROM {{schema}}.warehouse_owner;
