@@ -6,7 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import * as activities from '../../src/activities';
 import type { ProvisionWarehouseInput, WarehouseHandle } from '../../src/contract';
 import { schemaForWarehouse } from '../../src/warehouse/names';
-import { registeredProviders } from '../../src/warehouse/registry';
+import { registeredProviders, warehouseProvider } from '../../src/warehouse/registry';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 
 const run = <A extends unknown[], R>(env: MockActivityEnvironment, fn: (...args: A) => Promise<R>, ...args: A): Promise<R> =>
@@ -92,4 +92,28 @@ it('rejects a provider this build does not have, naming it, without retrying', a
   await expect(
     run(new MockActivityEnvironment(), activities.provisionWarehouse, { provider: 'redshift', warehouseId: 'x' } as unknown as ProvisionWarehouseInput),
   ).rejects.toMatchObject({ type: 'UnknownWarehouseProvider', nonRetryable: true, message: expect.stringContaining('"redshift"') });
+});
+
+it('records the owning run in the schema, lists it (and an unmarked schema) and removes it', async () => {
+  const provider = warehouseProvider('postgres');
+  const hooks = { heartbeat: () => undefined };
+  const owner = { namespace: 'default', workflowId: 'wf-owned', runId: 'run-1', keepWarehouse: false, createdAt: '2026-12-02T08:00:00.000Z' };
+  const handle = await provider.provision('gc_owned', hooks, owner);
+  // A retried provision keeps the first owner.
+  await provider.provision('gc_owned', hooks, { ...owner, runId: 'run-2' });
+  await provider.provision('gc_unmarked', hooks);
+  const env = new MockActivityEnvironment();
+  await run(env, activities.createTables, { warehouse: handle }); // recreating the tables keeps the marker
+  const found = (await provider.listWarehouses()).filter((w) => w.name.startsWith('sparkify_gc_'));
+  expect(found).toEqual([
+    { provider: 'postgres', name: 'sparkify_gc_owned', location: `schema sparkify_gc_owned on 127.0.0.1:${pg.port}/postgres`, owner },
+    {
+      provider: 'postgres', name: 'sparkify_gc_unmarked', location: `schema sparkify_gc_unmarked on 127.0.0.1:${pg.port}/postgres`,
+      markerProblem: expect.stringContaining('no readable warehouse_owner table'),
+    },
+  ]);
+  expect(await provider.removeWarehouse('sparkify_gc_owned', hooks)).toBe(true);
+  expect(await provider.removeWarehouse('sparkify_gc_unmarked', hooks)).toBe(true);
+  expect(await schemaExists('sparkify_gc_owned')).toBe(false);
+  await expect(provider.removeWarehouse('public; drop', hooks)).rejects.toThrow('not a sparkify schema name');
 });
