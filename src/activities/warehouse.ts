@@ -9,6 +9,7 @@ import type {
   WarehouseInput,
   WarehouseOwner,
 } from '../contract';
+import { DEFAULT_ADDRESS } from '../client/connection';
 import { inProcessTemporal } from '../shared/in-process-temporal';
 import { warehouseProvider } from '../warehouse/registry';
 import { sqlStatements } from '../warehouse/sql-files';
@@ -43,7 +44,8 @@ export async function provisionWarehouse(input: ProvisionWarehouseInput): Promis
 function temporalOf(): Pick<WarehouseOwner, 'temporalAddress' | 'temporalPid'> {
   const inProcess = inProcessTemporal();
   if (inProcess) return { temporalAddress: inProcess, temporalPid: process.pid };
-  return process.env.TEMPORAL_ADDRESS ? { temporalAddress: process.env.TEMPORAL_ADDRESS } : {};
+  // Always recorded (the default too): gc against another Temporal must not judge this run unseen.
+  return { temporalAddress: process.env.TEMPORAL_ADDRESS || DEFAULT_ADDRESS };
 }
 
 /** Drops and recreates every table of the pipeline, in one transaction; staging starts at round 1. */

@@ -26,7 +26,7 @@ export interface WarehouseOwner {
   keepWarehouse: boolean;
   /** ISO time the warehouse was first provisioned. */
   createdAt: string;
-  /** TEMPORAL_ADDRESS of the worker that provisioned it, when set (informative only). */
+  /** The Temporal the provisioning worker talked to; gc through another one keeps the warehouse. */
   temporalAddress?: string;
   /** Set when that Temporal was an in-memory devserver in process `temporalPid`: its runs die with it. */
   temporalPid?: number;
