@@ -7,3 +7,4 @@ export * from './warehouse';
 export * from './staging';
 export * from './transforms';
 export * from './load-summary';
+export { checkQuality } from './quality';

@@ -122,3 +122,16 @@ export interface LoadErrorSample {
   reasonKind: string;
   reason: string;
 }
+
+/**
+ * What one data-quality check (sql/checks/<check>.sql) found. Every check file returns the same
+ * shape: `offending_rows` (the count, repeated on every row) and `example` (text describing one
+ * offending row, at most 5 rows; a single row with a NULL example when nothing offends).
+ */
+export interface QualityCheckResult {
+  /** The check's file name without `.sql`. */
+  check: string;
+  offendingRows: number;
+  /** Up to 5 offending rows, described. */
+  examples: string[];
+}

@@ -2,6 +2,7 @@
  * The sparkifyEtl workflow's input, result and progress, as clients (CLI, Temporal CLI, tests)
  * and the workflow share them. Plain data only; nothing here may carry a secret.
  */
+import type { QualityCheckResult } from './activities';
 import type { SourceRef, StagingKind } from './source';
 import type { WarehouseHandle, WarehouseProviderName } from './warehouse';
 
@@ -18,6 +19,17 @@ export interface SparkifyEtlInput {
   maxErrors?: number;
   /** Keep the warehouse after the run (its handle is returned); default false = tear it down. */
   keepWarehouse?: boolean;
+  /** A failed quality check fails the run ('fail', default) or is listed in the result ('warn'). */
+  quality?: QualityMode;
+}
+
+export type QualityMode = 'fail' | 'warn';
+
+/** The quality stage's outcome: every check with its count, and the names of those that failed. */
+export interface QualityReport {
+  mode: QualityMode;
+  checks: QualityCheckResult[];
+  failed: string[];
 }
 
 /** The input with every default applied; what the workflow actually runs on. */
@@ -32,6 +44,7 @@ export const STAGES = [
   'dimensions',
   'fact',
   'summarize',
+  'quality',
   'teardown',
 ] as const;
 export type StageName = (typeof STAGES)[number];
@@ -75,6 +88,8 @@ export interface SparkifyEtlResult {
   /** What was loaded (locations only) and the bytes the staging COPYs read from it. */
   source: SourceRef;
   bytesRead: number;
+  /** Every quality check's count; with quality 'warn' the failed ones are listed here instead of failing the run. */
+  quality: QualityReport;
   /** Present only with keepWarehouse: where the tables are (no password). */
   warehouse?: WarehouseHandle;
 }

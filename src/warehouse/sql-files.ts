@@ -75,3 +75,27 @@ export function sqlStatement(relative: string, identifiers: SqlIdentifiers = {})
   }
   return statements[0];
 }
+
+/** The names (without `.sql`) of the SQL files directly in sql/<folder>, in byte order. */
+export function sqlFileNames(folder: string): string[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(path.join(SQL_ROOT, folder));
+  } catch (err) {
+    throw ApplicationFailure.create({
+      message: `SQL folder sql/${folder} cannot be read: ${(err as Error).message}`,
+      type: 'SqlFileMissing',
+      nonRetryable: true,
+    });
+  }
+  return entries
+    .filter((name) => name.endsWith('.sql'))
+    .map((name) => name.slice(0, -'.sql'.length))
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
+/** The text of a file's first line when it is a `--` comment (a check's or question's statement), else ''. */
+export function sqlFileTitle(relative: string): string {
+  const first = readSqlFile(relative).split('\n', 1)[0];
+  return first.startsWith('--') ? first.replace(/^--\s*/, '').trim() : '';
+}

@@ -50,6 +50,14 @@ export const { insertUsers, insertSongs, insertArtists, insertTime, insertSongpl
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
+/** The quality checks: read-only queries over the star schema, as long as a transform at most. */
+export const { checkQuality } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
 /** Teardown must eventually succeed: a forgotten cluster costs money, so it retries longer. */
 export const { teardownWarehouse } = proxyActivities<typeof activities>({
   startToCloseTimeout: '30 minutes',

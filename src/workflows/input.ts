@@ -3,18 +3,20 @@
  * starts anything), and the warehouse id a run derives from its workflow id. Pure and
  * deterministic: safe inside the workflow sandbox.
  */
-import type { ResolvedEtlInput, SourceRef, SparkifyEtlInput, WarehouseProviderName } from '../contract';
+import type { QualityMode, ResolvedEtlInput, SourceRef, SparkifyEtlInput, WarehouseProviderName } from '../contract';
 import { checkSourceRef, SourceLocationError } from '../contract/source-location';
 import { fnv1a32 } from '../shared/fnv1a';
 
 export const MAX_CONCURRENCY = 64;
 export const MAX_PARTITIONS = 1024;
 
-const KNOWN_FIELDS = ['source', 'warehouse', 'concurrency', 'partitions', 'maxErrors', 'keepWarehouse'];
+const KNOWN_FIELDS = ['source', 'warehouse', 'concurrency', 'partitions', 'maxErrors', 'keepWarehouse', 'quality'];
 const SOURCE_FIELDS = ['type', 'path', 'logData', 'songData', 'logJsonPath', 'anonymous', 'region'];
 /** Every provider name, once: the compiler fails here when the contract's union changes. */
 export const WAREHOUSE_PROVIDERS = Object.keys({ local: true, postgres: true } satisfies Record<WarehouseProviderName, true>);
 const PROVIDERS = WAREHOUSE_PROVIDERS;
+/** What a failed quality check does: fail the run, or be listed in its result. */
+export const QUALITY_MODES = Object.keys({ fail: true, warn: true } satisfies Record<QualityMode, true>);
 
 /** Thrown for a bad input; the workflow turns it into a non-retryable ApplicationFailure `InvalidInput`. */
 export class InvalidInputError extends Error {
@@ -113,6 +115,13 @@ export function resolveInput(raw: unknown): ResolvedEtlInput {
     );
   }
 
+  if (input.quality !== undefined && !QUALITY_MODES.includes(input.quality as string)) {
+    throw new InvalidInputError(
+      'input.quality',
+      `input.quality must be one of ${QUALITY_MODES.map((m) => `"${m}"`).join(', ')}, got ${shown(input.quality)}`,
+    );
+  }
+
   return {
     source: resolvedSource,
     warehouse: { provider },
@@ -120,6 +129,7 @@ export function resolveInput(raw: unknown): ResolvedEtlInput {
     partitions,
     maxErrors,
     keepWarehouse: input.keepWarehouse === true,
+    quality: input.quality ?? 'fail',
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * sparkifyEtl: provision → create tables → plan → stage events ‖ songs (partitioned COPYs) →
- * users ‖ songs ‖ artists ‖ time → songplays → summarize → teardown (always, unless kept).
+ * users ‖ songs ‖ artists ‖ time → songplays → summarize → quality checks → teardown (always,
+ * unless kept).
  */
 import {
   ActivityFailure,
@@ -16,6 +17,8 @@ import type {
   CopyStagingResult,
   EtlProgress,
   LoadSummary,
+  QualityCheckResult,
+  QualityReport,
   ResolvedEtlInput,
   SparkifyEtlInput,
   SparkifyEtlResult,
@@ -101,7 +104,7 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
         log.warn('the warehouse lost the staged rows (crash recovery); staging starts over', { round, warehouseId: target.warehouseId });
       }
     }
-    const { read, summary, bytesRead } = loaded;
+    const { read, summary, bytesRead, checks } = loaded;
 
     // Cross-check: rows counted by the readers against rows that are actually in the warehouse.
     const loadedRows = (summary.tables.staging_events ?? 0) + (summary.tables.staging_songs ?? 0);
@@ -111,6 +114,8 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
         read, loaded: loadedRows, rejected: rejectedInWarehouse,
       });
     }
+    const quality = qualityReport(input.quality, checks);
+    if (quality.failed.length > 0 && quality.mode === 'fail') throw dataQualityFailed(quality);
     if (!teardownTried) {
       teardownTried = true;
       // Past this point a cancellation must not interrupt the teardown it would otherwise cause.
@@ -128,6 +133,7 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
       files: { events: plan.events.files, songs: plan.songs.files },
       source,
       bytesRead,
+      quality,
       ...(input.keepWarehouse ? { warehouse } : {}),
     };
   } catch (err) {
@@ -198,7 +204,8 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
     await stage('fact', () => activities.insertSongplays(handle));
     const summary = await stage('summarize', () => activities.summarizeLoad(handle));
     sawServer(summary.serverStartedAt);
-    return { read, summary, bytesRead: sum(copies, 'bytesRead') };
+    const checks = await stage('quality', () => activities.checkQuality(handle));
+    return { read, summary, bytesRead: sum(copies, 'bytesRead'), checks };
   }
 
   /** One staging kind: a COPY per non-empty partition, at most `concurrency` in flight. */
@@ -235,6 +242,23 @@ interface Loaded {
   read: number;
   summary: LoadSummary;
   bytesRead: number;
+  checks: QualityCheckResult[];
+}
+
+function qualityReport(mode: QualityReport['mode'], checks: QualityCheckResult[]): QualityReport {
+  return { mode, checks, failed: checks.filter((c) => c.offendingRows > 0).map((c) => c.check) };
+}
+
+/** Non-retryable: the same rows fail the same checks again. Names every failed check with its examples. */
+function dataQualityFailed(quality: QualityReport): ApplicationFailure {
+  const failed = quality.checks.filter((c) => c.offendingRows > 0);
+  const described = failed.map((c) => `${c.check}: ${c.offendingRows} offending rows (e.g. ${c.examples.join('; ')})`);
+  return ApplicationFailure.create({
+    type: 'DataQualityFailed',
+    nonRetryable: true,
+    message: `${failed.length} of ${quality.checks.length} quality checks failed: ${described.join(' | ')}`,
+    details: [{ failed }],
+  });
 }
 
 /** A warehouse crash emptied staging (see src/activities/staging/epoch.ts). */

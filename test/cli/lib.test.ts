@@ -59,11 +59,21 @@ describe('renderSummary', () => {
     files: { events: 3, songs: 8 },
     source: { type: 's3', path: 's3://sparkify-data/2018' },
     bytesRead: 123456,
+    quality: {
+      mode: 'warn',
+      checks: [
+        { check: 'songplays_primary_key', offendingRows: 0, examples: [] },
+        { check: 'songplays_user_in_users', offendingRows: 2, examples: ['songplay_id 3: user_id 9 not in users', 'songplay_id 4: user_id 9 not in users'] },
+      ],
+      failed: ['songplays_user_in_users'],
+    },
   };
 
   it('lists every table, star tables first, with rejections and stage times', () => {
     const text = renderSummary('wf-1', result);
-    const tableRows = text.split('\n').filter((line) => /^\w+\s+\d+$/.test(line));
+    const lines = text.split('\n');
+    const tablesAt = lines.findIndex((line) => /^table\s+rows$/.test(line));
+    const tableRows = lines.slice(tablesAt, lines.indexOf('', tablesAt)).filter((line) => /^\w+\s+\d+$/.test(line));
     expect(tableRows.map((line) => line.split(/\s+/))).toEqual([
       ['songplays', '20'],
       ['users', '4'],
@@ -79,5 +89,20 @@ describe('renderSummary', () => {
     expect(text).toMatch(/provision\s+2\.1s/);
     expect(text).toMatch(/total\s+6\.0s/);
     expect(text).toContain('source s3 s3://sparkify-data/2018: 120.6 KiB read');
+  });
+
+  it('shows every quality check with its count, and the failed ones with examples', () => {
+    const lines = renderSummary('wf-1', result).split('\n');
+    const at = lines.findIndex((line) => /^quality check\s+offending rows$/.test(line));
+    expect(lines.slice(at + 2, at + 4).map((line) => line.split(/\s+/))).toEqual([
+      ['songplays_primary_key', '0'],
+      ['songplays_user_in_users', '(FAILED)', '2'],
+    ]);
+    expect(lines.slice(at + 4)).toEqual(
+      expect.arrayContaining([
+        '1 quality check(s) failed (quality: warn):',
+        '  songplays_user_in_users: e.g. songplay_id 3: user_id 9 not in users; songplay_id 4: user_id 9 not in users',
+      ]),
+    );
   });
 });

@@ -81,7 +81,12 @@ describe('sparkifyEtl on test/fixtures/sparkify-small', () => {
     expect(first.warehouse).toMatchObject({ provider: 'local', warehouseId: first.warehouseId });
     expect(JSON.stringify(first)).not.toMatch(/password/i);
     expect(Object.keys(first.durationsMs).sort()).toEqual(
-      ['createTables', 'dimensions', 'fact', 'plan', 'provision', 'staging', 'summarize'].sort(),
+      ['createTables', 'dimensions', 'fact', 'plan', 'provision', 'staging', 'summarize', 'quality'].sort(),
+    );
+    expect(first.quality.mode).toBe('fail');
+    expect(first.quality.failed).toEqual([]);
+    expect(first.quality.checks.map((c) => [c.check, c.offendingRows])).toEqual(
+      fs.readdirSync(path.resolve(__dirname, '../../sql/checks')).sort().map((file) => [file.replace(/\.sql$/, ''), 0]),
     );
 
     // The query answered while the run was going, and ended on the final tallies.

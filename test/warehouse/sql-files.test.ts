@@ -1,7 +1,7 @@
 /** The SQL layout: one create file per table and dialect, portable transforms, safe placeholders. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SQL_ROOT, sqlStatement, sqlStatements } from '../../src/warehouse/sql-files';
+import { SQL_ROOT, sqlFileNames, sqlFileTitle, sqlStatement, sqlStatements } from '../../src/warehouse/sql-files';
 import { ALL_TABLES, STAR_TABLES } from '../../src/warehouse/tables';
 
 it.each(['postgres', 'redshift'])('has a %s create file per table that drops then creates it', (dialect) => {
@@ -33,6 +33,20 @@ it('writes each transform once, in SQL both PostgreSQL and Redshift run: clear, 
     expect(text).not.toContain('DISTINCT ON');
     expect(text).not.toContain('ON CONFLICT');
     expect(text).not.toContain('::');
+  }
+});
+
+it('writes each quality check as one portable statement of the shared shape, led by what it requires', () => {
+  const checks = sqlFileNames('checks');
+  expect(checks.length).toBeGreaterThanOrEqual(14);
+  for (const check of checks) {
+    const statement = sqlStatement(`checks/${check}.sql`);
+    expect(sqlFileTitle(`checks/${check}.sql`)).not.toBe('');
+    expect(statement).toMatch(/^WITH /);
+    expect(statement).toMatch(/\nSELECT total\.offending_rows, sample\.example\n/);
+    expect(statement).toMatch(/LIMIT 5\n/);
+    expect(statement).not.toContain('::');
+    expect(statement.toUpperCase()).not.toMatch(/DISTINCT ON|ILIKE|FILTER \(/);
   }
 });
 

@@ -22,14 +22,15 @@ describe('resolveInput', () => {
       partitions: 4,
       maxErrors: 0,
       keepWarehouse: false,
+      quality: 'fail',
     });
   });
 
   it('derives partitions from concurrency and keeps explicit values', () => {
     expect(resolveInput({ source, concurrency: 3 }).partitions).toBe(6);
     expect(
-      resolveInput({ source, concurrency: 5, partitions: 7, maxErrors: 12, keepWarehouse: true, warehouse: { provider: 'postgres' } }),
-    ).toEqual({ source, warehouse: { provider: 'postgres' }, concurrency: 5, partitions: 7, maxErrors: 12, keepWarehouse: true });
+      resolveInput({ source, concurrency: 5, partitions: 7, maxErrors: 12, keepWarehouse: true, warehouse: { provider: 'postgres' }, quality: 'warn' }),
+    ).toEqual({ source, warehouse: { provider: 'postgres' }, concurrency: 5, partitions: 7, maxErrors: 12, keepWarehouse: true, quality: 'warn' });
   });
 
   it.each([
@@ -52,7 +53,8 @@ describe('resolveInput', () => {
     [{ source: { type: 'local' } }, 'input.source.path', 'input.source: source needs path (a root holding log_data/ and song_data/) or logData and/or songData'],
     [{ source: { type: 'local', path: '' } }, 'input.source.path', 'input.source.path must be a non-empty string, got ""'],
     [{}, 'input.source', "input.source must be { type: 'local' | 's3', path } or { type, logData, songData }, got undefined"],
-    [{ source, max_errors: 3 }, 'input.max_errors', 'input.max_errors is not a known field (known: source, warehouse, concurrency, partitions, maxErrors, keepWarehouse)'],
+    [{ source, quality: 'ignore' }, 'input.quality', 'input.quality must be one of "fail", "warn", got "ignore"'],
+    [{ source, max_errors: 3 }, 'input.max_errors', 'input.max_errors is not a known field (known: source, warehouse, concurrency, partitions, maxErrors, keepWarehouse, quality)'],
     [null, 'input', 'input must be an object, got null'],
   ])('rejects %j naming %s', (raw, field, message) => {
     const err = failure(raw);

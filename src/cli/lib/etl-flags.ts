@@ -2,10 +2,10 @@
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { sourceFromConfig, type DwhConfig } from '../../config/dwh-cfg';
-import type { SourceRef, SparkifyEtlInput, WarehouseProviderName } from '../../contract';
+import type { QualityMode, SourceRef, SparkifyEtlInput, WarehouseProviderName } from '../../contract';
 import { isS3Url } from '../../contract/source-location';
 import { fromConfig } from './config-option';
-import { InvalidInputError, MAX_CONCURRENCY, MAX_PARTITIONS, resolveInput, WAREHOUSE_PROVIDERS } from '../../workflows/input';
+import { InvalidInputError, MAX_CONCURRENCY, MAX_PARTITIONS, QUALITY_MODES, resolveInput, WAREHOUSE_PROVIDERS } from '../../workflows/input';
 import { integerIn, UsageError } from './options';
 
 /** What commander parses the ETL options into. */
@@ -20,6 +20,7 @@ export interface EtlOptions {
   partitions?: number;
   maxErrors?: number;
   keepWarehouse?: boolean;
+  quality?: QualityMode;
   json?: boolean;
 }
 
@@ -43,6 +44,9 @@ export function addEtlOptions(command: Command, { sourceRequired }: { sourceRequ
     .option('--partitions <n>', 'partitions per staging kind (default 2 x concurrency)', integerIn(1, MAX_PARTITIONS))
     .option('--max-errors <n>', 'rejected rows tolerated before the run fails (default 0)', integerIn(0))
     .option('--keep-warehouse', 'keep the warehouse after the run and print where it is')
+    .addOption(
+      new Option('--quality <mode>', 'a failed data-quality check fails the run (fail, default) or is only reported (warn)').choices(QUALITY_MODES),
+    )
     .option('--json', 'print the result as JSON on stdout (progress goes to stderr)');
 }
 
@@ -83,6 +87,7 @@ export function etlInputFromOptions(options: EtlOptions, source: SourceRef | str
   if (options.partitions !== undefined) input.partitions = options.partitions;
   if (options.maxErrors !== undefined) input.maxErrors = options.maxErrors;
   if (options.keepWarehouse) input.keepWarehouse = true;
+  if (options.quality !== undefined) input.quality = options.quality;
   try {
     resolveInput(input);
   } catch (err) {

@@ -14,6 +14,7 @@ const STAGE_END: Record<string, number> = {
   dimensions: 0.9,
   fact: 0.95,
   summarize: 0.97,
+  quality: 0.99,
   teardown: 1,
   done: 1,
 };

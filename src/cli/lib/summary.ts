@@ -61,6 +61,17 @@ export function renderSummary(workflowId: string, result: SparkifyEtlResult): st
   const stages = STAGES.filter((s) => result.durationsMs[s] !== undefined);
   const stageRows = stages.map((s): [string, string] => [s, formatSeconds(result.durationsMs[s]!)]);
   lines.push(...table(['stage', 'time'], [...stageRows, ['total', formatSeconds(result.totalMs)]]));
+  if (result.quality) {
+    const { checks, failed, mode } = result.quality;
+    const marked = checks.map((c): [string, string] => [c.offendingRows > 0 ? `${c.check} (FAILED)` : c.check, String(c.offendingRows)]);
+    lines.push('', ...table(['quality check', 'offending rows'], marked));
+    if (failed.length > 0) {
+      lines.push(`${failed.length} quality check(s) failed (quality: ${mode}):`);
+      for (const c of checks.filter((c) => c.offendingRows > 0)) lines.push(`  ${c.check}: e.g. ${c.examples.join('; ')}`);
+    } else {
+      lines.push(`all ${checks.length} quality checks passed`);
+    }
+  }
   if (result.warehouse) {
     const w = result.warehouse;
     lines.push('', `warehouse kept: ${w.provider} ${w.user}@${w.host}:${w.port}/${w.database} schema ${w.schema}`);

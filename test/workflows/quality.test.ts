@@ -1,0 +1,58 @@
+/**
+ * The quality stage in a real run: input whose level is neither free nor paid loads fine but
+ * fails the level checks. quality 'fail' (the default) fails the run with DataQualityFailed
+ * naming the checks and their examples, and still tears the warehouse down; 'warn' completes
+ * and lists them in the result next to every other check's count.
+ */
+import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { warehouseIdFor } from '../../src/workflows/input';
+import { eventLine, removeDataset, songFile, writeDataset } from '../activities/support';
+import { localWarehouseExists, useEtlTestSuite } from './support';
+
+const suite = useEtlTestSuite();
+
+// Three plays of user 7; the second says 'premium', which the latest event of the user repeats.
+const source = writeDataset({
+  'song_data/A/SOA.json': songFile({ song_id: 'SOA', title: 'Song A', artist_id: 'AR1', artist_name: 'Art', duration: 200.5 }),
+  'log_data/2018/11/2018-11-01-events.json': [
+    eventLine({ ts: 1541105830796, level: 'free', song: 'Song A', artist: 'Art', length: 200.5 }),
+    eventLine({ ts: 1541105830797, level: 'premium', song: 'Other', artist: 'Else', length: 10 }),
+    eventLine({ ts: 1541105830798, level: 'premium', page: 'Home' }),
+  ].join('\n'),
+});
+afterAll(() => removeDataset(source));
+
+const LEVEL_FAILURES = [
+  { check: 'songplays_level_known', offendingRows: 1, examples: ['songplay_id 2: level premium'] },
+  { check: 'users_level_known', offendingRows: 1, examples: ['user_id 7: level premium'] },
+];
+
+it('fails the run with DataQualityFailed naming the checks and examples, and tears down', async () => {
+  const workflowId = 'quality-fail';
+  const err = await suite.runEtl(workflowId, { source }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  expect(cause.type).toBe('DataQualityFailed');
+  expect(cause.nonRetryable).toBe(true);
+  expect(cause.message).toBe(
+    '2 of 14 quality checks failed: songplays_level_known: 1 offending rows (e.g. songplay_id 2: level premium)' +
+      ' | users_level_known: 1 offending rows (e.g. user_id 7: level premium)',
+  );
+  expect(cause.details).toEqual([{ failed: LEVEL_FAILURES }]);
+  expect(localWarehouseExists(warehouseIdFor(workflowId))).toBe(false);
+}, 90_000);
+
+it("completes with quality 'warn', listing every check with its count and the failed ones", async () => {
+  const result = await suite.runEtl('quality-warn', { source, quality: 'warn' });
+  expect(result.quality.mode).toBe('warn');
+  expect(result.quality.failed).toEqual(['songplays_level_known', 'users_level_known']);
+  expect(result.quality.checks).toHaveLength(14);
+  expect(result.quality.checks.filter((c) => c.offendingRows > 0)).toEqual(LEVEL_FAILURES);
+  expect(result.durationsMs.quality).toBeGreaterThanOrEqual(0);
+  expect(result.tables.songplays).toBe(2);
+  expect(localWarehouseExists(result.warehouseId)).toBe(false);
+}, 90_000);
