@@ -8,3 +8,4 @@ export * from './staging';
 export * from './transforms';
 export * from './load-summary';
 export { checkQuality } from './quality';
+export * from './cluster';

@@ -37,7 +37,7 @@ export async function provisionWarehouse(input: ProvisionWarehouseInput): Promis
           ...temporalOf(),
         }
       : undefined;
-  return provider.provision(input.warehouseId, { heartbeat: (stage) => ctx.heartbeat(stage) }, owner);
+  return provider.provision(input.warehouseId, { heartbeat: (stage) => ctx.heartbeat(stage), sleep: (ms) => ctx.sleep(ms) }, owner);
 }
 
 /** Which Temporal this worker talks to, when known: an in-memory one dies with this process. */
@@ -70,6 +70,6 @@ export async function createTables(input: WarehouseInput): Promise<CreateTablesR
 export async function teardownWarehouse(input: TeardownWarehouseInput): Promise<TeardownWarehouseResult> {
   const ctx = Context.current();
   const provider = warehouseProvider(input.provider);
-  const removed = await provider.teardown(input.warehouseId, { heartbeat: (stage) => ctx.heartbeat(stage) });
+  const removed = await provider.teardown(input.warehouseId, { heartbeat: (stage) => ctx.heartbeat(stage), sleep: (ms) => ctx.sleep(ms) });
   return { warehouseId: input.warehouseId, removed };
 }

@@ -7,6 +7,7 @@
 import { configureS3 } from '../sources/s3-client';
 import { awsCredentialsFromConfig, postgresUrlFromConfig, type DwhConfig } from './dwh-cfg';
 import { ENV, setFileSetting } from './env';
+import { useRedshiftConfig } from './redshift-settings';
 
 /** What was taken from the file, by setting name (for a one-line notice; never values). */
 export function useConfigInThisProcess(config: DwhConfig): string[] {
@@ -20,5 +21,6 @@ export function useConfigInThisProcess(config: DwhConfig): string[] {
   const url = postgresUrlFromConfig(config);
   setFileSetting(ENV.postgresUrl, url);
   if (url && !process.env[ENV.postgresUrl]) used.push('[CLUSTER] for the postgres provider');
+  used.push(...useRedshiftConfig(config));
   return used;
 }

@@ -5,4 +5,5 @@
 export type * from './source';
 export type * from './warehouse';
 export type * from './activities';
+export type * from './cluster';
 export * from './etl';

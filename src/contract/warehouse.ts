@@ -4,7 +4,7 @@
  */
 
 /** The warehouse implementations this build has (src/warehouse/registry.ts). */
-export type WarehouseProviderName = 'local' | 'postgres';
+export type WarehouseProviderName = 'local' | 'postgres' | 'redshift';
 
 /** What provisionWarehouse is asked for. */
 export interface ProvisionWarehouseInput {

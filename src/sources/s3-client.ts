@@ -24,6 +24,11 @@ export function configureS3(next: S3Settings): void {
   clients.clear();
 }
 
+/** This process's AWS settings, for the other AWS clients it makes (Redshift, IAM). */
+export function awsSettings(): Readonly<S3Settings> {
+  return settings;
+}
+
 /** Concurrent connections per client: song staging keeps this many small GETs in flight. */
 export const S3_MAX_SOCKETS = 64;
 

@@ -7,6 +7,8 @@ export type SqlDialect = 'postgres' | 'redshift';
 /** What a long provider operation may report while it waits (an activity heartbeats). */
 export interface ProviderHooks {
   heartbeat(progress: string): void;
+  /** Pauses between polls; an activity's sleep ends early (rejects) when it is cancelled. */
+  sleep?(ms: number): Promise<void>;
 }
 
 /** A warehouse this provider holds, as `listWarehouses` found it. */

@@ -20,6 +20,17 @@ export const { provisionWarehouse } = proxyActivities<typeof activities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
+/**
+ * Creating or deleting a Redshift cluster takes 5–20 minutes; the activities heartbeat while
+ * they poll, and throttling or outages are retried for a long while (a forgotten cluster costs
+ * money). Permission, parameter, quota and capacity errors are non-retryable and fail at once.
+ */
+export const { createRedshiftCluster, deleteRedshiftCluster } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '45 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+});
+
 /** Short SQL and file listing steps (listing a million files takes minutes). */
 export const { createTables, planStaging, resetStaging, verifyStaging, summarizeLoad, sampleLoadErrors } = proxyActivities<typeof activities>({
   startToCloseTimeout: '15 minutes',

@@ -13,7 +13,7 @@ export const MAX_PARTITIONS = 1024;
 const KNOWN_FIELDS = ['source', 'warehouse', 'concurrency', 'partitions', 'maxErrors', 'keepWarehouse', 'quality'];
 const SOURCE_FIELDS = ['type', 'path', 'logData', 'songData', 'logJsonPath', 'anonymous', 'region'];
 /** Every provider name, once: the compiler fails here when the contract's union changes. */
-export const WAREHOUSE_PROVIDERS = Object.keys({ local: true, postgres: true } satisfies Record<WarehouseProviderName, true>);
+export const WAREHOUSE_PROVIDERS = Object.keys({ local: true, postgres: true, redshift: true } satisfies Record<WarehouseProviderName, true>);
 const PROVIDERS = WAREHOUSE_PROVIDERS;
 /** What a failed quality check does: fail the run, or be listed in its result. */
 export const QUALITY_MODES = Object.keys({ fail: true, warn: true } satisfies Record<QualityMode, true>);

@@ -40,8 +40,8 @@ describe('sparkify usage errors (exit code 2, nothing on stdout)', () => {
   it.each([
     [['upp'], "error: unknown command 'upp'\n(Did you mean up?)"],
     [['up', '--sorce', 'x'], "error: unknown option '--sorce'\n(Did you mean --source?)"],
-    [['up', '--provider', 'foo'], "error: option '--provider <name>' argument 'foo' is invalid. Allowed choices are local, postgres."],
-    [['up', '--provider=foo'], "error: option '--provider <name>' argument 'foo' is invalid. Allowed choices are local, postgres."],
+    [['up', '--provider', 'foo'], "error: option '--provider <name>' argument 'foo' is invalid. Allowed choices are local, postgres, redshift."],
+    [['up', '--provider=foo'], "error: option '--provider <name>' argument 'foo' is invalid. Allowed choices are local, postgres, redshift."],
     [['up', '--concurrency', 'x'], "error: option '--concurrency <n>' argument 'x' is invalid. Expected an integer from 1 to 64."],
     [['up', '--partitions', '2000'], "error: option '--partitions <n>' argument '2000' is invalid. Expected an integer from 1 to 1024."],
     [['up', '--source', missingDir], `error: --source ${missingDir}: no such directory`],

@@ -88,10 +88,10 @@ it('fails non-retryably, naming the setting but not its value, when SPARKIFY_POS
 });
 
 it('rejects a provider this build does not have, naming it, without retrying', async () => {
-  expect(registeredProviders()).toEqual(['local', 'postgres']);
+  expect(registeredProviders()).toEqual(['local', 'postgres', 'redshift']);
   await expect(
-    run(new MockActivityEnvironment(), activities.provisionWarehouse, { provider: 'redshift', warehouseId: 'x' } as unknown as ProvisionWarehouseInput),
-  ).rejects.toMatchObject({ type: 'UnknownWarehouseProvider', nonRetryable: true, message: expect.stringContaining('"redshift"') });
+    run(new MockActivityEnvironment(), activities.provisionWarehouse, { provider: 'redshift-serverless', warehouseId: 'x' } as unknown as ProvisionWarehouseInput),
+  ).rejects.toMatchObject({ type: 'UnknownWarehouseProvider', nonRetryable: true, message: expect.stringContaining('"redshift-serverless"') });
 });
 
 it('records the owning run in the schema, lists it (and an unmarked schema) and removes it', async () => {

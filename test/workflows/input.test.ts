@@ -41,7 +41,7 @@ describe('resolveInput', () => {
     [{ source, partitions: 0 }, 'input.partitions', 'input.partitions must be an integer from 1 to 1024, got 0'],
     [{ source, maxErrors: -1 }, 'input.maxErrors', 'input.maxErrors must be an integer 0 or more, got -1'],
     [{ source, keepWarehouse: 'yes' }, 'input.keepWarehouse', 'input.keepWarehouse must be true or false, got "yes"'],
-    [{ source, warehouse: { provider: 'redshift' } }, 'input.warehouse.provider', 'input.warehouse.provider must be one of "local", "postgres", got "redshift"'],
+    [{ source, warehouse: { provider: 'redshift-serverless' } }, 'input.warehouse.provider', 'input.warehouse.provider must be one of "local", "postgres", "redshift", got "redshift-serverless"'],
     [{ source: { type: 'ftp', path: 'x' } }, 'input.source.type', 'input.source.type must be "local" or "s3", got "ftp"'],
     [{ source: { type: 's3', path: 'x' } }, 'input.source.path', 'input.source.path must be s3://bucket/prefix, got "x"'],
     [{ source: { type: 's3', path: 's3://A_B/x' } }, 'input.source.path', 'input.source.path: "A_B" is not a valid bucket name (3-63 of a-z 0-9 . -)'],

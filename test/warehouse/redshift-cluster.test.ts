@@ -1,0 +1,257 @@
+/**
+ * The Redshift cluster workflows (createCluster, deleteCluster) on our devserver with the real
+ * worker and activities; only the Redshift control plane is replaced (aws-sdk-client-mock), by
+ * a scripted cluster that answers DescribeClusters / CreateCluster / DeleteCluster as Redshift
+ * documents: ClusterNotFoundFault for no cluster, `creating` for a few polls, then `available`.
+ */
+import { Context } from '@temporalio/activity';
+import { WorkflowFailedError } from '@temporalio/client';
+import {
+  ClusterAlreadyExistsFault,
+  ClusterNotFoundFault,
+  CreateClusterCommand,
+  DeleteClusterCommand,
+  DescribeClustersCommand,
+  RedshiftClient,
+  RedshiftServiceException,
+  type Cluster,
+  type CreateClusterCommandInput,
+} from '@aws-sdk/client-redshift';
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { Worker } from '@temporalio/worker';
+import * as sparkifyActivities from '../../src/activities';
+import { createCluster, deleteCluster } from '../../src/workflows';
+import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
+
+const redshift = mockClient(RedshiftClient);
+// No test here may reach the Data API; an unmocked call would fail loudly instead of going out.
+mockClient(RedshiftDataClient);
+
+const CLUSTER_ID = 'sparkify-test-cluster';
+const ENDPOINT = { Address: `${CLUSTER_ID}.abc123.us-west-2.redshift.amazonaws.com`, Port: 5439 };
+
+/** A cluster as Redshift's control plane shows it over time. */
+class ScriptedCluster {
+  exists = false;
+  status = 'creating';
+  polls = 0;
+  /** Looks that answer "not found" although the cluster exists (someone else is creating it). */
+  hiddenLooks = 0;
+  constructor(readonly pollsWhileCreating: number) {}
+
+  install(): void {
+    redshift.reset();
+    redshift.on(DescribeClustersCommand).callsFake(() => {
+      if (!this.exists || this.hiddenLooks-- > 0) throw new ClusterNotFoundFault({ message: `Cluster ${CLUSTER_ID} not found.`, $metadata: { requestId: 'req-describe' } });
+      this.polls++;
+      if (this.status === 'creating' && this.polls > this.pollsWhileCreating) this.status = 'available';
+      if (this.status === 'deleting' && this.polls > this.pollsWhileCreating) {
+        this.exists = false;
+        throw new ClusterNotFoundFault({ message: `Cluster ${CLUSTER_ID} not found.`, $metadata: { requestId: 'req-gone' } });
+      }
+      const cluster: Cluster = { ClusterIdentifier: CLUSTER_ID, ClusterStatus: this.status, DBName: 'dwh', MasterUsername: 'dwhuser', NodeType: 'ra3.large', NumberOfNodes: 2 };
+      if (this.status === 'available') cluster.Endpoint = ENDPOINT;
+      return { Clusters: [cluster] };
+    });
+    redshift.on(CreateClusterCommand).callsFake(() => {
+      if (this.exists) throw new ClusterAlreadyExistsFault({ message: 'Cluster already exists', $metadata: { requestId: 'req-exists' } });
+      this.exists = true;
+      this.status = 'creating';
+      this.polls = 0;
+      return { Cluster: { ClusterIdentifier: CLUSTER_ID, ClusterStatus: 'creating' } };
+    });
+    redshift.on(DeleteClusterCommand).callsFake(() => {
+      if (!this.exists) throw new ClusterNotFoundFault({ message: `Cluster ${CLUSTER_ID} not found.`, $metadata: { requestId: 'req-del' } });
+      this.status = 'deleting';
+      this.polls = 0;
+      return { Cluster: { ClusterIdentifier: CLUSTER_ID, ClusterStatus: 'deleting' } };
+    });
+  }
+}
+
+let temporal: TemporalForTests;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  process.env.SPARKIFY_REDSHIFT_CLUSTER_ID = CLUSTER_ID;
+  process.env.SPARKIFY_REDSHIFT_DATABASE = 'dwh';
+  process.env.SPARKIFY_REDSHIFT_USER = 'dwhuser';
+  process.env.SPARKIFY_REDSHIFT_IAM_ROLE = 'arn:aws:iam::123456789012:role/dwhRole';
+  process.env.SPARKIFY_REDSHIFT_POLL_MS = '20';
+  process.env.AWS_REGION = 'us-west-2';
+  temporal = await startTemporalForTests();
+}, 120_000);
+
+afterAll(async () => {
+  await temporal?.stop();
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
+  redshift.restore();
+});
+
+afterEach(() => {
+  delete process.env.SPARKIFY_REDSHIFT_PASSWORD;
+});
+
+async function withWorker<T>(label: string, body: (taskQueue: string) => Promise<T>, activities?: Partial<typeof sparkifyActivities>): Promise<T> {
+  const taskQueue = temporal.taskQueue(label);
+  const worker: Worker = await temporal.worker(taskQueue, activities ? { activities } : {});
+  return worker.runUntil(body(taskQueue));
+}
+
+function createCalls(): CreateClusterCommandInput[] {
+  return redshift.commandCalls(CreateClusterCommand).map((call) => call.args[0].input);
+}
+
+describe('createCluster', () => {
+  it('creates the configured cluster once and waits through several creating polls until it is available', async () => {
+    const cluster = new ScriptedCluster(4);
+    cluster.install();
+    const heartbeats: unknown[] = [];
+    const recording = async () => {
+      const ctx = Context.current();
+      const beat = ctx.heartbeat.bind(ctx);
+      (ctx as { heartbeat: (d?: unknown) => void }).heartbeat = (d?: unknown) => {
+        heartbeats.push(d);
+        beat(d);
+      };
+      return sparkifyActivities.createRedshiftCluster();
+    };
+    const result = await withWorker('create', (taskQueue) =>
+      temporal.env.client.workflow.execute(createCluster, { taskQueue, workflowId: `create-${taskQueue}` }),
+    { createRedshiftCluster: recording });
+
+    expect(result).toEqual({ clusterId: CLUSTER_ID, status: 'available', endpoint: `${ENDPOINT.Address}:5439` });
+    expect(createCalls()).toHaveLength(1);
+    const request = createCalls()[0];
+    expect(request).toMatchObject({
+      ClusterIdentifier: CLUSTER_ID,
+      ClusterType: 'multi-node',
+      NumberOfNodes: 2,
+      DBName: 'dwh',
+      MasterUsername: 'dwhuser',
+      ManageMasterPassword: true,
+      IamRoles: ['arn:aws:iam::123456789012:role/dwhRole'],
+      PubliclyAccessible: false,
+    });
+    expect(request.MasterUserPassword).toBeUndefined();
+    // The creating run is recorded as tags.
+    expect(request.Tags).toEqual(expect.arrayContaining([{ Key: 'sparkify:managed', Value: 'true' }, { Key: 'sparkify:workflowId', Value: expect.stringMatching(/^create-sparkify-test-/) }]));
+    // The first look found nothing, then 4 polls saw `creating` and the 5th `available`.
+    expect(redshift.commandCalls(DescribeClustersCommand)).toHaveLength(1 + 5);
+    expect(heartbeats.filter((h) => /: creating \(\d+ s\)$/.test(String(h)))).toHaveLength(4);
+  }, 60_000);
+
+  it('after an attempt dies during the wait, the next one finds the same cluster: exactly one CreateCluster', async () => {
+    const cluster = new ScriptedCluster(6);
+    cluster.install();
+    const attempts: number[] = [];
+    // The first attempt dies after its second `creating` poll, losing everything it held in memory.
+    const dyingOnce = async () => {
+      const ctx = Context.current();
+      attempts.push(ctx.info.attempt);
+      if (ctx.info.attempt === 1) {
+        let creatingPolls = 0;
+        const beat = ctx.heartbeat.bind(ctx);
+        (ctx as { heartbeat: (d?: unknown) => void }).heartbeat = (d?: unknown) => {
+          beat(d);
+          if (/: creating \(/.test(String(d)) && ++creatingPolls === 2) throw new Error('worker died while waiting');
+        };
+      }
+      return sparkifyActivities.createRedshiftCluster();
+    };
+    const result = await withWorker('create-dies', (taskQueue) =>
+      temporal.env.client.workflow.execute(createCluster, { taskQueue, workflowId: `create-dies-${taskQueue}` }),
+    { createRedshiftCluster: dyingOnce });
+
+    expect(result.status).toBe('available');
+    expect(attempts).toEqual([1, 2]);
+    expect(createCalls()).toHaveLength(1);
+  }, 60_000);
+
+  it('reuses an available cluster with the identifier: no CreateCluster', async () => {
+    const cluster = new ScriptedCluster(0);
+    cluster.install();
+    cluster.exists = true;
+    cluster.status = 'available';
+    const result = await withWorker('reuse', (taskQueue) =>
+      temporal.env.client.workflow.execute(createCluster, { taskQueue, workflowId: `reuse-${taskQueue}` }),
+    );
+    expect(result).toEqual({ clusterId: CLUSTER_ID, status: 'available', endpoint: `${ENDPOINT.Address}:5439` });
+    expect(createCalls()).toHaveLength(0);
+  }, 60_000);
+
+  it('treats ClusterAlreadyExists (created by someone between our look and our request) as reuse', async () => {
+    const cluster = new ScriptedCluster(1);
+    cluster.install();
+    // The first DescribeClusters says "not found", but by the time CreateCluster arrives it exists.
+    cluster.exists = true;
+    cluster.hiddenLooks = 1;
+    const result = await withWorker('already-exists', (taskQueue) =>
+      temporal.env.client.workflow.execute(createCluster, { taskQueue, workflowId: `exists-${taskQueue}` }),
+    );
+    expect(result.status).toBe('available');
+    expect(createCalls()).toHaveLength(1);
+  }, 60_000);
+
+  it('fails at once on AccessDenied, with AWS message and request id, without retrying', async () => {
+    const cluster = new ScriptedCluster(1);
+    cluster.install();
+    const denied = new RedshiftServiceException({
+      name: 'AccessDenied',
+      $fault: 'client',
+      message: 'User: arn:aws:iam::123456789012:user/etl is not authorized to perform: redshift:CreateCluster',
+      $metadata: { requestId: 'f00d-cafe', httpStatusCode: 403 },
+    });
+    redshift.on(CreateClusterCommand).rejects(denied);
+    const failure = await withWorker('denied', (taskQueue) =>
+      temporal.env.client.workflow.execute(createCluster, { taskQueue, workflowId: `denied-${taskQueue}` }).then(
+        () => undefined,
+        (err: unknown) => err,
+      ),
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause?.cause as Error & { type?: string; nonRetryable?: boolean };
+    expect(cause.type).toBe('AwsAccessDenied');
+    expect(cause.nonRetryable).toBe(true);
+    expect(cause.message).toContain('not authorized to perform: redshift:CreateCluster');
+    expect(cause.message).toContain('AWS request id f00d-cafe');
+    expect(createCalls()).toHaveLength(1);
+  }, 60_000);
+
+  it('keeps a configured master password out of the workflow history', async () => {
+    const cluster = new ScriptedCluster(1);
+    cluster.install();
+    const password = 'Sup3r-Secret-Redshift-pw';
+    process.env.SPARKIFY_REDSHIFT_PASSWORD = password;
+    const workflowId = `secret-${Date.now()}`;
+    await withWorker('secret', (taskQueue) => temporal.env.client.workflow.execute(createCluster, { taskQueue, workflowId }));
+    expect(createCalls()[0].MasterUserPassword).toBe(password);
+    expect(createCalls()[0].ManageMasterPassword).toBeUndefined();
+    const history = JSON.stringify(await temporal.env.client.workflow.getHandle(workflowId).fetchHistory());
+    expect(history).not.toContain(password);
+    expect(history).not.toContain(Buffer.from(password).toString('base64').slice(0, 16));
+  }, 60_000);
+});
+
+describe('deleteCluster', () => {
+  it('deletes the cluster and waits through deleting until DescribeClusters finds nothing; again: nothing to remove', async () => {
+    const cluster = new ScriptedCluster(3);
+    cluster.install();
+    cluster.exists = true;
+    cluster.status = 'available';
+    const first = await withWorker('delete', (taskQueue) =>
+      temporal.env.client.workflow.execute(deleteCluster, { taskQueue, workflowId: `delete-${taskQueue}` }),
+    );
+    expect(first).toEqual({ clusterId: CLUSTER_ID, removed: true });
+    expect(redshift.commandCalls(DeleteClusterCommand).map((c) => c.args[0].input)).toEqual([{ ClusterIdentifier: CLUSTER_ID, SkipFinalClusterSnapshot: true }]);
+    expect(cluster.exists).toBe(false);
+
+    const second = await withWorker('delete-again', (taskQueue) =>
+      temporal.env.client.workflow.execute(deleteCluster, { taskQueue, workflowId: `delete-again-${taskQueue}` }),
+    );
+    expect(second).toEqual({ clusterId: CLUSTER_ID, removed: false });
+    expect(redshift.commandCalls(DeleteClusterCommand)).toHaveLength(1);
+  }, 60_000);
+});
