@@ -105,8 +105,8 @@ export class Catalog {
     if (index > 0 && kindRoll < DUPLICATE_SONG_ID_SHARE + REISSUE_SHARE) {
       const original = this.song(rng.int(index));
       if (kindRoll < DUPLICATE_SONG_ID_SHARE) {
-        // Same song_id in a second file with a different year: the pipeline keeps the row
-        // from the smallest file path.
+        // Same song_id in a second file with a different year: the pipeline keeps the first
+        // row in song order (docs/data-rules.md), whichever file it came from.
         return { ...original, index, trackId, year: original.year === 0 ? rng.range(1960, 2010) : 0 };
       }
       return { ...original, index, trackId, songId: makeId('SO', this.songIdKey, index, rng) };

@@ -28,14 +28,16 @@ const EVENTS: Event[] = [
   [FA, 3, '8', T3, 'free', 'C', 'Home', null, null, null, 12],
   [FA, 4, '8', T3, 'paid', 'D', 'NextSong', 'Song C', 'Other', 100.0, 13],
   [FA, 5, '', T1, 'free', null, 'NextSong', null, null, null, 14],
-  [FB, 1, '7', T2, 'free', 'B', 'NextSong', 'Song C', 'Art', 100.000004, 15],
+  // Same ts as FA line 2 but a smaller session: content order and file order disagree.
+  [FB, 1, '7', T2, 'free', 'B', 'NextSong', 'Song C', 'Art', 100.000004, 9],
   [FB, 2, '9', T4, 'paid', 'E', 'NextSong', 'Song D', 'Art', 50.000005, 16],
 ];
 
 type Song = [file: string, songId: string, title: string, artistId: string, artistName: string, location: string | null,
   latitude: number | null, longitude: number | null, duration: number, year: number];
 const SONGS: Song[] = [
-  ['song_data/0.json', 'SOB', 'Other title', 'AR2', 'Art2 first', 'P', null, null, 1.0, 1999],
+  // The last file, but the first SOB row in song order (title 'Other title' < 'Song A').
+  ['song_data/Z.json', 'SOB', 'Other title', 'AR2', 'Art2 first', 'P', null, null, 1.0, 1999],
   ['song_data/A.json', 'SOA', 'Song A', 'AR1', 'Art', 'LA', 1.5, -2.5, 200.12345, 2001],
   ['song_data/B.json', 'SOB', 'Song A', 'AR2', 'Art', 'Q', null, null, 200.12345, 2002],
   ['song_data/C.json', 'SOC', 'Song C', 'AR1', 'Art', 'NY', 3.0, 4.0, 100.0, 0],
@@ -92,15 +94,16 @@ it('returns the number of rows each insert wrote', () => {
   expect(firstCounts).toEqual({ users: 3, songs: 5, artists: 3, time: 4, songplays: 6 });
 });
 
-it('users: one per non-empty userId, from the latest event (ties: later file, then later line)', async () => {
+it('users: one per non-empty userId, from the latest event (ties: greater session_id, never the file)', async () => {
   expect(await wh.rows(warehouse, dumps.users)).toEqual([
-    { user_id: '7', first_name: 'B', last_name: 'Last', gender: 'F', level: 'free' },
+    // T2 twice: session 11 (a.json) beats session 9 (b.json, the later file).
+    { user_id: '7', first_name: 'A', last_name: 'Last', gender: 'F', level: 'paid' },
     { user_id: '8', first_name: 'D', last_name: 'Last', gender: 'F', level: 'paid' },
     { user_id: '9', first_name: 'E', last_name: 'Last', gender: 'F', level: 'paid' },
   ]);
 });
 
-it('songs: one per song_id, duplicates resolved to the smallest file path', async () => {
+it('songs: one per song_id, duplicates resolved by the rows\' contents (title first), not by file', async () => {
   expect(await wh.rows(warehouse, dumps.songs)).toEqual([
     { song_id: 'SOA', title: 'Song A', artist_id: 'AR1', year: '2001', duration: 200.12345 },
     { song_id: 'SOB', title: 'Other title', artist_id: 'AR2', year: '1999', duration: 1 },
@@ -110,7 +113,7 @@ it('songs: one per song_id, duplicates resolved to the smallest file path', asyn
   ]);
 });
 
-it('artists: one per artist_id, described by its song with the smallest song_id', async () => {
+it('artists: one per artist_id, described by its first song row in song order', async () => {
   expect(await wh.rows(warehouse, dumps.artists)).toEqual([
     { artist_id: 'AR1', name: 'Art', location: 'LA', latitude: 1.5, longitude: -2.5 },
     { artist_id: 'AR2', name: 'Art2 first', location: 'P', latitude: null, longitude: null },
@@ -127,7 +130,7 @@ it('time: one row per distinct songplay start_time, UTC, ISO week, weekday 0 = S
   ]);
 });
 
-it('songplays: NextSong events numbered by (ts, file, line), songs matched at 5 decimals, lowest song_id wins', async () => {
+it('songplays: NextSong events numbered by (ts, session_id, …), songs matched at 5 decimals, lowest song_id wins', async () => {
   const play = (id: number, start: string, user: string | null, level: string, song: string | null, artist: string | null, session: number) => ({
     id, start_time: start, user_id: user, level, song_id: song, artist_id: artist, session, location: `loc-${session}`, user_agent: `ua-${session}`,
   });
@@ -138,10 +141,10 @@ it('songplays: NextSong events numbered by (ts, file, line), songs matched at 5 
     play(2, '2018-11-04 00:00:00.001', null, 'free', null, null, 14),
     // 50.000005 rounds (as a decimal, half away from zero) to 50.00001 = SOD.
     play(3, '2018-11-10 08:00:00.500', '9', 'paid', 'SOD', 'AR3', 16),
+    // Same ts as id 5 and a later file, but the smaller session. 100.000004 rounds to 100.00000 = SOC.
+    play(4, '2018-12-31 23:59:59.999', '7', 'free', 'SOC', 'AR1', 9),
     // 200.123456 rounds to 200.12346: no song.
-    play(4, '2018-12-31 23:59:59.999', '7', 'paid', null, null, 11),
-    // Same ts as id 4, later file. 100.000004 rounds to 100.00000 = SOC.
-    play(5, '2018-12-31 23:59:59.999', '7', 'free', 'SOC', 'AR1', 15),
+    play(5, '2018-12-31 23:59:59.999', '7', 'paid', null, null, 11),
     // Artist name differs from every song's: no match.
     play(6, '2021-01-01 12:30:00.000', '8', 'paid', null, null, 13),
   ]);

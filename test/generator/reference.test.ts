@@ -39,7 +39,7 @@ const FILES: Record<string, string> = {
     artist_id: 'ARX', artist_name: 'Alpha feat. Beta', artist_location: 'Berlin', song_id: 'SOA', title: 'Two',
     duration: 200.5, year: 0,
   }),
-  // Same song_id in a later path: the songs table keeps the row above (year 0).
+  // Same song_id, another year: the songs table keeps the row above (year 0 comes first in song order).
   'song_data/A/B/A/TRABA.json': song({
     artist_id: 'ARX', artist_name: 'Alpha feat. Beta', artist_location: 'Berlin', song_id: 'SOA', title: 'Two',
     duration: 200.5, year: 1999,
@@ -74,7 +74,7 @@ const FILES: Record<string, string> = {
   ].join('\n') + '\n',
   'log_data/2018/11/2018-11-06-events.json': [
     /* 1 */ play({ userId: '12', sessionId: 3, artist: 'Nobody', song: 'Nope', length: 99, ts: T0 + 86400000 }),
-    // Same ts as line 4 of the first file: the later file is user 10's latest event (level free).
+    // Same ts and session as line 4 of the first file, greater itemInSession: user 10's latest event (level free).
     /* 2 */ event({ level: 'free', ts: T0 + 300000, itemInSession: 3 }),
     /* 3 */ play({ userId: '13', level: 'paid', sessionId: 4, artist: 'Gamma', song: 'Four', length: 5, ts: T0 + 86401000 }),
     // A play without a user, at the same instant as line 1: one time row for both. Matches SOE.
@@ -97,7 +97,7 @@ describe('reference computation on a hand-written dataset', () => {
   afterAll(() => removeDir(root));
 
   test('computes the hand-worked expectations', () => {
-    // songplays in (ts, file, line) order: id session user level
+    // songplays in event order (ts, sessionId, itemInSession, …): id session user level
     //   1 T0          f1:1  s1 u10 free  SOB
     //   2 T0+200000   f1:3  s1 u10 free  SOC
     //   3 T0+300000   f1:6  s2 u11 paid  -
@@ -113,7 +113,7 @@ describe('reference computation on a hand-written dataset', () => {
       rejectedByKind: { 'empty-file': 1, 'invalid-json': 2, 'missing-field': 3, 'not-object': 2, 'wrong-type': 2 },
       songplaysWithSong: 4,
       songplaysByLevel: { free: 5, paid: 2 },
-      // Latest events: u10 free (tie broken by the later file), u11 free, u12 free, u13 paid.
+      // Latest events: u10 free (tie on ts broken by itemInSession), u11 free, u12 free, u13 paid.
       usersByLevel: { free: 3, paid: 1 },
       // Monday: 10:00, 10:03:20, 10:05, 11:00; Tuesday: 10:00:00, 10:00:01.
       timeByWeekday: [0, 4, 2, 0, 0, 0, 0],

@@ -60,18 +60,38 @@ function exact(sum: bigint): ExactSum {
   return sum <= BigInt(Number.MAX_SAFE_INTEGER) && sum >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(sum) : sum.toString();
 }
 
-/** Order of (ts, file, line): songplay_id order and "latest event" order. */
-function compareEvents(a: Located<EventRow>, b: Located<EventRow>): number {
-  if (a.row.ts !== b.row.ts) return a.row.ts < b.row.ts ? -1 : 1;
-  const byFile = comparePaths(a.file, b.file);
-  return byFile !== 0 ? byFile : a.line - b.line;
+/** Ascending, NULL after every value (SQL's default for ASC). Text compares by bytes (C collation). */
+function compareValues(a: string | number | null, b: string | number | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  if (typeof a === 'string' && typeof b === 'string') return comparePaths(a, b);
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** (song_id, file) order; ids compare by bytes, like SQL under the C collation. */
-function compareSongRows(a: Located<SongRow>, b: Located<SongRow>): number {
-  const byId = comparePaths(a.row.song_id, b.row.song_id);
-  return byId !== 0 ? byId : comparePaths(a.file, b.file);
+function compareBy<T>(fields: Array<(row: T) => string | number | null>): (a: Located<T>, b: Located<T>) => number {
+  return (a, b) => {
+    for (const field of fields) {
+      const order = compareValues(field(a.row), field(b.row));
+      if (order !== 0) return order;
+    }
+    return 0;
+  };
 }
+
+/**
+ * Event order, on the rows' own contents (no file or line: Redshift's COPY records none):
+ * songplay_id order, and the last event of a user is its "latest". Events equal in all these
+ * fields give equal songplays and users rows, so ties need no further rule.
+ */
+const compareEvents = compareBy<EventRow>([
+  (r) => r.ts, (r) => r.sessionId, (r) => r.itemInSession, (r) => r.userId, (r) => r.level, (r) => r.firstName,
+  (r) => r.lastName, (r) => r.gender, (r) => r.location, (r) => r.userAgent, (r) => r.song, (r) => r.artist, (r) => r.length,
+]);
+
+/** Song order: lowest song_id, then the row's other fields; picks the songs, artists and matching rows. */
+const compareSongRows = compareBy<SongRow>([
+  (r) => r.song_id, (r) => r.title, (r) => r.artist_id, (r) => r.artist_name, (r) => r.artist_location,
+  (r) => r.artist_latitude, (r) => r.artist_longitude, (r) => r.year, (r) => r.duration,
+]);
 
 function matchKey(title: string, artist: string, duration: number): string {
   return `${round5Key(duration)}\u0000${artist}\u0000${title}`;
@@ -113,7 +133,7 @@ export function computeExpected(root: string): Expected {
     }
   }
 
-  // songs: one per song_id, from the smallest file path. artists: from the smallest song_id.
+  // songs, artists and song matches: the first row in song order.
   songRows.sort(compareSongRows);
   const songsById = new Map<string, Located<SongRow>>();
   const songRowCount = new Map<string, number>();
@@ -126,7 +146,7 @@ export function computeExpected(root: string): Expected {
     const list = artistRows.get(song.artist_id) ?? [];
     list.push(located);
     artistRows.set(song.artist_id, list);
-    // Rows are in (song_id, file) order, so the first row per key has the lowest song_id.
+    // Rows are in song order, so the first row per key has the lowest song_id.
     const key = matchKey(song.title, song.artist_name, song.duration);
     if (!matches.has(key)) matches.set(key, song);
   }
@@ -173,7 +193,7 @@ export function computeExpected(root: string): Expected {
     startTimes.add(row.ts);
   }
 
-  // users: the latest event of each non-empty userId (events are in (ts, file, line) order).
+  // users: the last event of each non-empty userId in event order.
   const latest = new Map<string, EventRow>();
   for (const { row } of events) if (row.userId !== '') latest.set(row.userId, row);
   const usersByLevel = { free: 0, paid: 0 };
