@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { addGcCommand } from './commands/gc';
 import { addGenerateCommand } from './commands/generate';
+import { addReportCommand } from './commands/report';
 import { addRunCommand } from './commands/run';
 import { addStatusCommand } from './commands/status';
 import { addUpCommand } from './commands/up';
@@ -32,7 +33,7 @@ export function sparkifyProgram(done: ExitCodeSink): Command {
       examples(['npm start', 'npm run sparkify -- up --help', 'npm run sparkify -- generate --out /tmp/sparkify --songs 100']),
     );
   // Subcommands made with .command() inherit the settings above (exit override, output, suggestions).
-  for (const add of [addGenerateCommand, addUpCommand, addWorkerCommand, addRunCommand, addStatusCommand, addGcCommand]) {
+  for (const add of [addGenerateCommand, addUpCommand, addWorkerCommand, addRunCommand, addStatusCommand, addGcCommand, addReportCommand]) {
     add(program, done).version(version, '-V, --version', 'print the version');
   }
   acceptConfigEverywhere(program);

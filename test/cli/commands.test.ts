@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { sparkifyInProcess } from '../helpers/cli';
 
 const VERSION = (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
-const COMMANDS = ['generate', 'up', 'worker', 'run', 'status', 'gc'];
+const COMMANDS = ['generate', 'up', 'worker', 'run', 'status', 'gc', 'report'];
 const HINT = '(add --help for usage and examples)';
 
 const sparkify = sparkifyInProcess;

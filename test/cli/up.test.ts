@@ -1,11 +1,12 @@
 /**
- * The CLI as a user runs it (a child process through tsx): `up --json` on the small fixture with
- * its in-process devserver, and a failing run's exit code and one-line message.
+ * The CLI as a user runs it (a child process through tsx): `up --json --report` on the small
+ * fixture with its in-process devserver, and a failing run's exit code and one-line message.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { computeAnswers } from '../reference/analytics';
 import { fixturePath, readExpected } from '../workflows/support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -33,11 +34,12 @@ function sparkify(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> 
 }
 
 describe('sparkify up', () => {
-  it('--json on the small fixture prints every table row count and tears the warehouse down', async () => {
+  it('--json --report on the small fixture prints every table row count, writes the report and tears the warehouse down', async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-cli-home-'));
     fs.chmodSync(home, 0o755);
+    const report = path.join(home, '..', `${path.basename(home)}-report`);
     try {
-      const run = await sparkify(['up', '--json', '--source', fixturePath('sparkify-small')], { SPARKIFY_HOME: home });
+      const run = await sparkify(['up', '--json', '--source', fixturePath('sparkify-small'), '--report', report], { SPARKIFY_HOME: home });
       expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
       const summary = JSON.parse(run.stdout);
       const expected = readExpected('sparkify-small');
@@ -48,8 +50,16 @@ describe('sparkify up', () => {
       expect(summary.accounted).toBe(true);
       expect(summary.warehouse).toBeUndefined();
       expect(fs.readdirSync(home)).toEqual([]);
+      // The report was made from the run's warehouse before it went: the answers of the reference.
+      const answers = computeAnswers(fixturePath('sparkify-small'));
+      const json = JSON.parse(fs.readFileSync(path.join(report, 'report.json'), 'utf8'));
+      expect(Object.fromEntries(Object.entries(json).map(([name, a]) => [name, (a as { rows: unknown }).rows]))).toEqual(answers);
+      expect(fs.existsSync(path.join(report, 'report.html'))).toBe(true);
+      expect(run.stderr).toContain(`report written to ${path.join(report, 'report.html')}`);
+      expect(run.stderr).toContain(`  most played song `);
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
+      fs.rmSync(report, { recursive: true, force: true });
     }
   }, 200_000);
 

@@ -4,9 +4,13 @@
  * naming the checks and their examples, and still tears the warehouse down; 'warn' completes
  * and lists them in the result next to every other check's count.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { warehouseIdFor } from '../../src/workflows/input';
 import { eventLine, removeDataset, songFile, writeDataset } from '../activities/support';
+import { sparkifyInProcess } from '../helpers/cli';
 import { localWarehouseExists, useEtlTestSuite } from './support';
 
 const suite = useEtlTestSuite();
@@ -46,13 +50,31 @@ it('fails the run with DataQualityFailed naming the checks and examples, and tea
   expect(localWarehouseExists(warehouseIdFor(workflowId))).toBe(false);
 }, 90_000);
 
-it("completes with quality 'warn', listing every check with its count and the failed ones", async () => {
-  const result = await suite.runEtl('quality-warn', { source, quality: 'warn' });
+it("completes with quality 'warn', listing every check with its count and the failed ones; `report --workflow-id` reads its kept warehouse", async () => {
+  const result = await suite.runEtl('quality-warn', { source, quality: 'warn', keepWarehouse: true });
+  suite.keep(result.warehouse!);
   expect(result.quality.mode).toBe('warn');
   expect(result.quality.failed).toEqual(['songplays_level_known', 'users_level_known']);
   expect(result.quality.checks).toHaveLength(14);
   expect(result.quality.checks.filter((c) => c.offendingRows > 0)).toEqual(LEVEL_FAILURES);
   expect(result.durationsMs.quality).toBeGreaterThanOrEqual(0);
   expect(result.tables.songplays).toBe(2);
-  expect(localWarehouseExists(result.warehouseId)).toBe(false);
+
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-report-'));
+  const address = process.env.TEMPORAL_ADDRESS;
+  process.env.TEMPORAL_ADDRESS = suite.temporal.address;
+  try {
+    const run = await sparkifyInProcess('report', '--workflow-id', 'quality-warn', '--out', out);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
+    expect(report.catalog_share.rows).toEqual([{ plays: 2, plays_in_catalog: 1, percent_in_catalog: 50 }]);
+    expect(report.free_vs_paid.rows).toEqual([
+      { level: 'free', users: 0, plays: 1, playing_users: 1 },
+      { level: 'premium', users: 1, plays: 1, playing_users: 1 },
+    ]);
+  } finally {
+    if (address === undefined) delete process.env.TEMPORAL_ADDRESS;
+    else process.env.TEMPORAL_ADDRESS = address;
+    fs.rmSync(out, { recursive: true, force: true });
+  }
 }, 90_000);

@@ -24,7 +24,11 @@ import { createProgressView } from '../lib/progress';
 import { installProcessGuard } from '../../process-guard';
 import { installCliRuntime } from '../lib/runtime';
 import { ensureSampleDataset } from '../lib/sample-data';
+import { renderReportLines } from '../lib/report-lines';
 import { renderSummary } from '../lib/summary';
+import { writeReport } from '../../report/report';
+import { warehouseProvider } from '../../warehouse/registry';
+import { warehouseIdFor } from '../../workflows/input';
 import { sweepOrphanedWarehouses } from '../lib/warehouse-sweep';
 import { setInProcessTemporal } from '../../shared/in-process-temporal';
 
@@ -38,6 +42,7 @@ export function addUpCommand(program: Command, done: ExitCodeSink): Command {
       '(.sparkify/sample, made on first use). Ctrl-C cancels the run; teardown still runs.',
     );
   return addEtlOptions(command, { sourceRequired: false })
+    .option('--report <dir>', "after the run, write the analysts' report (report.html, report.json, CSVs) into this directory")
     .addHelpText(
       'after',
       examples([
@@ -46,12 +51,17 @@ export function addUpCommand(program: Command, done: ExitCodeSink): Command {
         'npm run sparkify -- up --source=/data/sparkify --concurrency 4 --max-errors 100 --keep-warehouse',
         'npm run sparkify -- up --source s3://my-bucket/sparkify',
         'npm run sparkify -- up --config dwh.cfg --no-sign-request',
+        'npm run sparkify -- up --source test/fixtures/sparkify-small --report /tmp/sparkify-report',
       ]),
     )
     .action(commandAction(done, up));
 }
 
-async function up(options: EtlOptions): Promise<number> {
+interface UpOptions extends EtlOptions {
+  report?: string;
+}
+
+async function up(options: UpOptions): Promise<number> {
   // Everything but the summary goes to stderr, so `up --json` prints nothing but JSON on stdout.
   const say = (line: string) => console.error(line);
   // This process runs the activities too, so it reads the file's secrets (they stay in it).
@@ -69,6 +79,8 @@ async function up(options: EtlOptions): Promise<number> {
   const restoreSigint = holdEmbeddedPostgresSigint();
   source ??= { type: 'local', path: path.resolve(await ensureSampleDataset(say)) };
   const input = etlInputFromOptions(options, source);
+  // The report reads the warehouse after the run: keep it until the report is written.
+  if (options.report !== undefined) input.keepWarehouse = true;
 
   const temporal = await startTemporal(say);
   let keepServing = false;
@@ -102,12 +114,28 @@ async function up(options: EtlOptions): Promise<number> {
         }
       });
       if ('error' in outcome) {
+        // Kept only for the report, which a failed run does not get: remove it as the run would have.
+        if (options.report !== undefined && !options.keepWarehouse) {
+          await warehouseProvider(input.warehouse?.provider ?? 'local')
+            .teardown(warehouseIdFor(workflowId), { heartbeat: () => undefined })
+            .catch((err: unknown) => say(`could not remove the warehouse of the failed run: ${String(err)}`));
+        }
         const { message } = describeError(outcome.error);
         if (options.json) console.log(JSON.stringify({ workflowId, ok: false, error: message }, null, 2));
         throw outcome.error;
       }
       const { result } = outcome;
+      const ownTeardown = options.report !== undefined && !options.keepWarehouse ? result.warehouse : undefined;
+      if (ownTeardown) delete result.warehouse;
       console.log(options.json ? JSON.stringify({ workflowId, ok: true, ...result }, null, 2) : renderSummary(workflowId, result));
+      if (options.report !== undefined) {
+        try {
+          const written = await writeReport((ownTeardown ?? result.warehouse)!, path.resolve(options.report));
+          (options.json ? say : console.log)(renderReportLines(written));
+        } finally {
+          if (ownTeardown) await warehouseProvider(ownTeardown.provider).teardown(ownTeardown.warehouseId, { heartbeat: () => undefined });
+        }
+      }
       if (result.warehouse?.provider === 'local') {
         // The kept server is a child of this process: stay until Ctrl-C stops it.
         keepServing = true;
