@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { compareEvents, compareSongRows } from './compute';
 import { comparePaths, listInputFiles } from './dataset-files';
 import { round5Key } from './decimal';
 import { checkEventLine, checkSongFile, eventRows, type EventRow, type SongRow } from './rules';
@@ -85,8 +86,8 @@ export function computeAnswers(root: string): Record<string, Row[]> {
     }
   }
 
-  // songs: first row per song_id by file; artists: from their song with the smallest song_id; matches: lowest song_id.
-  songRows.sort((a, b) => comparePaths(a.row.song_id, b.row.song_id) || comparePaths(a.file, b.file));
+  // songs, artists and song matches: the first row in song order (the rules' order, shared with compute.ts).
+  songRows.sort(compareSongRows);
   const songTitle = new Map<string, string>();
   const artistName = new Map<string, string>();
   const matches = new Map<string, SongRow>();
@@ -97,7 +98,8 @@ export function computeAnswers(root: string): Record<string, Row[]> {
     if (!matches.has(key)) matches.set(key, row);
   }
 
-  events.sort((a, b) => (a.row.ts !== b.row.ts ? a.row.ts - b.row.ts : comparePaths(a.file, b.file) || a.line - b.line));
+  // Event order: songplay_id order, and a user's last event is its latest.
+  events.sort(compareEvents);
   const plays: Play[] = [];
   const latest = new Map<string, EventRow>();
   for (const { row } of events) {
@@ -167,7 +169,7 @@ export function computeAnswers(root: string): Record<string, Row[]> {
   for (const p of plays) if (p.userId !== null) userPlays.set(p.userId, [...(userPlays.get(p.userId) ?? []), p]);
   const upgrades: Array<{ userId: string; at: number; times: number }> = [];
   for (const [userId, list] of userPlays) {
-    // plays are in (ts, file, line) order = (start_time, songplay_id) order
+    // plays are in event order = (start_time, songplay_id) order
     const ups = list.filter((p, i) => i > 0 && p.level === 'paid' && list[i - 1].level === 'free');
     if (ups.length > 0) upgrades.push({ userId, at: Math.min(...ups.map((p) => p.ts)), times: ups.length });
   }

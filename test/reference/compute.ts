@@ -82,13 +82,13 @@ function compareBy<T>(fields: Array<(row: T) => string | number | null>): (a: Lo
  * songplay_id order, and the last event of a user is its "latest". Events equal in all these
  * fields give equal songplays and users rows, so ties need no further rule.
  */
-const compareEvents = compareBy<EventRow>([
+export const compareEvents = compareBy<EventRow>([
   (r) => r.ts, (r) => r.sessionId, (r) => r.itemInSession, (r) => r.userId, (r) => r.level, (r) => r.firstName,
   (r) => r.lastName, (r) => r.gender, (r) => r.location, (r) => r.userAgent, (r) => r.song, (r) => r.artist, (r) => r.length,
 ]);
 
 /** Song order: lowest song_id, then the row's other fields; picks the songs, artists and matching rows. */
-const compareSongRows = compareBy<SongRow>([
+export const compareSongRows = compareBy<SongRow>([
   (r) => r.song_id, (r) => r.title, (r) => r.artist_id, (r) => r.artist_name, (r) => r.artist_location,
   (r) => r.artist_latitude, (r) => r.artist_longitude, (r) => r.year, (r) => r.duration,
 ]);
