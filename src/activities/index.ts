@@ -9,3 +9,4 @@ export * from './transforms';
 export * from './load-summary';
 export { checkQuality } from './quality';
 export * from './cluster';
+export * from './incremental';

@@ -18,6 +18,7 @@ import { partitionOf } from '../sources/partition';
 import type { SourceFile } from '../sources/source';
 import { sqlStatement, sqlStatements } from '../warehouse/sql-files';
 import { checkStagingEpoch, serverStartedAt, startStagingEpoch } from './staging/epoch';
+import { manifestFilter, type ManifestFilter } from './staging/manifest-filter';
 import { stagePartition } from './staging/stage-partition';
 import { inWarehouse } from './warehouse-activity';
 
@@ -41,12 +42,17 @@ export async function planStaging(input: StagingPlanInput): Promise<StagingPlan>
   }
   const ctx = Context.current();
   const source = await openSource(input.source);
-  const plan = async (kind: StagingKind, record?: (file: SourceFile, partition: number) => Promise<void>): Promise<StagingPlan[StagingKind]> => {
+  const plan = async (
+    kind: StagingKind,
+    record?: (file: SourceFile, partition: number) => Promise<void>,
+    filter?: ManifestFilter,
+  ): Promise<StagingPlan[StagingKind]> => {
     const filesPerPartition = new Array<number>(partitions).fill(0);
     let files = 0;
     let bytes = 0;
     let lastBeat = Date.now();
     for await (const file of source.files(kind)) {
+      if (filter && !filter.admit(file)) continue;
       const partition = partitionOf(file.path, partitions);
       await record?.(file, partition);
       filesPerPartition[partition]++;
@@ -58,13 +64,22 @@ export async function planStaging(input: StagingPlanInput): Promise<StagingPlan>
         lastBeat = Date.now();
       }
     }
-    return { files, bytes, filesPerPartition };
+    return { files, bytes, filesPerPartition, ...filter?.counts };
   };
-  if (!input.warehouse) return { events: await plan('events'), songs: await plan('songs') };
-  return inWarehouse(input.warehouse, `writing the staging plan into ${input.warehouse.schema}`, async (client) => ({
-    events: await recorded(client, 'events', partitions, plan),
-    songs: await recorded(client, 'songs', partitions, plan),
-  }));
+  const { incremental } = input;
+  if (!input.warehouse) {
+    if (incremental) {
+      throw ApplicationFailure.create({ message: 'an incremental plan needs the warehouse (its manifest)', type: 'InvalidInput', nonRetryable: true });
+    }
+    return { events: await plan('events'), songs: await plan('songs') };
+  }
+  return inWarehouse(input.warehouse, `writing the staging plan into ${input.warehouse.schema}`, async (client) => {
+    const filtered = async (kind: StagingKind) => {
+      const filter = incremental ? await manifestFilter(client, kind, incremental) : undefined;
+      return recorded(client, kind, partitions, (k, record) => plan(k, record, filter));
+    };
+    return { events: await filtered('events'), songs: await filtered('songs') };
+  });
 }
 
 async function recorded(

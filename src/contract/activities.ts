@@ -69,9 +69,64 @@ export interface StagingPlanInput {
    * vanished since. Without it, each COPY lists the source again.
    */
   warehouse?: WarehouseHandle;
+  /** Incremental run: leave out files the warehouse's manifest holds (needs `warehouse`). */
+  incremental?: IncrementalPlanFilter;
 }
 
-export type StagingPlan = Record<StagingKind, { files: number; bytes: number; filesPerPartition: number[] }>;
+export type StagingPlan = Record<StagingKind, StagingKindPlan>;
+
+export interface StagingKindPlan {
+  /** Files to load (in an incremental run: new or reloaded ones only). */
+  files: number;
+  bytes: number;
+  filesPerPartition: number[];
+  /** Incremental runs only: files left out because they were loaded before, unchanged. */
+  alreadyLoaded?: number;
+  /** Incremental runs only: files left out by the from/to window. */
+  outsideWindow?: number;
+  /** Incremental runs only: files that changed since they were loaded (the first 50) and their count. */
+  changed?: string[];
+  changedCount?: number;
+}
+
+/** What planStaging filters by in an incremental run (the manifest of loaded files is in the warehouse). */
+export interface IncrementalPlanFilter {
+  from?: string;
+  to?: string;
+  reloadChanged?: boolean;
+}
+
+/** The run that holds, or asks for, a long-lived warehouse's lock. */
+export interface WarehouseLockInput {
+  warehouse: WarehouseHandle;
+  workflowId: string;
+  runId: string;
+  /** acquire only: fail with WarehouseBusy after waiting this long for another open run. */
+  waitSeconds?: number;
+}
+
+export interface WarehouseLockResult {
+  /** acquire: true when it took over the lock of a run that has closed (a crashed or terminated run). */
+  tookOverFrom?: { workflowId: string; runId: string; status: string };
+  /** release: false when the lock was not held by this run (nothing released). */
+  released?: boolean;
+  waitedMs: number;
+}
+
+/** mergeIncremental: the run whose staged files are merged into the star tables. */
+export interface MergeIncrementalInput extends WarehouseInput {
+  workflowId: string;
+  runId: string;
+}
+
+export interface MergeIncrementalResult {
+  /** Files recorded in the manifest by this merge (0 when a retry found its own earlier merge). */
+  files: Record<StagingKind, number>;
+  rowsAdded: Record<string, number>;
+  usersUpdated: number;
+  /** true when this run's merge had already committed (a retried activity or a new staging round). */
+  alreadyMerged: boolean;
+}
 
 export interface CopyStagingInput {
   warehouse: WarehouseHandle;

@@ -21,6 +21,11 @@ export interface SparkifyEtlInput {
   keepWarehouse?: boolean;
   /** A failed quality check fails the run ('fail', default) or is listed in the result ('warn'). */
   quality?: QualityMode;
+  /**
+   * Load only files not loaded before into the long-lived warehouse it names (provisioned if it
+   * does not exist yet, never torn down). Absent: a full load into a warehouse of this run.
+   */
+  incremental?: IncrementalInput;
 }
 
 export type QualityMode = 'fail' | 'warn';
@@ -32,19 +37,56 @@ export interface QualityReport {
   failed: string[];
 }
 
+/** What an incremental run loads, and into which long-lived warehouse. */
+export interface IncrementalInput {
+  /** The long-lived warehouse: [a-z][a-z0-9_]* (a local directory under SPARKIFY_HOME, or a schema). */
+  warehouseName: string;
+  /** Only event files whose name holds a date (YYYY-MM-DD) on or after this day (inclusive). */
+  from?: string;
+  /** Only event files whose name holds a date on or before this day (inclusive). */
+  to?: string;
+  /** Load again a file whose size or ETag changed since it was loaded (its earlier rows are replaced). */
+  reloadChanged?: boolean;
+  /** How long a run waits for another run holding the warehouse's lock before failing. Default 600. */
+  lockWaitSeconds?: number;
+}
+
 /** The input with every default applied; what the workflow actually runs on. */
-export type ResolvedEtlInput = Required<SparkifyEtlInput>;
+export type ResolvedEtlInput = Required<Omit<SparkifyEtlInput, 'incremental'>> & {
+  incremental?: IncrementalInput & { lockWaitSeconds: number };
+};
+
+/** What an incremental run added to its long-lived warehouse. */
+export interface IncrementalOutcome {
+  warehouseName: string;
+  /** Files this run loaded (new, or changed and reloaded). */
+  filesAdded: Record<'events' | 'songs', number>;
+  /** Files left out because they were loaded before, unchanged. */
+  filesAlreadyLoaded: Record<'events' | 'songs', number>;
+  /** Event files left out by the from/to window. */
+  filesOutsideWindow: number;
+  /** Files that changed since they were loaded and were not loaded again (the first 50; see changedCount). */
+  changedFiles: string[];
+  changedCount: number;
+  /** Rows each star table gained (users: new users only; a level update adds none). */
+  rowsAdded: Record<string, number>;
+  /** Users whose row this run updated (a newer event). */
+  usersUpdated: number;
+}
 
 /** Stages in the order they run; also the keys of `durationsMs`. */
 export const STAGES = [
   'provision',
+  'lock',
   'createTables',
   'plan',
   'staging',
   'dimensions',
   'fact',
+  'merge',
   'summarize',
   'quality',
+  'unlock',
   'teardown',
 ] as const;
 export type StageName = (typeof STAGES)[number];
@@ -91,5 +133,8 @@ export interface SparkifyEtlResult {
   /** Every quality check's count; with quality 'warn' the failed ones are listed here instead of failing the run. */
   quality: QualityReport;
   /** Present only with keepWarehouse: where the tables are (no password). */
+  /** Present only with keepWarehouse or incremental: where the tables are (no password). */
   warehouse?: WarehouseHandle;
+  /** Present only for an incremental run. `tables` then holds every table's total. */
+  incremental?: IncrementalOutcome;
 }

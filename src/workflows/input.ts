@@ -10,7 +10,12 @@ import { fnv1a32 } from '../shared/fnv1a';
 export const MAX_CONCURRENCY = 64;
 export const MAX_PARTITIONS = 1024;
 
-const KNOWN_FIELDS = ['source', 'warehouse', 'concurrency', 'partitions', 'maxErrors', 'keepWarehouse', 'quality'];
+const KNOWN_FIELDS = ['source', 'warehouse', 'concurrency', 'partitions', 'maxErrors', 'keepWarehouse', 'quality', 'incremental'];
+const INCREMENTAL_FIELDS = ['warehouseName', 'from', 'to', 'reloadChanged', 'lockWaitSeconds'];
+/** A long-lived warehouse's name: also its directory and (prefixed) its schema, so plain. */
+export const WAREHOUSE_NAME = /^[a-z][a-z0-9_]{0,39}$/;
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+export const DEFAULT_LOCK_WAIT_SECONDS = 600;
 const SOURCE_FIELDS = ['type', 'path', 'logData', 'songData', 'logJsonPath', 'anonymous', 'region'];
 /** Every provider name, once: the compiler fails here when the contract's union changes. */
 export const WAREHOUSE_PROVIDERS = Object.keys({ local: true, postgres: true, redshift: true } satisfies Record<WarehouseProviderName, true>);
@@ -130,7 +135,59 @@ export function resolveInput(raw: unknown): ResolvedEtlInput {
     maxErrors,
     keepWarehouse: input.keepWarehouse === true,
     quality: input.quality ?? 'fail',
+    ...(input.incremental === undefined ? {} : { incremental: resolveIncremental(input.incremental) }),
   };
+}
+
+/** A calendar day YYYY-MM-DD that exists (2026-02-30 does not). */
+function isDay(text: string): boolean {
+  const match = DAY.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+function resolveIncremental(raw: unknown): NonNullable<ResolvedEtlInput['incremental']> {
+  if (!isRecord(raw)) {
+    throw new InvalidInputError('input.incremental', `input.incremental must be { warehouseName, from?, to?, reloadChanged? }, got ${shown(raw)}`);
+  }
+  for (const key of Object.keys(raw)) {
+    if (!INCREMENTAL_FIELDS.includes(key)) {
+      throw new InvalidInputError(`input.incremental.${key}`, `input.incremental.${key} is not a known field (known: ${INCREMENTAL_FIELDS.join(', ')})`);
+    }
+  }
+  const { warehouseName, from, to, reloadChanged, lockWaitSeconds } = raw;
+  if (typeof warehouseName !== 'string' || !WAREHOUSE_NAME.test(warehouseName)) {
+    throw new InvalidInputError(
+      'input.incremental.warehouseName',
+      `input.incremental.warehouseName must be a lowercase letter then up to 39 of a-z, 0-9, _, got ${shown(warehouseName)}`,
+    );
+  }
+  for (const [field, value] of [['from', from], ['to', to]] as const) {
+    if (value !== undefined && (typeof value !== 'string' || !isDay(value))) {
+      throw new InvalidInputError(`input.incremental.${field}`, `input.incremental.${field} must be a day YYYY-MM-DD, got ${shown(value)}`);
+    }
+  }
+  if (typeof from === 'string' && typeof to === 'string' && from > to) {
+    throw new InvalidInputError('input.incremental.to', `input.incremental.to (${to}) is before input.incremental.from (${from})`);
+  }
+  if (reloadChanged !== undefined && typeof reloadChanged !== 'boolean') {
+    throw new InvalidInputError('input.incremental.reloadChanged', `input.incremental.reloadChanged must be true or false, got ${shown(reloadChanged)}`);
+  }
+  return {
+    warehouseName,
+    ...(from === undefined ? {} : { from: from as string }),
+    ...(to === undefined ? {} : { to: to as string }),
+    ...(reloadChanged === true ? { reloadChanged: true } : {}),
+    lockWaitSeconds:
+      lockWaitSeconds === undefined ? DEFAULT_LOCK_WAIT_SECONDS : integerIn('input.incremental.lockWaitSeconds', lockWaitSeconds, 0, 86_400),
+  };
+}
+
+/** The warehouse id of a long-lived warehouse: its name, kept apart from run warehouses (wf_…). */
+export function namedWarehouseId(warehouseName: string): string {
+  return `named_${warehouseName}`;
 }
 
 /**

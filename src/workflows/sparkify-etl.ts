@@ -15,6 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type {
   CopyStagingResult,
+  MergeIncrementalResult,
   EtlProgress,
   LoadSummary,
   QualityCheckResult,
@@ -26,10 +27,11 @@ import type {
   StagingKind,
   StagingPlan,
   WarehouseHandle,
+  WarehouseLockInput,
 } from '../contract';
 import { loadNotAccounted, stagingMismatches } from './accounting';
 import * as activities from './activities';
-import { InvalidInputError, resolveInput, warehouseIdFor } from './input';
+import { InvalidInputError, namedWarehouseId, resolveInput, warehouseIdFor } from './input';
 import { allOrCancel, mapBounded } from './parallel';
 
 /** Where the run is: clients query it by this definition (`handle.query(progressQuery)`). */
@@ -77,20 +79,38 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
     if (startedAt) serverStarts.add(startedAt);
   };
 
+  // An incremental run loads into the long-lived warehouse it names and never tears it down.
+  const { incremental } = input;
+  const { workflowId, runId } = workflowInfo();
   const target = {
     provider: input.warehouse.provider,
-    warehouseId: warehouseIdFor(workflowInfo().workflowId),
-    keepWarehouse: input.keepWarehouse,
+    warehouseId: incremental ? namedWarehouseId(incremental.warehouseName) : warehouseIdFor(workflowId),
+    keepWarehouse: input.keepWarehouse || incremental !== undefined,
   };
   // Set once teardown has been tried, so a failing teardown is not retried all over again below.
-  let teardownTried = input.keepWarehouse;
+  let teardownTried = target.keepWarehouse;
+  // The long-lived warehouse's load lock, while this run holds it.
+  let lock: WarehouseLockInput | undefined;
+  let merged: MergeIncrementalResult | undefined;
+  const unlock = async (): Promise<void> => {
+    const held = lock;
+    lock = undefined;
+    if (held) await CancellationScope.nonCancellable(() => stage('unlock', () => activities.releaseWarehouseLock(held)));
+  };
   try {
     const warehouse = await stage('provision', () => activities.provisionWarehouse(target));
     const handle = { warehouse };
-    sawServer((await stage('createTables', () => activities.createTables(handle))).serverStartedAt);
+    if (incremental) {
+      const asked = { warehouse, workflowId, runId };
+      await stage('lock', () => activities.acquireWarehouseLock({ ...asked, waitSeconds: incremental.lockWaitSeconds }));
+      lock = asked;
+    }
+    const created = await stage('createTables', () => (incremental ? activities.prepareIncremental(handle) : activities.createTables(handle)));
+    sawServer(created.serverStartedAt);
     const source = input.source;
     const partitions = input.partitions;
-    const plan = await stage('plan', () => activities.planStaging({ source, partitions, warehouse }));
+    const filter = incremental && { from: incremental.from, to: incremental.to, reloadChanged: incremental.reloadChanged };
+    const plan = await stage('plan', () => activities.planStaging({ source, partitions, warehouse, ...(filter ? { incremental: filter } : {}) }));
     progress.files.events.total = plan.events.files;
     progress.files.songs.total = plan.songs.files;
 
@@ -116,6 +136,7 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
     }
     const quality = qualityReport(input.quality, checks);
     if (quality.failed.length > 0 && quality.mode === 'fail') throw dataQualityFailed(quality);
+    await unlock();
     if (!teardownTried) {
       teardownTried = true;
       // Past this point a cancellation must not interrupt the teardown it would otherwise cause.
@@ -134,10 +155,30 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
       source,
       bytesRead,
       quality,
-      ...(input.keepWarehouse ? { warehouse } : {}),
+      ...(target.keepWarehouse ? { warehouse } : {}),
+      ...(incremental && merged
+        ? {
+            incremental: {
+              warehouseName: incremental.warehouseName,
+              filesAdded: { events: plan.events.files, songs: plan.songs.files },
+              filesAlreadyLoaded: { events: plan.events.alreadyLoaded ?? 0, songs: plan.songs.alreadyLoaded ?? 0 },
+              filesOutsideWindow: plan.events.outsideWindow ?? 0,
+              changedFiles: [...(plan.events.changed ?? []), ...(plan.songs.changed ?? [])],
+              changedCount: (plan.events.changedCount ?? 0) + (plan.songs.changedCount ?? 0),
+              rowsAdded: merged.rowsAdded,
+              usersUpdated: merged.usersUpdated,
+            },
+          }
+        : {}),
     };
   } catch (err) {
     const outcome = isCancellation(err) ? 'cancelled' : 'failed';
+    try {
+      await unlock();
+    } catch (unlockErr) {
+      // The next run takes over the lock of this closed run; the original failure is the one to report.
+      log.error('releasing the load lock after failure failed', { warehouseId: target.warehouseId, error: String(unlockErr) });
+    }
     if (!teardownTried) {
       // Teardown must run even when the workflow itself is being cancelled.
       await CancellationScope.nonCancellable(async () => {
@@ -193,15 +234,19 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
       });
     }
 
-    await stage('dimensions', () =>
-      allOrCancel([
-        () => activities.insertUsers(handle),
-        () => activities.insertSongs(handle),
-        () => activities.insertArtists(handle),
-        () => activities.insertTime(handle),
-      ]),
-    );
-    await stage('fact', () => activities.insertSongplays(handle));
+    if (input.incremental) {
+      merged = await stage('merge', () => activities.mergeIncremental({ ...handle, workflowId, runId }));
+    } else {
+      await stage('dimensions', () =>
+        allOrCancel([
+          () => activities.insertUsers(handle),
+          () => activities.insertSongs(handle),
+          () => activities.insertArtists(handle),
+          () => activities.insertTime(handle),
+        ]),
+      );
+      await stage('fact', () => activities.insertSongplays(handle));
+    }
     const summary = await stage('summarize', () => activities.summarizeLoad(handle));
     sawServer(summary.serverStartedAt);
     const checks = await stage('quality', () => activities.checkQuality(handle));

@@ -26,6 +26,12 @@ describe('resolveInput', () => {
     });
   });
 
+  it('resolves an incremental run with its lock wait default', () => {
+    expect(resolveInput({ source, incremental: { warehouseName: 'daily', from: '2018-11-01', to: '2018-11-30', reloadChanged: true } }).incremental).toEqual({
+      warehouseName: 'daily', from: '2018-11-01', to: '2018-11-30', reloadChanged: true, lockWaitSeconds: 600,
+    });
+  });
+
   it('derives partitions from concurrency and keeps explicit values', () => {
     expect(resolveInput({ source, concurrency: 3 }).partitions).toBe(6);
     expect(
@@ -54,7 +60,14 @@ describe('resolveInput', () => {
     [{ source: { type: 'local', path: '' } }, 'input.source.path', 'input.source.path must be a non-empty string, got ""'],
     [{}, 'input.source', "input.source must be { type: 'local' | 's3', path } or { type, logData, songData }, got undefined"],
     [{ source, quality: 'ignore' }, 'input.quality', 'input.quality must be one of "fail", "warn", got "ignore"'],
-    [{ source, max_errors: 3 }, 'input.max_errors', 'input.max_errors is not a known field (known: source, warehouse, concurrency, partitions, maxErrors, keepWarehouse, quality)'],
+    [{ source, max_errors: 3 }, 'input.max_errors', 'input.max_errors is not a known field (known: source, warehouse, concurrency, partitions, maxErrors, keepWarehouse, quality, incremental)'],
+    [{ source, incremental: 'daily' }, 'input.incremental', 'input.incremental must be { warehouseName, from?, to?, reloadChanged? }, got "daily"'],
+    [{ source, incremental: { warehouseName: 'Daily' } }, 'input.incremental.warehouseName', 'input.incremental.warehouseName must be a lowercase letter then up to 39 of a-z, 0-9, _, got "Daily"'],
+    [{ source, incremental: { warehouseName: 'daily', from: '2018-11-31' } }, 'input.incremental.from', 'input.incremental.from must be a day YYYY-MM-DD, got "2018-11-31"'],
+    [{ source, incremental: { warehouseName: 'daily', from: '2018-11-05', to: '2018-11-04' } }, 'input.incremental.to', 'input.incremental.to (2018-11-04) is before input.incremental.from (2018-11-05)'],
+    [{ source, incremental: { warehouseName: 'daily', reloadChanged: 1 } }, 'input.incremental.reloadChanged', 'input.incremental.reloadChanged must be true or false, got 1'],
+    [{ source, incremental: { warehouseName: 'daily', lockWaitSeconds: -1 } }, 'input.incremental.lockWaitSeconds', 'input.incremental.lockWaitSeconds must be an integer from 0 to 86400, got -1'],
+    [{ source, incremental: { warehouseName: 'daily', window: 1 } }, 'input.incremental.window', 'input.incremental.window is not a known field (known: warehouseName, from, to, reloadChanged, lockWaitSeconds)'],
     [null, 'input', 'input must be an object, got null'],
   ])('rejects %j naming %s', (raw, field, message) => {
     const err = failure(raw);

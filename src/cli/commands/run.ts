@@ -38,6 +38,7 @@ export function addRunCommand(program: Command, done: ExitCodeSink): Command {
         'npm run sparkify -- run --source=/data/sparkify --wait --max-errors 100 --json',
         'TEMPORAL_ADDRESS=temporal.internal:7233 npm run sparkify -- run --source /data/sparkify ' +
         '--provider postgres',
+        'npm run sparkify -- run --source /data/sparkify --incremental --warehouse-name daily --from 2018-11-01 --to 2018-11-07',
       ]),
     )
     .action(commandAction(done, runEtl));

@@ -52,6 +52,7 @@ export function addUpCommand(program: Command, done: ExitCodeSink): Command {
         'npm run sparkify -- up --source s3://my-bucket/sparkify',
         'npm run sparkify -- up --config dwh.cfg --no-sign-request',
         'npm run sparkify -- up --source test/fixtures/sparkify-small --report /tmp/sparkify-report',
+        'npm run sparkify -- up --source /data/sparkify --incremental --warehouse-name daily --json',
       ]),
     )
     .action(commandAction(done, up));
@@ -136,7 +137,7 @@ async function up(options: UpOptions): Promise<number> {
           if (ownTeardown) await warehouseProvider(ownTeardown.provider).teardown(ownTeardown.warehouseId, { heartbeat: () => undefined });
         }
       }
-      if (result.warehouse?.provider === 'local') {
+      if (result.warehouse?.provider === 'local' && !result.incremental) {
         // The kept server is a child of this process: stay until Ctrl-C stops it.
         keepServing = true;
         say(keptLocalWarehouseNote(result.warehouse));

@@ -21,8 +21,23 @@ export interface EtlOptions {
   maxErrors?: number;
   keepWarehouse?: boolean;
   quality?: QualityMode;
+  incremental?: boolean;
+  warehouseName?: string;
+  from?: string;
+  to?: string;
+  reloadChanged?: boolean;
+  lockWait?: number;
   json?: boolean;
 }
+
+/** The flags that only mean something with --incremental. */
+const INCREMENTAL_ONLY = [
+  ['warehouseName', '--warehouse-name'],
+  ['from', '--from'],
+  ['to', '--to'],
+  ['reloadChanged', '--reload-changed'],
+  ['lockWait', '--lock-wait'],
+] as const;
 
 /** Adds the ETL options to `command`; `--source` is mandatory when `sourceRequired`. */
 export function addEtlOptions(command: Command, { sourceRequired }: { sourceRequired: boolean }): Command {
@@ -47,6 +62,12 @@ export function addEtlOptions(command: Command, { sourceRequired }: { sourceRequ
     .addOption(
       new Option('--quality <mode>', 'a failed data-quality check fails the run (fail, default) or is only reported (warn)').choices(QUALITY_MODES),
     )
+    .option('--incremental', 'load only files not loaded before into the long-lived warehouse --warehouse-name')
+    .option('--warehouse-name <name>', 'incremental: the long-lived warehouse (created on first use, never torn down)')
+    .option('--from <YYYY-MM-DD>', 'incremental: only event files of this day or later (backfills)')
+    .option('--to <YYYY-MM-DD>', 'incremental: only event files of this day or earlier')
+    .option('--reload-changed', 'incremental: load again files that changed since they were loaded (their rows are replaced)')
+    .option('--lock-wait <seconds>', 'incremental: wait this long for another run loading the warehouse (default 600)', integerIn(0, 86_400))
     .option('--json', 'print the result as JSON on stdout (progress goes to stderr)');
 }
 
@@ -88,11 +109,30 @@ export function etlInputFromOptions(options: EtlOptions, source: SourceRef | str
   if (options.maxErrors !== undefined) input.maxErrors = options.maxErrors;
   if (options.keepWarehouse) input.keepWarehouse = true;
   if (options.quality !== undefined) input.quality = options.quality;
+  if (options.incremental) {
+    if (options.warehouseName === undefined) throw new UsageError('--incremental needs --warehouse-name NAME (the long-lived warehouse to load into)');
+    input.incremental = { warehouseName: options.warehouseName };
+    if (options.from !== undefined) input.incremental.from = options.from;
+    if (options.to !== undefined) input.incremental.to = options.to;
+    if (options.reloadChanged) input.incremental.reloadChanged = true;
+    if (options.lockWait !== undefined) input.incremental.lockWaitSeconds = options.lockWait;
+  } else {
+    const stray = INCREMENTAL_ONLY.find(([key]) => options[key] !== undefined);
+    if (stray) throw new UsageError(`${stray[1]} applies to --incremental runs only`);
+  }
   try {
     resolveInput(input);
   } catch (err) {
-    if (err instanceof InvalidInputError) throw new UsageError(err.message);
+    if (err instanceof InvalidInputError) throw new UsageError(flagMessage(err.message));
     throw err;
   }
   return input;
+}
+
+/** The workflow's message in the flags' words (input.incremental.from → --from). */
+function flagMessage(message: string): string {
+  return message
+    .replace('input.incremental.warehouseName', '--warehouse-name')
+    .replace('input.incremental.lockWaitSeconds', '--lock-wait')
+    .replace(/input\.incremental\.(from|to)/g, '--$1');
 }

@@ -1,6 +1,6 @@
 /** The human summary of a finished run: tables, rejections, stage durations, totals. */
 import { describeSource } from '../../contract/source-location';
-import { STAGES, type SparkifyEtlResult } from '../../contract';
+import { STAGES, type IncrementalOutcome, type SparkifyEtlResult } from '../../contract';
 
 /** Star tables first (what users query), then staging and load_errors, then anything else. */
 const TABLE_ORDER = ['songplays', 'users', 'songs', 'artists', 'time', 'staging_events', 'staging_songs', 'load_errors'];
@@ -42,6 +42,7 @@ export function renderSummary(workflowId: string, result: SparkifyEtlResult): st
   if (result.source) lines.push(`source ${result.source.type} ${describeSource(result.source)}: ${formatBytes(result.bytesRead ?? 0)} read`);
   lines.push('');
   lines.push(...table(['table', 'rows'], names.map((name) => [name, String(result.tables[name])])));
+  if (result.incremental) lines.push('', ...incrementalLines(result.incremental));
   lines.push('');
   const { read, loaded, rejected, rejectedByKind } = result.rows;
   lines.push(
@@ -77,4 +78,20 @@ export function renderSummary(workflowId: string, result: SparkifyEtlResult): st
     lines.push('', `warehouse kept: ${w.provider} ${w.user}@${w.host}:${w.port}/${w.database} schema ${w.schema}`);
   }
   return lines.join('\n');
+}
+
+/** What an incremental run added (the table above holds the warehouse's totals). */
+function incrementalLines(inc: IncrementalOutcome): string[] {
+  const lines = [
+    `incremental load into warehouse ${inc.warehouseName} (tables above: its totals): ` +
+      `${inc.filesAdded.events} event and ${inc.filesAdded.songs} song files loaded; ` +
+      `${inc.filesAlreadyLoaded.events} event and ${inc.filesAlreadyLoaded.songs} song files loaded before` +
+      (inc.filesOutsideWindow > 0 ? `; ${inc.filesOutsideWindow} event files outside --from/--to` : ''),
+    `rows added: ${Object.entries(inc.rowsAdded).map(([table, n]) => `${table} +${n}`).join(', ')}; users updated ${inc.usersUpdated}`,
+  ];
+  if (inc.changedCount > 0) {
+    const more = inc.changedCount > inc.changedFiles.length ? ` and ${inc.changedCount - inc.changedFiles.length} more` : '';
+    lines.push(`CHANGED since loaded, not loaded again (--reload-changed loads them): ${inc.changedFiles.join(', ')}${more}`);
+  }
+  return lines;
 }

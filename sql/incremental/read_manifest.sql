@@ -1,0 +1,2 @@
+-- $1 staging kind: every file the manifest holds, with the size and ETag it had when loaded.
+SELECT path, size, etag FROM loaded_files WHERE staging = $1;
