@@ -37,7 +37,7 @@ async function startChildServer(): Promise<BenchServer> {
   const root = path.resolve(__dirname, '../..');
   const child = spawn(
     process.execPath,
-    ['--import', `file://${root}/node_modules/tsx/dist/loader.mjs`, path.join(root, 'devserver/src/main.ts'), '--port', '0', '--log-level', 'warn'],
+    ['--import', `file://${root}/node_modules/tsx/dist/loader.mjs`, path.join(root, 'devserver/src/main.ts'), '--port', '0', '--headless', '--log-level', 'warn'],
     { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -8,6 +8,10 @@ import { bindService, healthServiceReflection, operatorServiceReflection, testSe
 import { DevServerStats, RpcStats } from './grpc/stats';
 import { GrpcTransport } from './grpc/transport';
 import { workflowServiceHandlers } from './handlers';
+import { operatorServiceHandlers } from './handlers/operator';
+import { HttpApi } from './http/api';
+import { ReflectedHttpService, routesOf } from './http/routes';
+import { startUiServer, UiServer } from './http/ui-server';
 import { Journal, openJournal } from './persistence/journal';
 import { recoverEngine } from './persistence/recover';
 import { lockStateFile } from './persistence/lock';
@@ -27,12 +31,24 @@ export interface DevServerOptions {
   longPollTimeoutMs?: number;
   /** Largest accepted request body (default 8 MiB); larger ones get INVALID_ARGUMENT. */
   maxRequestBytes?: number;
+  /**
+   * Port of the web UI and the HTTP API (`/api/v1/…`); 0 = pick a free one; absent = neither is
+   * served. `uiPortFallback` takes a free port when this one is in use instead of failing.
+   */
+  uiPort?: number;
+  uiPortFallback?: boolean;
+  /** Address the UI binds (default: `ip`). */
+  uiIp?: string;
+  /** Directory of the built UI (default devserver/ui/build). */
+  uiDirectory?: string;
 }
 
 export interface DevServer {
   /** "127.0.0.1:7233" */
   address: string;
   port: number;
+  /** "http://127.0.0.1:8233" when the UI is served. */
+  uiUrl?: string;
   /**
    * Counters since start: by RPC method, calls, errors and milliseconds of server work (decode,
    * handler, encode; not time spent waiting); and the time workflow and activity tasks spent at
@@ -60,6 +76,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const transport = new GrpcTransport({ maxReceiveBytes: maxRequestBytes * 2 });
   const stats = new RpcStats();
   let schedules: ScheduleRegistry | undefined;
+  let ui: UiServer | undefined;
   let port: number;
   try {
     journal = options.dbFilename ? await openJournal(options.dbFilename, log) : undefined;
@@ -74,15 +91,22 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     await engine.commit();
 
     const bindingOptions = { maxRequestBytes, log, stats };
-    bindService(transport, workflowServiceReflection, workflowServiceHandlers(engine, schedules), bindingOptions);
-    bindService(transport, healthServiceReflection, { Check: () => ({ status: 1 /* SERVING */ }) }, bindingOptions);
-    bindService(transport, operatorServiceReflection, {}, bindingOptions);
-    bindService(transport, testServiceReflection, {}, bindingOptions);
+    // The UI's HTTP API serves the /api/v1 bindings; the bare ones (/namespaces/…) are UI pages there.
+    const httpApi = new HttpApi(
+      [workflowServiceReflection, operatorServiceReflection].flatMap((service) => routesOf(service as unknown as ReflectedHttpService)).filter((route) => route.template.startsWith('/api/v1/')),
+      { maxRequestBytes },
+    );
+    bindService([transport, httpApi], workflowServiceReflection, workflowServiceHandlers(engine, schedules), bindingOptions);
+    bindService([transport], healthServiceReflection, { Check: () => ({ status: 1 /* SERVING */ }) }, bindingOptions);
+    bindService([transport, httpApi], operatorServiceReflection, operatorServiceHandlers(engine), bindingOptions);
+    bindService([transport], testServiceReflection, {}, bindingOptions);
     port = await transport.listen(ip, options.port ?? 0).catch((error: Error) => {
       throw new Error(`devserver could not listen on ${ip}:${options.port ?? 0}: ${error.message}`);
     });
+    if (options.uiPort !== undefined) ui = await startUi(options, ip, httpApi, log);
   } catch (error) {
     // A failed start leaves nothing behind: no timers, no open file, no lock.
+    await ui?.close();
     schedules?.stop();
     engine.stop();
     await transport.close();
@@ -91,6 +115,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     throw error;
   }
   log('info', `devserver listening on ${ip}:${port}${options.dbFilename ? ` (state in ${options.dbFilename})` : ' (in memory)'}`);
+  if (ui) log('info', `web UI and HTTP API at ${ui.url}`);
 
   // Retention: closed runs past their namespace's retention period are dropped hourly.
   const retentionSweep = setInterval(() => {
@@ -102,6 +127,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   return {
     address: `${ip}:${port}`,
     port,
+    uiUrl: ui?.url,
     stats: () => stats.snapshot(),
     parkedHistoryPolls: () => {
       let parked = 0;
@@ -111,6 +137,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     stop() {
       stopping ??= (async () => {
         clearInterval(retentionSweep);
+        await ui?.close();
         schedules!.stop();
         engine.stop();
         // Ends every connection at once: long polls would otherwise hold a graceful close open.
@@ -121,4 +148,18 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       return stopping;
     },
   };
+}
+
+async function startUi(options: DevServerOptions, ip: string, api: HttpApi, log: LogFn): Promise<UiServer> {
+  const uiIp = options.uiIp ?? ip;
+  const start = (port: number) => startUiServer({ ip: uiIp, port, api, uiDirectory: options.uiDirectory, defaultNamespace: 'default', log });
+  try {
+    return await start(options.uiPort ?? 0);
+  } catch (error) {
+    if (options.uiPortFallback && (error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      log('warn', `web UI port ${options.uiPort} is in use; serving the UI on a free port instead`);
+      return await start(0);
+    }
+    throw new Error(`devserver could not serve the web UI on ${uiIp}:${options.uiPort}: ${(error as Error).message}`);
+  }
 }

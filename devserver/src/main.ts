@@ -32,10 +32,14 @@ async function main(argv: string[]): Promise<number> {
     ip: options.ip,
     dbFilename: options.dbFilename,
     namespaces: options.namespaces,
+    uiPort: options.uiPort,
+    uiPortFallback: !options.uiPortGiven,
+    uiIp: options.uiIp,
     log,
   });
   const namespaces = ['default', ...options.namespaces.filter((ns) => ns !== 'default')];
   process.stdout.write(`devserver listening on ${server.address} (namespaces: ${namespaces.join(', ')}${options.dbFilename ? `; state file ${options.dbFilename}` : '; in memory'})\n`);
+  if (server.uiUrl) process.stdout.write(`Temporal Web UI: ${server.uiUrl}/namespaces/default/workflows (HTTP API under ${server.uiUrl}/api/v1/)\n`);
   answerStatsRequests(server);
   return await runUntilSignalled(server, log);
 }

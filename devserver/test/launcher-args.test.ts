@@ -62,13 +62,22 @@ describe('parseLauncherArgs', () => {
     ]);
   });
 
-  test('UI and metrics flags are accepted and noted as having no effect', () => {
-    const options = parseLauncherArgs(['--ui-port', '8233', '--metrics-port', '9000']);
+  test('metrics flags are accepted and noted as having no effect', () => {
+    const options = parseLauncherArgs(['--metrics-port', '9000', '--http-port', '7243']);
     expect(options.warnings).toEqual([]);
     expect(options.notes).toEqual([
-      '--ui-port is accepted for compatibility and ignored: there is no web UI',
       '--metrics-port is accepted for compatibility and ignored: there is no metrics endpoint',
+      '--http-port is accepted for compatibility and ignored: the HTTP API is served on the UI port (/api/v1/...)',
     ]);
+  });
+
+  test('the web UI: gRPC port + 1000 by default (a taken default falls back), --ui-port, --ui-ip, off with --headless', () => {
+    expect(parseLauncherArgs([])).toMatchObject({ uiPort: 8233, uiPortGiven: false, headless: false });
+    expect(parseLauncherArgs(['--port', '7000'])).toMatchObject({ uiPort: 8000, uiPortGiven: false });
+    expect(parseLauncherArgs(['--port', '0'])).toMatchObject({ uiPort: 0 });
+    expect(parseLauncherArgs(['--port', '65000'])).toMatchObject({ uiPort: 0 });
+    expect(parseLauncherArgs(['--ui-port', '9999', '--ui-ip', '0.0.0.0'])).toMatchObject({ uiPort: 9999, uiPortGiven: true, uiIp: '0.0.0.0' });
+    expect(parseLauncherArgs(['--ui-port', '9999', '--headless'])).toMatchObject({ uiPort: undefined, headless: true });
   });
 
   test('bad values of tolerant flags keep the default with a warning', () => {

@@ -188,7 +188,7 @@ export class Devserver {
   }
 
   async start(): Promise<void> {
-    const args = ['devserver/src/main.ts', '--port', String(this.port), '--ip', '127.0.0.1'];
+    const args = ['devserver/src/main.ts', '--port', String(this.port), '--ip', '127.0.0.1', '--headless'];
     if (this.dbFilename) args.push('--db-filename', this.dbFilename);
     const child = spawn(process.execPath, nodeArgs(args), { cwd: REPO, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = new Proc('devserver', child);

@@ -24,10 +24,17 @@ export interface LauncherOptions {
   logFormat: LogFormat;
   dynamicConfig: Record<string, string>;
   searchAttributes: SearchAttributeDeclaration[];
+  /** Web UI and HTTP API port; undefined with --headless. Defaults to the gRPC port + 1000 (8233), as the Temporal CLI's. */
+  uiPort: number | undefined;
+  /** Whether --ui-port was given (a default port that is taken falls back to a free one; a given one fails). */
+  uiPortGiven: boolean;
+  headless: boolean;
+  /** Address the UI binds; default the gRPC --ip. */
+  uiIp?: string;
   help: boolean;
   /** Accepted-but-ignored or unknown arguments, one message each, for the caller to log. */
   warnings: string[];
-  /** Flags we accept for compatibility but that change nothing here (no web UI, no metrics...). */
+  /** Flags we accept for compatibility but that change nothing here (no metrics, no SQLite...). */
   notes: string[];
 }
 
@@ -103,11 +110,19 @@ const FLAGS: FlagSpec[] = [
       o.dynamicConfig[key] = value;
     },
   },
-  { names: ['--headless'], help: 'no web UI (this server never has one)', apply: () => undefined },
-  { names: ['--ui-port'], value: 'PORT', help: 'ignored: there is no web UI', apply: ignored('there is no web UI') },
-  { names: ['--ui-ip'], value: 'IP', help: 'ignored: there is no web UI', apply: ignored('there is no web UI') },
-  { names: ['--ui-public-path', '--ui-asset-path', '--ui-codec-endpoint'], value: 'VALUE', help: 'ignored: there is no web UI', apply: ignored('there is no web UI') },
-  { names: ['--http-port'], value: 'PORT', help: 'ignored: there is no HTTP API', apply: ignored('there is no HTTP API') },
+  { names: ['--headless'], help: 'serve no web UI (and no HTTP API)', apply: (o) => (o.headless = true) },
+  {
+    names: ['--ui-port'],
+    value: 'PORT',
+    help: 'web UI and HTTP API port (default: gRPC port + 1000, i.e. 8233; 0 picks a free port)',
+    apply: (o, v, f) => {
+      o.uiPort = parsePort(v, f);
+      o.uiPortGiven = true;
+    },
+  },
+  { names: ['--ui-ip'], value: 'IP', help: 'address the web UI binds (default: --ip)', apply: (o, v) => (o.uiIp = v) },
+  { names: ['--ui-public-path', '--ui-asset-path', '--ui-codec-endpoint'], value: 'VALUE', help: 'ignored: the UI is served at / with no codec server', apply: ignored('the UI is served at / with no codec server') },
+  { names: ['--http-port'], value: 'PORT', help: 'ignored: the HTTP API is served on the UI port', apply: ignored('the HTTP API is served on the UI port (/api/v1/...)') },
   { names: ['--metrics-port'], value: 'PORT', help: 'ignored: there is no metrics endpoint', apply: ignored('there is no metrics endpoint') },
   { names: ['--sqlite-pragma'], value: 'PRAGMA', help: 'ignored: state is a journal file, not SQLite', apply: ignored('state is a journal file, not SQLite') },
   { names: ['--help', '-h'], help: 'print this help and exit', apply: (o) => (o.help = true) },
@@ -124,6 +139,9 @@ export function parseLauncherArgs(argv: string[]): LauncherOptions {
     logFormat: 'pretty',
     dynamicConfig: {},
     searchAttributes: [],
+    uiPort: undefined,
+    uiPortGiven: false,
+    headless: false,
     help: false,
     warnings: [],
     notes: [],
@@ -161,6 +179,8 @@ export function parseLauncherArgs(argv: string[]): LauncherOptions {
     if (value === undefined) throw new LauncherArgsError(`${flag} needs a value (${spec.value})`);
     spec.apply(options, value, flag);
   }
+  if (options.headless) options.uiPort = undefined;
+  else if (!options.uiPortGiven) options.uiPort = options.port === 0 || options.port + 1000 > 65535 ? 0 : options.port + 1000;
   return options;
 }
 

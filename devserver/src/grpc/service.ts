@@ -6,7 +6,7 @@
 import { status } from '@grpc/grpc-js';
 import { temporal, grpc as grpcProto, Msg, MessageType, decodePlain, encodeMessage } from '../proto';
 import { RpcError, invalidArgument, unimplemented } from './errors';
-import type { GrpcTransport, UnaryCall } from './transport';
+import type { RawUnaryHandler, UnaryCall } from './transport';
 import type { MethodStats, RpcStats } from './stats';
 
 /** DEVSERVER_TRACE_RPC=1 prints each answered call with its start time and duration. */
@@ -55,9 +55,14 @@ interface BoundMethod {
   options: ServiceBindingOptions;
 }
 
-/** Registers every method of `service` on `transport`, dispatching to `handlers` by method name. */
+/** Where a bound method is registered: the gRPC transport, and the HTTP API that transcodes to the same handler. */
+export interface MethodRegistry {
+  addMethod(path: string, handler: RawUnaryHandler): void;
+}
+
+/** Registers every method of `service` on each registry, dispatching to `handlers` by method name. */
 export function bindService(
-  transport: GrpcTransport,
+  registries: MethodRegistry[],
   service: ReflectedService,
   handlers: Record<string, UnaryHandler | undefined>,
   options: ServiceBindingOptions,
@@ -76,7 +81,8 @@ export function bindService(
       stats: options.stats.of(method.name),
       options,
     };
-    transport.addMethod(`/${serviceName}/${method.name}`, (bytes, call) => runUnary(bound, bytes, call));
+    const raw: RawUnaryHandler = (bytes, call) => runUnary(bound, bytes, call);
+    for (const registry of registries) registry.addMethod(`/${serviceName}/${method.name}`, raw);
   }
 }
 

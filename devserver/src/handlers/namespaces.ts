@@ -73,7 +73,7 @@ export function namespaceHandlers(engine: Engine, onChange: () => Promise<void>)
           upsertMemo: true,
           eagerWorkflowStart: true,
           sdkMetadata: true,
-          countGroupByExecutionStatus: false,
+          countGroupByExecutionStatus: true,
           nexus: false,
         },
       };

@@ -6,6 +6,7 @@ import type { UnaryHandler } from '../grpc/service';
 import { visibilityRecordOf } from '../engine/visibility-record';
 import { VisibilityRecord } from '../visibility/record';
 import { CompiledVisibilityQuery, VisibilityQueryError, compileVisibilityQuery } from '../visibility/query';
+import { executionStatusName } from '../visibility/query-values';
 import { executionInfo } from './workflows';
 import { requireField } from './validate';
 
@@ -16,6 +17,14 @@ function compile(query: string): CompiledVisibilityQuery {
     if (error instanceof VisibilityQueryError) throw invalidArgument(`invalid visibility query: ${error.message}`);
     throw error;
   }
+}
+
+const GROUP_BY_STATUS = /^(.*?)\s*\bGROUP\s+BY\s+ExecutionStatus\s*$/is;
+
+/** A group's value as the server writes it: the status's name as a Keyword search attribute payload. */
+function statusPayload(status: number): Msg {
+  const name = executionStatusName(status);
+  return { metadata: { encoding: Buffer.from('json/plain'), type: Buffer.from('Keyword') }, data: Buffer.from(JSON.stringify(name)) };
 }
 
 export function visibilityHandlers(engine: Engine): Record<string, UnaryHandler> {
@@ -46,9 +55,15 @@ export function visibilityHandlers(engine: Engine): Record<string, UnaryHandler>
     CountWorkflowExecutions(request) {
       const namespace = requireField(request.namespace, 'Namespace');
       engine.requireNamespace(namespace);
-      const query = compile(request.query ?? '');
-      const count = recordsOf(namespace).filter((entry) => query.matches(entry.record)).length;
-      return { count };
+      // The server groups counts by ExecutionStatus only (the Web UI's status counts ask for it).
+      const grouped = GROUP_BY_STATUS.exec(request.query ?? '');
+      const query = compile(grouped ? grouped[1] : request.query ?? '');
+      const matching = recordsOf(namespace).filter((entry) => query.matches(entry.record));
+      if (!grouped) return { count: matching.length };
+      const byStatus = new Map<number, number>();
+      for (const { record } of matching) byStatus.set(record.status, (byStatus.get(record.status) ?? 0) + 1);
+      const groups = [...byStatus].sort(([a], [b]) => a - b).map(([status, count]) => ({ groupValues: [statusPayload(status)], count }));
+      return { count: matching.length, groups };
     },
   };
 }

@@ -35,6 +35,11 @@ const SYSTEM_FIELDS: SystemField[] = [
   },
 ];
 
+/** Every system search attribute a list filter knows. */
+export function systemFields(): readonly SystemField[] {
+  return SYSTEM_FIELDS;
+}
+
 const SYSTEM_FIELDS_BY_NAME = new Map(SYSTEM_FIELDS.map((field) => [field.name, field]));
 
 export function findSystemField(name: string): SystemField | undefined {

@@ -12,6 +12,13 @@ export const EXECUTION_STATUS_BY_NAME: ReadonlyMap<string, number> = new Map([
   ['paused', 8],
 ]);
 
+const EXECUTION_STATUS_NAMES = ['Unspecified', 'Running', 'Completed', 'Failed', 'Canceled', 'Terminated', 'ContinuedAsNew', 'TimedOut', 'Paused'];
+
+/** The name the server shows for a status number ('Running', 'ContinuedAsNew', ...). */
+export function executionStatusName(status: number): string {
+  return EXECUTION_STATUS_NAMES[status] ?? String(status);
+}
+
 /** Accepts 'Running', 'running', 'WORKFLOW_EXECUTION_STATUS_RUNNING' (the enum's own name). */
 export function parseExecutionStatus(text: string): number | undefined {
   const key = text.replace(/^WORKFLOW_EXECUTION_STATUS_/i, '').replace(/_/g, '').toLowerCase();

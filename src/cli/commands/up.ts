@@ -101,6 +101,7 @@ async function up(options: UpOptions): Promise<number> {
       say(`sparkifyEtl ${workflowId}: loading ${describeSource(input.source)}`);
       const outcome = await worker.runUntil(async () => {
         const handle = await startEtl(client, { taskQueue: settings.taskQueue, workflowId, input });
+        if (temporal.uiUrl) say(`the run in the Temporal Web UI: ${temporal.uiUrl}/namespaces/${settings.namespace}/workflows/${encodeURIComponent(workflowId)}/${handle.firstExecutionRunId}/history`);
         const cancel = () => {
           say('\ncancelling (teardown runs first) …');
           handle.cancel().catch(() => undefined);
@@ -164,7 +165,7 @@ function keptLocalWarehouseNote(w: WarehouseHandle): string {
 }
 
 /** The Temporal to use: TEMPORAL_ADDRESS when set, else our devserver started in this process. */
-async function startTemporal(say: (line: string) => void): Promise<{ settings: TemporalSettings; stop(): Promise<void> }> {
+async function startTemporal(say: (line: string) => void): Promise<{ settings: TemporalSettings; uiUrl?: string; stop(): Promise<void> }> {
   if (process.env.TEMPORAL_ADDRESS) {
     const settings = temporalSettings();
     say(`using Temporal at ${describeTemporal(settings)}`);
@@ -172,11 +173,13 @@ async function startTemporal(say: (line: string) => void): Promise<{ settings: T
   }
   // Loaded only here: a worker against a real Temporal never needs the devserver's code.
   const { startDevServer } = await import('../../../devserver/src');
-  const server = await startDevServer({ port: 0 });
-  say(`started the Temporal devserver at ${server.address}`);
+  // The Web UI on 8233 as `temporal server start-dev` has it, or a free port when that one is taken.
+  const server = await startDevServer({ port: 0, uiPort: 8233, uiPortFallback: true });
+  say(`started the Temporal devserver at ${server.address}; Temporal Web UI at ${server.uiUrl} (while this runs)`);
   setInProcessTemporal(server.address);
   return {
     settings: temporalSettings({ address: server.address, namespace: 'default' }),
+    uiUrl: server.uiUrl,
     stop: () => {
       setInProcessTemporal(undefined);
       return Promise.resolve(server.stop());

@@ -1,0 +1,1 @@
+import{r as o}from"../chunks/PD1Wq3xD.js";const r=async({url:e})=>{o(302,`${e.pathname}/history`)},a=Object.freeze(Object.defineProperty({__proto__:null,load:r},Symbol.toStringTag,{value:"Module"}));export{a as universal};
