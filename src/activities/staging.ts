@@ -20,6 +20,9 @@ import { sqlStatement, sqlStatements } from '../warehouse/sql-files';
 import { checkStagingEpoch, serverStartedAt, startStagingEpoch } from './staging/epoch';
 import { manifestFilter, type ManifestFilter } from './staging/manifest-filter';
 import { stagePartition } from './staging/stage-partition';
+import { stageFromS3 } from './staging/redshift-copy';
+import type { SqlDialect } from '../warehouse/provider';
+import { warehouseProvider } from '../warehouse/registry';
 import { inWarehouse } from './warehouse-activity';
 
 const LISTING_HEARTBEAT_MS = 2000;
@@ -113,14 +116,20 @@ async function recorded(
   }
 }
 
+/** How each SQL dialect stages a partition: PostgreSQL's COPY FROM STDIN, Redshift's COPY from S3. */
+const STAGE_BY_DIALECT: Record<SqlDialect, (kind: StagingKind, input: CopyStagingInput) => Promise<CopyStagingResult>> = {
+  postgres: (kind, input) => stagePartition(kind, input),
+  redshift: stageFromS3,
+};
+
 /** COPYs one partition of the event logs into staging_events (rejected lines into load_errors). */
 export async function copyStagingEvents(input: CopyStagingInput): Promise<CopyStagingResult> {
-  return stagePartition('events', input);
+  return STAGE_BY_DIALECT[warehouseProvider(input.warehouse.provider).dialect]('events', input);
 }
 
 /** COPYs one partition of the song files into staging_songs (rejected files into load_errors). */
 export async function copyStagingSongs(input: CopyStagingInput): Promise<CopyStagingResult> {
-  return stagePartition('songs', input);
+  return STAGE_BY_DIALECT[warehouseProvider(input.warehouse.provider).dialect]('songs', input);
 }
 
 /**

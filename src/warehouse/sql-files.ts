@@ -11,6 +11,16 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 /** Values substituted for `{{name}}` placeholders: identifiers only, never data. */
 export type SqlIdentifiers = Record<string, string>;
 
+/**
+ * Values for `{{name:literal}}` (a quoted string) and `{{name:integer}}` placeholders, for the few
+ * statements that cannot take bound parameters (Redshift's COPY options, statements run in a
+ * Data API batch). Literals are one line of text, quoted with '' doubling.
+ */
+export interface SqlValues {
+  literals?: Record<string, string>;
+  integers?: Record<string, number>;
+}
+
 function readSqlFile(relative: string): string {
   let text = cache.get(relative);
   if (text === undefined) {
@@ -29,8 +39,22 @@ function readSqlFile(relative: string): string {
   return text;
 }
 
-function substitute(relative: string, text: string, identifiers: SqlIdentifiers): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+function invalid(relative: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ message: `SQL file sql/${relative} ${message}`, type: 'SqlFileInvalid', nonRetryable: true });
+}
+
+function substitute(relative: string, text: string, identifiers: SqlIdentifiers, values: SqlValues = {}): string {
+  return text.replace(/\{\{(\w+)(?::(literal|integer))?\}\}/g, (_, name: string, kind: string | undefined) => {
+    if (kind === 'literal') {
+      const literal = values.literals?.[name];
+      if (literal === undefined || /[\r\n\0]/.test(literal)) throw invalid(relative, `needs one-line text for {{${name}:literal}}, got ${literal === undefined ? 'none' : JSON.stringify(literal)}`);
+      return `'${literal.replace(/'/g, "''")}'`;
+    }
+    if (kind === 'integer') {
+      const integer = values.integers?.[name];
+      if (integer === undefined || !Number.isSafeInteger(integer)) throw invalid(relative, `needs an integer for {{${name}:integer}}, got ${integer === undefined ? 'none' : String(integer)}`);
+      return String(integer);
+    }
     const value = identifiers[name];
     if (value === undefined || !IDENTIFIER.test(value)) {
       throw ApplicationFailure.create({
@@ -55,8 +79,8 @@ function stripComments(text: string): string {
  * The statements of one SQL file, in order. Statements end with `;` at the end of a line; the
  * project's SQL files keep string literals free of `;` and `--` so this split is exact.
  */
-export function sqlStatements(relative: string, identifiers: SqlIdentifiers = {}): string[] {
-  const text = substitute(relative, stripComments(readSqlFile(relative)), identifiers);
+export function sqlStatements(relative: string, identifiers: SqlIdentifiers = {}, values?: SqlValues): string[] {
+  const text = substitute(relative, stripComments(readSqlFile(relative)), identifiers, values);
   return text
     .split(/;\s*(?:\n|$)/)
     .map((statement) => statement.trim())

@@ -1,4 +1,6 @@
--- Staging is scanned whole by the transforms: spread evenly, no sort key.
+-- Staging is scanned whole by the transforms: spread evenly, no sort key. Rows carry the
+-- staging partition that loaded them (COPY records no file or line), so a partition's rows are
+-- replaced as a unit when its COPY runs again.
 DROP TABLE IF EXISTS staging_events;
 CREATE TABLE staging_events (
   artist          VARCHAR(1024),
@@ -19,7 +21,7 @@ CREATE TABLE staging_events (
   ts              BIGINT NOT NULL,
   user_agent      VARCHAR(1024),
   user_id         VARCHAR(256) NOT NULL,
-  source_file     VARCHAR(1024) NOT NULL,
-  source_line     INTEGER NOT NULL
+  partitions      INTEGER,
+  partition_no    INTEGER
 )
 DISTSTYLE EVEN;

@@ -1,3 +1,4 @@
+-- Like staging_events: spread evenly, rows tagged with the partition that loaded them.
 DROP TABLE IF EXISTS staging_songs;
 CREATE TABLE staging_songs (
   num_songs        BIGINT NOT NULL,
@@ -10,7 +11,7 @@ CREATE TABLE staging_songs (
   title            VARCHAR(1024) NOT NULL,
   duration         DOUBLE PRECISION NOT NULL,
   year             BIGINT NOT NULL,
-  source_file      VARCHAR(1024) NOT NULL,
-  source_line      INTEGER NOT NULL
+  partitions       INTEGER,
+  partition_no     INTEGER
 )
 DISTSTYLE EVEN;
