@@ -3,6 +3,7 @@
  * API, so the unmodified @temporalio/worker and @temporalio/client run against it offline.
  */
 import type { LogFn } from './engine/engine';
+import { SkippingClock, SkippingState } from './engine/clock';
 import { createEngine } from './engine/create';
 import { bindService, healthServiceReflection, operatorServiceReflection, testServiceReflection, workflowServiceReflection } from './grpc/service';
 import { DevServerStats, RpcStats } from './grpc/stats';
@@ -12,6 +13,7 @@ import { operatorServiceHandlers } from './handlers/operator';
 import { HttpApi } from './http/api';
 import { ReflectedHttpService, routesOf } from './http/routes';
 import { startUiServer, UiServer } from './http/ui-server';
+import { testServiceHandlers } from './handlers/test-service';
 import { Journal, openJournal } from './persistence/journal';
 import { recoverEngine } from './persistence/recover';
 import { lockStateFile } from './persistence/lock';
@@ -41,6 +43,13 @@ export interface DevServerOptions {
   uiIp?: string;
   /** Directory of the built UI (default devserver/ui/build). */
   uiDirectory?: string;
+  /**
+   * Run as Temporal's time-skipping test server: a virtual clock under every timestamp and
+   * deadline, and the TestService. `true` starts with time skipping locked, as the SDK's
+   * `createTimeSkipping()` expects (its client unlocks while it awaits a result); `{ locked: false }`
+   * starts unlocked (the test server's `--enable-time-skipping`).
+   */
+  timeSkipping?: boolean | { locked: boolean };
 }
 
 export interface DevServer {
@@ -57,6 +66,8 @@ export interface DevServer {
   stats(): DevServerStats;
   /** History long polls (GetWorkflowExecutionHistory with wait_new_event) parked right now; lets tests wait for one. */
   parkedHistoryPolls(): number;
+  /** The virtual clock's time, locks and holds; undefined unless the server skips time. */
+  timeSkipping(): SkippingState | undefined;
   stop(): Promise<void>;
 }
 
@@ -68,7 +79,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const log = options.log ?? quietLog;
   const ip = options.ip ?? '127.0.0.1';
   const maxRequestBytes = options.maxRequestBytes ?? 8 * 1024 * 1024;
-  const engine = createEngine({ longPollTimeoutMs: options.longPollTimeoutMs ?? 60_000, log });
+  const clock = options.timeSkipping
+    ? new SkippingClock({ locked: typeof options.timeSkipping === 'object' ? options.timeSkipping.locked : true })
+    : undefined;
+  const engine = createEngine({ longPollTimeoutMs: options.longPollTimeoutMs ?? 60_000, log, clock });
+  if (clock) clock.holds = () => engine.holdsOnClock();
 
   const unlock = options.dbFilename ? await lockStateFile(options.dbFilename) : undefined;
   let journal: Journal | undefined;
@@ -80,6 +95,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   let port: number;
   try {
     journal = options.dbFilename ? await openJournal(options.dbFilename, log) : undefined;
+    if (clock && journal) journalClock(clock, journal);
     if (journal) await recoverEngine(engine, journal);
     for (const name of ['default', ...(options.namespaces ?? [])]) {
       if (!engine.namespaces.has(name)) engine.registerNamespace(name);
@@ -99,7 +115,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     bindService([transport, httpApi], workflowServiceReflection, workflowServiceHandlers(engine, schedules), bindingOptions);
     bindService([transport], healthServiceReflection, { Check: () => ({ status: 1 /* SERVING */ }) }, bindingOptions);
     bindService([transport, httpApi], operatorServiceReflection, operatorServiceHandlers(engine), bindingOptions);
-    bindService([transport], testServiceReflection, {}, bindingOptions);
+    // Without time skipping every TestService method answers UNIMPLEMENTED, as a real server does.
+    bindService([transport], testServiceReflection, clock ? testServiceHandlers(clock) : {}, bindingOptions);
     port = await transport.listen(ip, options.port ?? 0).catch((error: Error) => {
       throw new Error(`devserver could not listen on ${ip}:${options.port ?? 0}: ${error.message}`);
     });
@@ -114,7 +131,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     await unlock?.();
     throw error;
   }
-  log('info', `devserver listening on ${ip}:${port}${options.dbFilename ? ` (state in ${options.dbFilename})` : ' (in memory)'}`);
+  log('info', `devserver listening on ${ip}:${port}${options.dbFilename ? ` (state in ${options.dbFilename})` : ' (in memory)'}${clock ? ', time skipping' : ''}`);
   if (ui) log('info', `web UI and HTTP API at ${ui.url}`);
 
   // Retention: closed runs past their namespace's retention period are dropped hourly.
@@ -134,6 +151,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       for (const run of engine.runs.values()) parked += run.historyWaiters.size;
       return parked;
     },
+    timeSkipping: () => clock?.state(),
     stop() {
       stopping ??= (async () => {
         clearInterval(retentionSweep);
@@ -162,4 +180,16 @@ async function startUi(options: DevServerOptions, ip: string, api: HttpApi, log:
     }
     throw new Error(`devserver could not serve the web UI on ${uiIp}:${options.uiPort}: ${(error as Error).message}`);
   }
+}
+
+const CLOCK_RECORD = 'clock';
+
+/**
+ * A time-skipping server with a state file keeps its virtual clock's lead over the wall clock, so a
+ * restarted server goes on from the time its histories reached instead of going back to wall time.
+ */
+function journalClock(clock: SkippingClock, journal: Journal): void {
+  const recovered = journal.recoveredRecords(CLOCK_RECORD)[0] as { offsetMs?: number } | undefined;
+  if (recovered?.offsetMs) clock.restoreOffset(recovered.offsetMs);
+  clock.onSkip = (offsetMs) => journal.recordChanged(CLOCK_RECORD, 'offset', () => ({ offsetMs }));
 }

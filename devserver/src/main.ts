@@ -1,5 +1,6 @@
 /**
- * Devserver launcher: `npm run devserver -- [flags]` or `devserver/bin/temporal server start-dev [flags]`.
+ * Devserver launcher: `npm run devserver -- [flags]`, `devserver/bin/temporal server start-dev [flags]`, or
+ * `devserver/bin/temporal PORT [flags]` as the SDK's time-skipping test server.
  * Prints the address on stdout once the server listens and runs until SIGINT/SIGTERM, then stops cleanly.
  */
 import { launcherUsage, LauncherArgsError, LauncherOptions, parseLauncherArgs } from './cli/args';
@@ -36,9 +37,10 @@ async function main(argv: string[]): Promise<number> {
     uiPortFallback: !options.uiPortGiven,
     uiIp: options.uiIp,
     log,
+    timeSkipping: options.timeSkipping ? { locked: options.timeSkipping === 'locked' } : undefined,
   });
   const namespaces = ['default', ...options.namespaces.filter((ns) => ns !== 'default')];
-  process.stdout.write(`devserver listening on ${server.address} (namespaces: ${namespaces.join(', ')}${options.dbFilename ? `; state file ${options.dbFilename}` : '; in memory'})\n`);
+  process.stdout.write(`devserver listening on ${server.address} (namespaces: ${namespaces.join(', ')}${options.dbFilename ? `; state file ${options.dbFilename}` : '; in memory'}${options.timeSkipping ? `; time skipping, ${options.timeSkipping} at start` : ''})\n`);
   if (server.uiUrl) process.stdout.write(`Temporal Web UI: ${server.uiUrl}/namespaces/default/workflows (HTTP API under ${server.uiUrl}/api/v1/)\n`);
   answerStatsRequests(server);
   return await runUntilSignalled(server, log);

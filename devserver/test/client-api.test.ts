@@ -502,7 +502,7 @@ describe('errors', () => {
     expect(failure.message).toContain('GetWorkerBuildIdCompatibility');
   });
 
-  devserverOnlyTest('time skipping, Nexus endpoints and standalone activities answer UNIMPLEMENTED naming the method', async () => {
+  devserverOnlyTest('without time-skipping mode the TestService, and Nexus endpoints and standalone activities, answer UNIMPLEMENTED naming the method', async () => {
     // The SDK builds a TestService client only when asked to, as @temporalio/testing does for its test server.
     const connection = await Connection.connect({ address: server.address, [InternalConnectionOptionsSymbol]: { supportsTestService: true } } as ConnectionOptions);
     const answers = {

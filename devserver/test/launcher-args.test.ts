@@ -9,6 +9,20 @@ describe('parseLauncherArgs', () => {
     expect(options.warnings).toEqual([]);
   });
 
+  test('without a time-skipping flag or a leading port, time skipping is off', () => {
+    expect(parseLauncherArgs(['server', 'start-dev', '--port', '7']).timeSkipping).toBe(false);
+  });
+
+  test('the argument list core builds for the time-skipping test server: `<port> [extraArgs]`', () => {
+    // As built in sdk-core's ephemeral_server/mod.rs (TestServerConfig::start_server_with_output).
+    expect(parseLauncherArgs(['41235'])).toMatchObject({ port: 41235, timeSkipping: 'locked', logLevel: 'warn', uiPort: undefined, warnings: [] });
+    expect(parseLauncherArgs(['41235', '--ui-port', '0']).uiPort).toBe(0);
+    // The Java test server's one flag starts with time skipping unlocked.
+    expect(parseLauncherArgs(['41235', '--enable-time-skipping'])).toMatchObject({ port: 41235, timeSkipping: 'unlocked', warnings: [] });
+    expect(parseLauncherArgs(['--time-skipping', '--port', '0'])).toMatchObject({ port: 0, timeSkipping: 'locked' });
+    expect(() => parseLauncherArgs(['70000'])).toThrow("test server port must be a port number 0-65535; got '70000'");
+  });
+
   test('own flags, both spellings', () => {
     const options = parseLauncherArgs(['--port', '0', '--ip=0.0.0.0', '-f', '/tmp/state.jsonl', '--namespace', 'a', '-n', 'b', '--namespace=a']);
     expect(options.port).toBe(0);

@@ -3,7 +3,11 @@
  * `temporal server start-dev` is given by @temporalio/testing (core's ephemeral-server code passes
  * `server start-dev --port --namespace --ip --log-format --log-level --dynamic-config-value ...
  * [--db-filename] [--ui-port | --headless]` plus `--search-attribute NAME=TYPE` and user extraArgs),
- * so this launcher can stand in for the `temporal` binary. Unknown flags are warnings, never fatal.
+ * so this launcher can stand in for the `temporal` binary. Given a port as its first argument, it
+ * stands in for Temporal's time-skipping test server instead, as @temporalio/testing's
+ * `createTimeSkipping()` starts it (`<port> [extraArgs]`, readiness by connecting within 5 s): time
+ * skipping on, locked at start unless `--enable-time-skipping` follows (the test server's own flag).
+ * Unknown flags are warnings, never fatal.
  */
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -31,6 +35,8 @@ export interface LauncherOptions {
   headless: boolean;
   /** Address the UI binds; default the gRPC --ip. */
   uiIp?: string;
+  /** Serve the TestService on a virtual clock; 'locked' = skipping locked at start (the SDK's default). */
+  timeSkipping: false | 'locked' | 'unlocked';
   help: boolean;
   /** Accepted-but-ignored or unknown arguments, one message each, for the caller to log. */
   warnings: string[];
@@ -110,6 +116,18 @@ const FLAGS: FlagSpec[] = [
       o.dynamicConfig[key] = value;
     },
   },
+  {
+    names: ['--time-skipping'],
+    help: "run as Temporal's time-skipping test server (TestService, virtual clock), skipping locked at start",
+    apply: (o) => {
+      if (!o.timeSkipping) o.timeSkipping = 'locked';
+    },
+  },
+  {
+    names: ['--enable-time-skipping'],
+    help: 'time-skipping test server with skipping unlocked at start (the Java test server flag)',
+    apply: (o) => (o.timeSkipping = 'unlocked'),
+  },
   { names: ['--headless'], help: 'serve no web UI (and no HTTP API)', apply: (o) => (o.headless = true) },
   {
     names: ['--ui-port'],
@@ -142,14 +160,25 @@ export function parseLauncherArgs(argv: string[]): LauncherOptions {
     uiPort: undefined,
     uiPortGiven: false,
     headless: false,
+    timeSkipping: false,
     help: false,
     warnings: [],
     notes: [],
   };
   let index = 0;
+  let testServer = false;
   // `temporal server start-dev ...` is how the SDK's test environment invokes the binary.
   if (argv[0] === 'server' && argv[1] === 'start-dev') index = 2;
   else if (argv[0] === 'start-dev') index = 1;
+  else if (argv[0] !== undefined && /^\d+$/.test(argv[0])) {
+    // `<port> [flags]`: how the SDK starts its time-skipping test server.
+    options.port = parsePort(argv[0], 'test server port');
+    options.timeSkipping = 'locked';
+    // The SDK passes its output through to the test run: keep start-up quiet unless asked.
+    options.logLevel = 'warn';
+    testServer = true;
+    index = 1;
+  }
 
   while (index < argv.length) {
     const arg = argv[index++];
@@ -179,7 +208,8 @@ export function parseLauncherArgs(argv: string[]): LauncherOptions {
     if (value === undefined) throw new LauncherArgsError(`${flag} needs a value (${spec.value})`);
     spec.apply(options, value, flag);
   }
-  if (options.headless) options.uiPort = undefined;
+  // The SDK's test server has no web UI: serve one only when asked for with --ui-port.
+  if (options.headless || (testServer && !options.uiPortGiven)) options.uiPort = undefined;
   else if (!options.uiPortGiven) options.uiPort = options.port === 0 || options.port + 1000 > 65535 ? 0 : options.port + 1000;
   return options;
 }
@@ -188,6 +218,7 @@ export function launcherUsage(): string {
   const lines = [
     'Usage: npm run devserver -- [flags]',
     '       devserver/bin/temporal server start-dev [flags]',
+    '       devserver/bin/temporal PORT [--enable-time-skipping] [flags]   (as the time-skipping test server)',
     '',
     'Runs the Temporal-compatible devserver until SIGINT or SIGTERM.',
     '',

@@ -50,7 +50,7 @@ export function armActivityDeadline(engine: Engine, run: Run, activity: Activity
 
 function activityDeadlineReached(engine: Engine, run: Run, activity: ActivityState): void {
   if (!run.isRunning || run.activities.get(activity.scheduledEventId) !== activity) return;
-  const now = Date.now();
+  const now = engine.now();
   if (activity.scheduleToCloseMs > 0 && now >= activity.scheduledTimeMs + activity.scheduleToCloseMs) {
     timeOutActivity(engine, run, activity, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, false);
   } else if (activity.phase === 'backoff' && now >= activity.currentAttemptScheduledTimeMs) {
@@ -98,7 +98,7 @@ function timeOutActivity(engine: Engine, run: Run, activity: ActivityState, time
 
 /** Schedules the next attempt if the policy allows; otherwise says why the failure is final. */
 function retryActivity(engine: Engine, run: Run, activity: ActivityState, failure: Msg): { retried: boolean; retryState: number } {
-  const now = Date.now();
+  const now = engine.now();
   const expiration = activity.scheduleToCloseMs > 0 ? activity.scheduledTimeMs + activity.scheduleToCloseMs : 0;
   const decision = decideRetry(activity.retryPolicy, activity.attempt, failure, now, expiration);
   if (activity.cancelRequested) return { retried: false, retryState: RetryState.RETRY_STATE_CANCEL_REQUESTED };
@@ -134,7 +134,7 @@ export function startActivityTask(engine: Engine, offer: ActivityTaskOffer, poll
   const run = offer.run;
   const activity = run.activities.get(offer.scheduledEventId);
   if (!activity || offer.isStale()) return undefined;
-  const now = Date.now();
+  const now = engine.now();
   activity.phase = 'started';
   activity.startedTimeMs = now;
   activity.startedIdentity = poll.identity ?? '';
@@ -250,7 +250,7 @@ export function cancelActivityReported(engine: Engine, run: Run, activity: Activ
 
 /** Returns whether the workflow asked for cancellation, which the worker learns from this response. */
 export function heartbeatActivity(engine: Engine, run: Run, activity: ActivityState, details: Msg | undefined): boolean {
-  activity.lastHeartbeatTimeMs = Date.now();
+  activity.lastHeartbeatTimeMs = engine.now();
   if (details) activity.heartbeatDetails = details;
   engine.changed(run);
   armActivityDeadline(engine, run, activity);

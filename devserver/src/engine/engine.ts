@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { Msg } from '../proto';
 import { namespaceNotFound, notFound } from '../grpc/errors';
+import { EngineClock, WallClock } from './clock';
 import { makeEvent } from './history';
 import { Run, runKeyOf } from './run';
 import { TaskQueue } from './task-queue';
@@ -40,13 +41,12 @@ export interface EngineJournal {
 export interface EngineOptions {
   longPollTimeoutMs: number;
   log: LogFn;
+  /** The time source of every timestamp and deadline; the wall clock unless the server skips time. */
+  clock?: EngineClock;
 }
 
 /** Schedules the workflow task a run requested (workflow-task.ts); injected so that imports run one way. */
 export type WorkflowTaskScheduler = (engine: Engine, run: Run) => void;
-
-/** setTimeout's ceiling; longer deadlines re-arm when it fires. */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 export class Engine {
   readonly namespaces = new Map<string, NamespaceRecord>();
@@ -58,13 +58,39 @@ export class Engine {
   readonly queries = new Map<string, PendingQuery>();
   journal?: EngineJournal;
   stopped = false;
+  readonly clock: EngineClock;
+  /** Deferred steps (runSoon) not yet run: work in flight, as far as a skipping clock is concerned. */
+  private pendingSteps = 0;
   /** Runs whose entities asked for a workflow task during the current operation. */
   private readonly workflowTaskRequests = new Set<Run>();
 
   constructor(
     readonly options: EngineOptions,
     private readonly scheduleWorkflowTask: WorkflowTaskScheduler,
-  ) {}
+  ) {
+    this.clock = options.clock ?? new WallClock();
+  }
+
+  /** Milliseconds since the epoch on the engine's clock. */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /**
+   * Work in flight that a time-skipping clock must not jump over, as Temporal's test server counts
+   * it: each open run's workflow task (requested, scheduled or started), each activity attempt that
+   * is queued or running (not one waiting out a retry backoff), each query waiting for a worker, and
+   * each deferred engine step.
+   */
+  holdsOnClock(): number {
+    let holds = this.pendingSteps + this.queries.size + this.workflowTaskRequests.size;
+    for (const run of this.runs.values()) {
+      if (!run.isRunning) continue;
+      if (run.workflowTask || run.workflowTaskRequested) holds++;
+      for (const activity of run.activities.values()) if (activity.phase !== 'backoff') holds++;
+    }
+    return holds;
+  }
 
   get log(): LogFn {
     return this.options.log;
@@ -79,7 +105,7 @@ export class Engine {
       description: fields.description ?? '',
       ownerEmail: fields.ownerEmail ?? '',
       retentionDays: fields.retentionDays ?? 1,
-      registeredAtMs: fields.registeredAtMs ?? Date.now(),
+      registeredAtMs: fields.registeredAtMs ?? this.now(),
       data: fields.data ?? {},
     };
     this.namespaces.set(name, record);
@@ -107,7 +133,7 @@ export class Engine {
    * Drops closed runs older than their namespace's retention period (the latest run of a
    * workflow id is kept so id-reuse policies keep working), as the server's retention does.
    */
-  removeExpiredRuns(nowMs = Date.now()): number {
+  removeExpiredRuns(nowMs = this.now()): number {
     let removed = 0;
     for (const [workflowKey, list] of this.workflows) {
       const kept = list.filter((run, index) => {
@@ -148,7 +174,7 @@ export class Engine {
 
   /** Appends an event directly to history (used while handling a workflow task or with none in flight). */
   appendEvent(run: Run, eventType: number, attributes: Msg): Msg {
-    const event = makeEvent(eventType, attributes, Date.now());
+    const event = makeEvent(eventType, attributes, this.now());
     run.history.append(event);
     run.apply(event);
     this.changed(run);
@@ -161,7 +187,7 @@ export class Engine {
    * gets a workflow task to see it.
    */
   appendExternalEvent(run: Run, eventType: number, attributes: Msg, startedEvent?: Msg): Msg {
-    const event = makeEvent(eventType, attributes, Date.now());
+    const event = makeEvent(eventType, attributes, this.now());
     if (run.workflowTaskInFlight) {
       const startedRef = startedEvent && startedEvent.eventId === 0 ? run.history.bufferIndexOf(startedEvent) : -1;
       if (startedEvent && startedRef < 0) attributes.startedEventId = startedEvent.eventId;
@@ -199,6 +225,7 @@ export class Engine {
   /** Ends an operation: schedules the requested workflow tasks; resolves when all changes so far are durable. */
   commit(): Promise<void> {
     this.scheduleRequestedWorkflowTasks();
+    this.clock.poke();
     return this.journal ? this.journal.flush() : Promise.resolve();
   }
 
@@ -208,6 +235,7 @@ export class Engine {
    */
   afterCommit<T>(then: () => T): T | Promise<T> {
     this.scheduleRequestedWorkflowTasks();
+    this.clock.poke();
     return this.journal ? this.journal.flush().then(then) : then();
   }
 
@@ -245,44 +273,37 @@ export class Engine {
   setDeadline(run: Run, name: string, atMs: number, onExpiry: () => void): void {
     this.clearDeadline(run, name);
     if (this.stopped) return;
-    const delay = Math.max(0, atMs - Date.now());
-    const handle = setTimeout(
-      () => {
-        run.deadlines.delete(name);
-        if (this.stopped) return;
-        if (Date.now() < atMs) {
-          this.setDeadline(run, name, atMs, onExpiry);
-          return;
-        }
-        try {
-          onExpiry();
-        } catch (error) {
-          this.log('error', `deadline ${name} of ${run.workflowId}/${run.runId} failed: ${(error as Error).stack}`);
-        }
-        this.commit().catch((error) => this.log('error', `journal write failed: ${(error as Error).message}`));
-      },
-      Math.min(delay, MAX_TIMEOUT_MS),
-    );
-    handle.unref();
-    run.deadlines.set(name, handle);
+    const timer = this.clock.at(atMs, () => {
+      run.deadlines.delete(name);
+      if (this.stopped) return;
+      try {
+        onExpiry();
+      } catch (error) {
+        this.log('error', `deadline ${name} of ${run.workflowId}/${run.runId} failed: ${(error as Error).stack}`);
+      }
+      this.commit().catch((error) => this.log('error', `journal write failed: ${(error as Error).message}`));
+    });
+    run.deadlines.set(name, timer);
   }
 
   clearDeadline(run: Run, name: string): void {
-    const handle = run.deadlines.get(name);
-    if (handle) {
-      clearTimeout(handle);
+    const timer = run.deadlines.get(name);
+    if (timer) {
+      timer.cancel();
       run.deadlines.delete(name);
     }
   }
 
   clearAllDeadlines(run: Run): void {
-    for (const handle of run.deadlines.values()) clearTimeout(handle);
+    for (const timer of run.deadlines.values()) timer.cancel();
     run.deadlines.clear();
   }
 
   /** Runs `work` on the next turn of the event loop; its failures are logged, never thrown. */
   runSoon(what: string, work: () => void): void {
+    this.pendingSteps++;
     setImmediate(() => {
+      this.pendingSteps--;
       if (this.stopped) return;
       try {
         work();
@@ -295,6 +316,7 @@ export class Engine {
 
   stop(): void {
     this.stopped = true;
+    this.clock.stop();
     for (const run of this.runs.values()) {
       this.clearAllDeadlines(run);
       for (const wake of run.historyWaiters) wake();

@@ -50,7 +50,7 @@ export function startRun(engine: Engine, params: StartParams): Run {
   const run = new Run(params.namespace, params.workflowId, runId);
   run.startRequestId = params.requestId;
   engine.addRun(run);
-  const now = Date.now();
+  const now = engine.now();
   const executionTimeoutMs = params.executionTimeoutMs;
   const runTimeoutMs = params.runTimeoutMs > 0 ? (executionTimeoutMs > 0 ? Math.min(params.runTimeoutMs, executionTimeoutMs) : params.runTimeoutMs) : executionTimeoutMs;
   const expirationMs = params.executionExpirationMs ?? (executionTimeoutMs > 0 ? now + executionTimeoutMs : 0);
@@ -189,11 +189,11 @@ export function closeRun(engine: Engine, run: Run, eventType: number, attributes
 function retryFailedRun(engine: Engine, run: Run, eventType: number, attributes: Msg): { retryState: number; nextRunId?: string } {
   const policy = run.startedAttributes.retryPolicy;
   // The whole execution ran out of time: nothing can retry it.
-  if (run.executionExpirationMs > 0 && Date.now() >= run.executionExpirationMs) return { retryState: RetryState.RETRY_STATE_TIMEOUT };
+  if (run.executionExpirationMs > 0 && engine.now() >= run.executionExpirationMs) return { retryState: RetryState.RETRY_STATE_TIMEOUT };
   if (!policy) return { retryState: RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET };
   const attempt = run.startedAttributes.attempt || 1;
   const failure = eventType === E.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT ? { message: 'workflow run timed out', timeoutFailureInfo: { timeoutType: 1 } } : attributes.failure;
-  const decision = decideRetry(normalizeRetryPolicy(policy), attempt, failure, Date.now(), run.executionExpirationMs);
+  const decision = decideRetry(normalizeRetryPolicy(policy), attempt, failure, engine.now(), run.executionExpirationMs);
   if (!decision.retry) return { retryState: decision.retryState };
   const started = run.startedAttributes;
   const next = startRun(engine, {

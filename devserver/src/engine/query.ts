@@ -57,7 +57,7 @@ export function dispatchQueuedQueries(engine: Engine, run: Run): void {
     offerQuery(engine, pending, sticky ? run.stickyQueue : run.taskQueue);
     if (sticky) {
       // If the sticky worker does not take it in time, any worker can answer from full history.
-      engine.setDeadline(run, `query:${pending.id}`, Date.now() + Math.max(run.stickyScheduleToStartMs, 1000), () => {
+      engine.setDeadline(run, `query:${pending.id}`, engine.now() + Math.max(run.stickyScheduleToStartMs, 1000), () => {
         if (!pending.taken && engine.queries.has(pending.id)) offerQuery(engine, pending, run.taskQueue);
       });
     }
@@ -96,7 +96,7 @@ export function startQueryTask(engine: Engine, offer: QueryTaskOffer, fromQueue:
     attempt: 1,
     queryId: pending.id,
   };
-  const now = Date.now();
+  const now = engine.now();
   return {
     taskToken: encodeTaskToken(token),
     workflowExecution: run.execution,

@@ -10,6 +10,7 @@ import { History, attributesOf } from './history';
 import { TimerState, timerFromStarted } from './timer-state';
 import { UpdateState, newUpdate } from './update-state';
 import { WorkflowTaskState, markWorkflowTaskStarted, nextAttemptAfterFailure, workflowTaskFromScheduled } from './workflow-task-state';
+import type { ClockTimer } from './clock';
 
 export interface ParentInfo {
   namespace: string;
@@ -67,7 +68,7 @@ export class Run {
   // Process-local state.
   /** An entity asked for a workflow task that is not scheduled yet (see Engine.requestWorkflowTask). */
   workflowTaskRequested = false;
-  readonly deadlines = new Map<string, NodeJS.Timeout>();
+  readonly deadlines = new Map<string, ClockTimer>();
   readonly historyWaiters = new Set<() => void>();
   /** Events appended since the journal last saw this run. */
   journaledEventCount = 0;

@@ -59,7 +59,7 @@ export function offerWorkflowTask(engine: Engine, run: Run, scheduledEventId: nu
   if (!task || task.scheduledEventId !== scheduledEventId) return;
   const queue = engine.workflowQueue(run.namespace, task.taskQueue);
   if (task.sticky && run.stickyScheduleToStartMs > 0) {
-    engine.setDeadline(run, STICKY_DEADLINE, Date.now() + run.stickyScheduleToStartMs, () => stickyTimedOut(engine, run, scheduledEventId));
+    engine.setDeadline(run, STICKY_DEADLINE, engine.now() + run.stickyScheduleToStartMs, () => stickyTimedOut(engine, run, scheduledEventId));
   }
   queue.offer({
     kind: 'workflow',
@@ -108,7 +108,7 @@ export function startWorkflowTask(engine: Engine, task: WorkflowQueueTask, poll:
     historySizeBytes: 0,
   });
   const startedEventId = started.eventId;
-  engine.setDeadline(run, START_TO_CLOSE_DEADLINE, Date.now() + wft.startToCloseMs, () =>
+  engine.setDeadline(run, START_TO_CLOSE_DEADLINE, engine.now() + wft.startToCloseMs, () =>
     workflowTaskStartToCloseTimedOut(engine, run, wft.scheduledEventId, startedEventId),
   );
   const previousStartedEventId = run.lastCompletedWorkflowTaskStartedEventId;

@@ -152,7 +152,7 @@ export function scheduleHandlers(engine: Engine, registry: ScheduleRegistry): Re
       // A retried create (same request id) answers as the first one did.
       if (existing && request.requestId && existing.createRequestId === request.requestId) return { conflictToken: conflictTokenBytes(existing.conflictToken) };
       if (existing) throw new RpcError(status.ALREADY_EXISTS, `schedule "${scheduleId}" is already registered`);
-      const now = Date.now();
+      const now = engine.now();
       const schedule = new Schedule({
         namespace,
         scheduleId,
@@ -189,7 +189,7 @@ export function scheduleHandlers(engine: Engine, registry: ScheduleRegistry): Re
       if (token !== undefined && token !== schedule.conflictToken) throw failedPrecondition('mismatched conflict token');
       const updated = checkedSchedule(request.schedule);
       if (!schedule.firstSeen(request.requestId)) return {};
-      const now = Date.now();
+      const now = engine.now();
       // What fell due under the old spec is taken first, as the server processes time before an update.
       schedule.advance(now);
       schedule.update(updated, now);
@@ -206,7 +206,7 @@ export function scheduleHandlers(engine: Engine, registry: ScheduleRegistry): Re
       if (patch.pause && patch.unpause) throw invalidArgument('Patch cannot both pause and unpause');
       // A retried patch (same request id) must not trigger or backfill twice.
       if (!schedule.firstSeen(request.requestId)) return {};
-      const now = Date.now();
+      const now = engine.now();
       // Time up to now is processed under the old state: a paused stretch stays skipped after unpausing.
       schedule.advance(now);
       schedule.applyPatch(patch, now);

@@ -97,7 +97,7 @@ function reactivate(engine: Engine, run: Run): void {
       dispatchActivity(engine, run, activity);
     } else {
       // The worker could not heartbeat while the server was down: its heartbeat clock restarts now.
-      if (activity.phase === 'started' && activity.heartbeatMs > 0) activity.lastHeartbeatTimeMs = Math.max(activity.lastHeartbeatTimeMs, Date.now());
+      if (activity.phase === 'started' && activity.heartbeatMs > 0) activity.lastHeartbeatTimeMs = Math.max(activity.lastHeartbeatTimeMs, engine.now());
       armActivityDeadline(engine, run, activity);
     }
   }

@@ -40,6 +40,8 @@ export interface WorkflowOutcome {
 
 /** What a schedule asks of the server. */
 export interface ScheduleActions {
+  /** The server's clock (virtual under time skipping). */
+  now(): number;
   /** Starts the action's workflow; throws if it cannot (e.g. the id is taken). */
   startWorkflow(schedule: Schedule, workflowId: string, start: BufferedStart): RunningWorkflow;
   outcome(schedule: Schedule, workflow: RunningWorkflow): WorkflowOutcome;
@@ -338,7 +340,7 @@ export class Schedule implements ScheduleFields {
         again = this.buffer.length > 0;
         continue;
       }
-      this.recordAction(start, started, start === exclusive);
+      this.recordAction(start, started, start === exclusive, actions.now());
     }
     if (terminateOthers || cancelOthers) {
       for (const workflow of [...this.info.runningWorkflows]) {
@@ -350,11 +352,11 @@ export class Schedule implements ScheduleFields {
     return again;
   }
 
-  private recordAction(start: BufferedStart, started: RunningWorkflow, exclusive: boolean): void {
+  private recordAction(start: BufferedStart, started: RunningWorkflow, exclusive: boolean, nowMs: number): void {
     this.info.actionCount++;
     this.info.recentActions.push({
       scheduleTime: msToTimestamp(start.actualMs),
-      actualTime: msToTimestamp(Date.now()),
+      actualTime: msToTimestamp(nowMs),
       startWorkflowResult: { workflowId: started.workflowId, runId: started.runId },
       startWorkflowStatus: Status.WORKFLOW_EXECUTION_STATUS_RUNNING,
     });

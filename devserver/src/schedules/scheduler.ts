@@ -1,11 +1,13 @@
 /**
  * The schedules of a server: creates, finds and deletes them, and drives each one's state machine
- * with real time (one timer per schedule, at its next action time), with the close of the workflows
+ * with the engine's clock (one timer per schedule, at its next action time; a time-skipping server
+ * skips to it like to any workflow timer), with the close of the workflows
  * it started (watched like a history long poll), and with the journal. Workflows are started,
  * cancelled and terminated through the engine's own lifecycle paths.
  */
 import { randomUUID } from 'node:crypto';
 import { Msg, WorkflowExecutionStatus as S, durationToMs, enums } from '../proto';
+import type { ClockTimer } from '../engine/clock';
 import type { Engine } from '../engine/engine';
 import type { Run } from '../engine/run';
 import { attributesOf } from '../engine/history';
@@ -20,8 +22,6 @@ export interface ScheduleJournal {
 }
 
 const RECORD_KIND = 'schedule';
-/** setTimeout's ceiling; a later wake-up re-arms when it fires. */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 /** Passes over a schedule's buffer per wake-up (each may start, or terminate to make room). */
 const MAX_DRAIN_PASSES = 10;
 
@@ -38,7 +38,7 @@ function stringPayload(value: string, type: string): Msg {
 
 export class ScheduleRegistry implements ScheduleActions {
   readonly schedules = new Map<string, Schedule>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, ClockTimer>();
   /** schedule key → run keys being watched for their close. */
   private readonly watching = new Map<string, Set<string>>();
   private stopped = false;
@@ -70,8 +70,7 @@ export class ScheduleRegistry implements ScheduleActions {
   remove(schedule: Schedule): void {
     const key = keyOf(schedule.namespace, schedule.scheduleId);
     this.schedules.delete(key);
-    const timer = this.timers.get(key);
-    if (timer) clearTimeout(timer);
+    this.timers.get(key)?.cancel();
     this.timers.delete(key);
     this.watching.delete(key);
     this.journal?.recordChanged(RECORD_KIND, key, null);
@@ -83,7 +82,7 @@ export class ScheduleRegistry implements ScheduleActions {
    */
   pump(schedule: Schedule): void {
     if (this.stopped || this.get(schedule.namespace, schedule.scheduleId) !== schedule) return;
-    schedule.advance(Date.now());
+    schedule.advance(this.engine.now());
     for (let pass = 0; pass < MAX_DRAIN_PASSES && schedule.drainBuffer(this); pass++);
     this.armTimer(schedule);
     this.watchRunning(schedule);
@@ -97,23 +96,21 @@ export class ScheduleRegistry implements ScheduleActions {
 
   stop(): void {
     this.stopped = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const timer of this.timers.values()) timer.cancel();
     this.timers.clear();
     this.watching.clear();
   }
 
   private armTimer(schedule: Schedule): void {
     const key = keyOf(schedule.namespace, schedule.scheduleId);
-    const previous = this.timers.get(key);
-    if (previous) clearTimeout(previous);
+    this.timers.get(key)?.cancel();
     this.timers.delete(key);
     const wakeMs = schedule.nextWakeMs();
     if (wakeMs === undefined) return;
-    const timer = setTimeout(() => {
+    const timer = this.engine.clock.at(wakeMs, () => {
       this.timers.delete(key);
       this.runAndCommit('schedule wake-up', () => this.pump(schedule));
-    }, Math.min(Math.max(0, wakeMs - Date.now()), MAX_TIMEOUT_MS));
-    timer.unref();
+    });
     this.timers.set(key, timer);
   }
 
@@ -162,6 +159,10 @@ export class ScheduleRegistry implements ScheduleActions {
   }
 
   // ---- ScheduleActions -------------------------------------------------------------------
+
+  now(): number {
+    return this.engine.now();
+  }
 
   startWorkflow(schedule: Schedule, workflowId: string, start: BufferedStart): RunningWorkflow {
     const action: Msg = schedule.schedule.action.startWorkflow;

@@ -106,6 +106,10 @@ class RecordedActions implements ScheduleActions {
   readonly terminated: string[] = [];
   readonly outcomes = new Map<string, WorkflowOutcome>();
 
+  now(): number {
+    return Date.now();
+  }
+
   startWorkflow(_schedule: Schedule, workflowId: string, _start: BufferedStart): RunningWorkflow {
     this.started.push(workflowId);
     this.outcomes.set(workflowId, { running: true, status: Status.WORKFLOW_EXECUTION_STATUS_RUNNING });

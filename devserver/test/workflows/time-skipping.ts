@@ -1,0 +1,54 @@
+/** Workflows of the time-skipping tests: long timers, timeouts and backoffs, read in workflow time. */
+import { ActivityFailure, proxyActivities, sleep, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+
+export interface TimeSkippingActivities {
+  /** Waits `sleepMs` on the test server's clock (the test environment's sleep), then answers. */
+  sleepOnServerClock(sleepMs: number): Promise<string>;
+  /** Fails until attempt `succeedOn`, then returns the attempt number. */
+  failUntilAttempt(succeedOn: number): Promise<number>;
+}
+
+/** Workflow time (Date.now()) before and after one durable timer. */
+export async function sleepFor(ms: number): Promise<{ before: number; after: number }> {
+  const before = Date.now();
+  await sleep(ms);
+  return { before, after: Date.now() };
+}
+
+/** Starts every timer at once; answers the order they fired in with the workflow time of each. */
+export async function concurrentTimers(delaysMs: number[]): Promise<{ startedAt: number; fired: { delayMs: number; at: number }[] }> {
+  const startedAt = Date.now();
+  const fired: { delayMs: number; at: number }[] = [];
+  await Promise.all(delaysMs.map((delayMs) => sleep(delayMs).then(() => fired.push({ delayMs, at: Date.now() }))));
+  return { startedAt, fired };
+}
+
+/** Runs an activity that outlives its start-to-close timeout; answers the timeout the workflow saw. */
+export async function activityOutlivingItsTimeout(startToCloseMs: number, activitySleepMs: number): Promise<string> {
+  const { sleepOnServerClock } = proxyActivities<TimeSkippingActivities>({ startToCloseTimeout: startToCloseMs, retry: { maximumAttempts: 1 } });
+  try {
+    return await sleepOnServerClock(activitySleepMs);
+  } catch (error) {
+    if (error instanceof ActivityFailure && error.cause instanceof TimeoutFailure) return `timed out: ${error.cause.timeoutType}`;
+    throw error;
+  }
+}
+
+/** An activity retried with long backoffs (1 h, then 2 h): answers the attempt that succeeded. */
+export async function retriedWithLongBackoff(succeedOn: number): Promise<number> {
+  const { failUntilAttempt } = proxyActivities<TimeSkippingActivities>({
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1 hour', backoffCoefficient: 2, maximumAttempts: succeedOn },
+  });
+  return failUntilAttempt(succeedOn);
+}
+
+/** Never finishes by itself: its execution timeout ends it. */
+export async function waitsForSignalThatNeverComes(): Promise<void> {
+  await new Promise<never>(() => undefined);
+}
+
+/** Started by a schedule: answers the workflow time of its first task. */
+export async function stampStartTime(): Promise<{ workflowId: string; at: number }> {
+  return { workflowId: workflowInfo().workflowId, at: Date.now() };
+}
