@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { warehouseProvider } from '../../src/warehouse/registry';
 import { computeAnswers } from '../reference/analytics';
 import { fixturePath, readExpected } from '../workflows/support';
 
@@ -58,6 +59,30 @@ describe('sparkify up', () => {
       expect(run.stderr).toContain(`report written to ${path.join(report, 'report.html')}`);
       expect(run.stderr).toContain(`  most played song `);
     } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+      fs.rmSync(report, { recursive: true, force: true });
+    }
+  }, 200_000);
+
+  it('--report on an incremental run leaves its long-lived warehouse in place', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-cli-home-'));
+    fs.chmodSync(home, 0o755);
+    const report = path.join(home, '..', `${path.basename(home)}-report`);
+    const args = ['up', '--json', '--source', fixturePath('sparkify-small'), '--incremental', '--warehouse-name', 'kept', '--report', report];
+    const before = process.env.SPARKIFY_HOME;
+    try {
+      const run = await sparkify(args, { SPARKIFY_HOME: home });
+      expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(run.stdout).warehouse).toBeDefined();
+      expect(fs.existsSync(path.join(report, 'report.json'))).toBe(true);
+      process.env.SPARKIFY_HOME = home;
+      const provider = warehouseProvider('local');
+      const kept = await provider.listWarehouses();
+      expect(kept.map((w) => w.owner?.keepWarehouse)).toEqual([true]);
+      for (const w of kept) await provider.removeWarehouse(w.name, { heartbeat: () => undefined });
+    } finally {
+      if (before === undefined) delete process.env.SPARKIFY_HOME;
+      else process.env.SPARKIFY_HOME = before;
       fs.rmSync(home, { recursive: true, force: true });
       fs.rmSync(report, { recursive: true, force: true });
     }

@@ -80,8 +80,10 @@ async function up(options: UpOptions): Promise<number> {
   const restoreSigint = holdEmbeddedPostgresSigint();
   source ??= { type: 'local', path: path.resolve(await ensureSampleDataset(say)) };
   const input = etlInputFromOptions(options, source);
-  // The report reads the warehouse after the run: keep it until the report is written.
-  if (options.report !== undefined) input.keepWarehouse = true;
+  // The report reads the warehouse after the run: keep it until the report is written, then remove
+  // it as the run would have (never a kept or long-lived incremental one).
+  const reportKeepsWarehouse = options.report !== undefined && !input.keepWarehouse && input.incremental === undefined;
+  if (reportKeepsWarehouse) input.keepWarehouse = true;
 
   const temporal = await startTemporal(say);
   let keepServing = false;
@@ -117,7 +119,7 @@ async function up(options: UpOptions): Promise<number> {
       });
       if ('error' in outcome) {
         // Kept only for the report, which a failed run does not get: remove it as the run would have.
-        if (options.report !== undefined && !options.keepWarehouse) {
+        if (reportKeepsWarehouse) {
           await warehouseProvider(input.warehouse?.provider ?? 'local')
             .teardown(warehouseIdFor(workflowId), { heartbeat: () => undefined })
             .catch((err: unknown) => say(`could not remove the warehouse of the failed run: ${String(err)}`));
@@ -127,7 +129,7 @@ async function up(options: UpOptions): Promise<number> {
         throw outcome.error;
       }
       const { result } = outcome;
-      const ownTeardown = options.report !== undefined && !options.keepWarehouse ? result.warehouse : undefined;
+      const ownTeardown = reportKeepsWarehouse ? result.warehouse : undefined;
       if (ownTeardown) delete result.warehouse;
       console.log(options.json ? JSON.stringify({ workflowId, ok: true, ...result }, null, 2) : renderSummary(workflowId, result));
       if (options.report !== undefined) {
