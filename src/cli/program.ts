@@ -8,6 +8,7 @@ import { addGcCommand } from './commands/gc';
 import { addGenerateCommand } from './commands/generate';
 import { addReportCommand } from './commands/report';
 import { addRunCommand } from './commands/run';
+import { addScheduleCommand } from './commands/schedule';
 import { addStatusCommand } from './commands/status';
 import { addUpCommand } from './commands/up';
 import { addWorkerCommand } from './commands/worker';
@@ -33,7 +34,7 @@ export function sparkifyProgram(done: ExitCodeSink): Command {
       examples(['npm start', 'npm run sparkify -- up --help', 'npm run sparkify -- generate --out /tmp/sparkify --songs 100']),
     );
   // Subcommands made with .command() inherit the settings above (exit override, output, suggestions).
-  for (const add of [addGenerateCommand, addUpCommand, addWorkerCommand, addRunCommand, addStatusCommand, addGcCommand, addReportCommand]) {
+  for (const add of [addGenerateCommand, addUpCommand, addWorkerCommand, addRunCommand, addStatusCommand, addGcCommand, addReportCommand, addScheduleCommand]) {
     add(program, done).version(version, '-V, --version', 'print the version');
   }
   acceptConfigEverywhere(program);
