@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
+import { addClusterCommand } from './commands/cluster';
 import { addGcCommand } from './commands/gc';
 import { addGenerateCommand } from './commands/generate';
 import { addReportCommand } from './commands/report';
@@ -34,7 +35,7 @@ export function sparkifyProgram(done: ExitCodeSink): Command {
       examples(['npm start', 'npm run sparkify -- up --help', 'npm run sparkify -- generate --out /tmp/sparkify --songs 100']),
     );
   // Subcommands made with .command() inherit the settings above (exit override, output, suggestions).
-  for (const add of [addGenerateCommand, addUpCommand, addWorkerCommand, addRunCommand, addStatusCommand, addGcCommand, addReportCommand, addScheduleCommand]) {
+  for (const add of [addGenerateCommand, addUpCommand, addWorkerCommand, addRunCommand, addStatusCommand, addClusterCommand, addGcCommand, addReportCommand, addScheduleCommand]) {
     add(program, done).version(version, '-V, --version', 'print the version');
   }
   acceptConfigEverywhere(program);

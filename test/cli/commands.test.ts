@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { sparkifyInProcess } from '../helpers/cli';
 
 const VERSION = (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
-const COMMANDS = ['generate', 'up', 'worker', 'run', 'status', 'gc', 'report'];
+const COMMANDS = ['generate', 'up', 'worker', 'run', 'status', 'cluster', 'gc', 'report'];
 const HINT = '(add --help for usage and examples)';
 
 const sparkify = sparkifyInProcess;
@@ -51,6 +51,8 @@ describe('sparkify usage errors (exit code 2, nothing on stdout)', () => {
     [['run', '--source'], "error: option '--source <dir|s3-url>' argument missing"],
     [['status'], "error: missing required argument 'workflowId'"],
     [['status', 'a', 'b'], "error: too many arguments for 'status'. Expected 1 argument but got 2."],
+    [['cluster', 'start'], "error: command-argument value 'start' is invalid for argument 'action'. Allowed choices are create, status, delete."],
+    [['cluster'], "error: missing required argument 'action'"],
     [['worker', '--max-activities', '0'], "error: option '--max-activities <n>' argument '0' is invalid. Expected an integer from 1 to 256."],
     [['generate', '--songs', '3'], "error: required option '--out <dir>' not specified"],
     [['generate', '--out', missingDir, '--songs', '1.5'], "error: option '--songs <n>' argument '1.5' is invalid. Expected an integer."],
