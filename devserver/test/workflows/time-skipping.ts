@@ -1,5 +1,5 @@
 /** Workflows of the time-skipping tests: long timers, timeouts and backoffs, read in workflow time. */
-import { ActivityFailure, proxyActivities, sleep, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, condition, defineSignal, proxyActivities, setHandler, sleep, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
 
 export interface TimeSkippingActivities {
   /** Waits `sleepMs` on the test server's clock (the test environment's sleep), then answers. */
@@ -51,4 +51,36 @@ export async function waitsForSignalThatNeverComes(): Promise<void> {
 /** Started by a schedule: answers the workflow time of its first task. */
 export async function stampStartTime(): Promise<{ workflowId: string; at: number }> {
   return { workflowId: workflowInfo().workflowId, at: Date.now() };
+}
+
+// ---- Shapes of Temporal's TypeScript samples that test with createTimeSkipping() ----------------
+
+export interface ReminderActivities {
+  sendReminder(text: string): Promise<void>;
+  processOrder(): Promise<void>;
+}
+
+export const completeSignal = defineSignal('complete');
+
+/** sleep-for-days: a reminder, then a sleep of `days`, over and over until signalled. */
+export async function remindEveryFewDays(days: number): Promise<string> {
+  const { sendReminder } = proxyActivities<ReminderActivities>({ startToCloseTimeout: '1 minute' });
+  let complete = false;
+  setHandler(completeSignal, () => void (complete = true));
+  while (!complete) {
+    await sendReminder(`every ${days} days`);
+    await sleep(days * 86_400_000);
+  }
+  return 'done';
+}
+
+/** timer-examples: processing an order races a reminder timer; answers whether the reminder went out. */
+export async function orderWithReminder(remindAfterMs: number): Promise<boolean> {
+  const { sendReminder, processOrder } = proxyActivities<ReminderActivities>({ startToCloseTimeout: '7 days' });
+  let processed = false;
+  const processing = processOrder().then(() => void (processed = true));
+  const inTime = await condition(() => processed, remindAfterMs);
+  if (!inTime) await sendReminder('your order is delayed');
+  await processing;
+  return !inTime;
 }
