@@ -136,6 +136,19 @@ describeTimeSkipping('time skipping (devserver as the SDK test server)', () => {
     }
   });
 
+  test('two results awaited at once both skip (the second unlock releases a workflow task hold)', async () => {
+    const [first, second] = await within(
+      'two concurrent results',
+      20_000,
+      Promise.all([
+        env.client.workflow.execute(sleepFor, { taskQueue: worker.taskQueue, workflowId: uniqueId('together-a'), args: [2 * DAY] }),
+        env.client.workflow.execute(sleepFor, { taskQueue: worker.taskQueue, workflowId: uniqueId('together-b'), args: [3 * DAY] }),
+      ]),
+    );
+    expect(first.after - first.before).toBeGreaterThanOrEqual(2 * DAY);
+    expect(second.after - second.before).toBeGreaterThanOrEqual(3 * DAY);
+  });
+
   test("an activity's start-to-close timeout fires in virtual time while it sleeps on the server clock", async () => {
     const workflowId = uniqueId('activity-timeout');
     const outcome = await within(

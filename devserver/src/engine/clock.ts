@@ -80,6 +80,8 @@ export interface SkippingState {
   holds: number;
   /** UnlockTimeSkippingWithSleep calls still waiting; each releases one lock or hold meanwhile. */
   sleepers: number;
+  /** UnlockTimeSkipping calls made with no lock outstanding, each releasing a hold (see unlock()). */
+  borrowed: number;
   pendingWaits: number;
 }
 
@@ -92,6 +94,7 @@ export class SkippingClock implements EngineClock {
   private offsetMs: number;
   private locks: number;
   private sleepers = 0;
+  private borrowed = 0;
   /** Pending waits, ordered by time then by arrival. */
   private waits: PendingWait[] = [];
   private seq = 0;
@@ -119,7 +122,7 @@ export class SkippingClock implements EngineClock {
   }
 
   state(): SkippingState {
-    return { nowMs: this.now(), locks: this.locks, holds: this.holds(), sleepers: this.sleepers, pendingWaits: this.waits.filter((w) => !w.cancelled).length };
+    return { nowMs: this.now(), locks: this.locks, holds: this.holds(), sleepers: this.sleepers, borrowed: this.borrowed, pendingWaits: this.waits.filter((w) => !w.cancelled).length };
   }
 
   at(atMs: number, fire: () => void): ClockTimer {
@@ -146,14 +149,26 @@ export class SkippingClock implements EngineClock {
     };
   }
 
-  lock(): void {
-    this.locks++;
+  /** How many locks and holds keep the clock from skipping; it skips at 0 or less. */
+  private get holding(): number {
+    return this.locks + this.holds() - this.sleepers - this.borrowed;
   }
 
-  /** UnlockTimeSkipping: fails when no LockTimeSkipping is outstanding (calls must balance). */
+  lock(): void {
+    // A lock first pays back an unlock that borrowed a hold.
+    if (this.borrowed > 0) this.borrowed--;
+    else this.locks++;
+  }
+
+  /**
+   * UnlockTimeSkipping. With no lock outstanding it releases a hold instead, as the test server's
+   * single counter does (so two results awaited at once each unlock); with nothing held at all
+   * it fails: calls must balance.
+   */
   unlock(): void {
-    if (this.locks === 0) throw new TimeSkippingNotLocked('time skipping is not locked: every UnlockTimeSkipping needs an earlier LockTimeSkipping');
-    this.locks--;
+    if (this.locks > 0) this.locks--;
+    else if (this.holding > 0) this.borrowed++;
+    else throw new TimeSkippingNotLocked('time skipping is not locked: every UnlockTimeSkipping needs an earlier LockTimeSkipping');
     this.poke();
   }
 
@@ -163,7 +178,7 @@ export class SkippingClock implements EngineClock {
    * clock that is a skip, so it returns at once.
    */
   unlockWhileSleeping(durationMs: number): { done: Promise<void>; cancel(): void } {
-    if (this.locks + this.holds() - this.sleepers <= 0) {
+    if (this.holding <= 0) {
       throw new TimeSkippingNotLocked('time skipping is not locked: UnlockTimeSkippingWithSleep needs a LockTimeSkipping or work in flight to release');
     }
     this.sleepers++;
@@ -221,7 +236,7 @@ export class SkippingClock implements EngineClock {
   private check(): void {
     if (this.stopped) return;
     const next = this.waits[0];
-    if (next && this.locks + this.holds() - this.sleepers <= 0) {
+    if (next && this.holding <= 0) {
       const now = this.now();
       if (next.atMs > now) {
         this.offsetMs += next.atMs - now;
