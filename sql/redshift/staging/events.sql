@@ -11,7 +11,7 @@
 -- TRUNCATECOLUMNS, so an over-long value is a rejected row, not a silently cut one.
 DELETE FROM staging_events WHERE partitions = {{partitions:integer}} AND partition_no = {{partition:integer}};
 DELETE FROM load_errors WHERE staging = 'events' AND partitions = {{partitions:integer}} AND partition_no = {{partition:integer}};
-CREATE TEMP TABLE staging_events_load (LIKE staging_events);
+CREATE TEMPORARY TABLE staging_events_load (LIKE staging_events);
 COPY staging_events_load (artist, auth, first_name, gender, item_in_session, last_name, length, level, location, method, page, registration, session_id, song, status, ts, user_agent, user_id)
 FROM {{manifest:literal}}
 IAM_ROLE {{iam_role:literal}}

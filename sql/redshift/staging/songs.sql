@@ -4,7 +4,7 @@
 -- EMPTYASNULL (an empty string stays a value, as on PostgreSQL); no TRUNCATECOLUMNS.
 DELETE FROM staging_songs WHERE partitions = {{partitions:integer}} AND partition_no = {{partition:integer}};
 DELETE FROM load_errors WHERE staging = 'songs' AND partitions = {{partitions:integer}} AND partition_no = {{partition:integer}};
-CREATE TEMP TABLE staging_songs_load (LIKE staging_songs);
+CREATE TEMPORARY TABLE staging_songs_load (LIKE staging_songs);
 COPY staging_songs_load (num_songs, artist_id, artist_latitude, artist_longitude, artist_location, artist_name, song_id, title, duration, year)
 FROM {{manifest:literal}}
 IAM_ROLE {{iam_role:literal}}
