@@ -8,6 +8,7 @@ import { addClusterCommand } from './commands/cluster';
 import { addGcCommand } from './commands/gc';
 import { addGenerateCommand } from './commands/generate';
 import { addReportCommand } from './commands/report';
+import { addHistoryCommand } from './commands/history';
 import { addRunCommand } from './commands/run';
 import { addScheduleCommand } from './commands/schedule';
 import { addStatusCommand } from './commands/status';
@@ -35,7 +36,7 @@ export function sparkifyProgram(done: ExitCodeSink): Command {
       examples(['npm start', 'npm run sparkify -- up --help', 'npm run sparkify -- generate --out /tmp/sparkify --songs 100']),
     );
   // Subcommands made with .command() inherit the settings above (exit override, output, suggestions).
-  for (const add of [addGenerateCommand, addUpCommand, addWorkerCommand, addRunCommand, addStatusCommand, addClusterCommand, addGcCommand, addReportCommand, addScheduleCommand]) {
+  for (const add of [addGenerateCommand, addUpCommand, addWorkerCommand, addRunCommand, addStatusCommand, addClusterCommand, addGcCommand, addReportCommand, addScheduleCommand, addHistoryCommand]) {
     add(program, done).version(version, '-V, --version', 'print the version');
   }
   acceptConfigEverywhere(program);
