@@ -14,6 +14,9 @@ import type { SourceRef, WarehouseHandle } from '../../src/contract';
 import { analyticsQuestions, answerQuestions, type Answer } from '../../src/report/analytics';
 import { chartedQuestions } from '../../src/report/charts';
 import { answerCsv, writeReport, type WrittenReport } from '../../src/report/report';
+import { dataDirectory, stopCluster } from '../../src/warehouse/embedded/cluster';
+import { readPostmaster } from '../../src/warehouse/embedded/postmaster';
+import { localWarehouseDirectory } from '../../src/warehouse/local-provider';
 import { registeredProviders } from '../../src/warehouse/registry';
 import { sparkifyInProcess } from '../helpers/cli';
 import { runIn, startWarehouseForTests, type WarehouseForTests } from '../activities/support';
@@ -133,6 +136,32 @@ describe('sparkify report', () => {
     expect(run.stdout).toContain(`report written to ${path.join(dir, 'report.html')} (+ report.json and ${answers.length} CSV files)`);
     expect(run.stdout).toMatch(new RegExp(`\\n  most played song +${song.title} by ${song.artist} \\(${song.plays} plays\\)\\n`));
   }, 30_000);
+
+  it('reads a stopped local warehouse, and stops it again afterwards', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-report-home-'));
+    fs.chmodSync(home, 0o755);
+    const before = process.env.SPARKIFY_HOME;
+    process.env.SPARKIFY_HOME = home;
+    const env = new MockActivityEnvironment();
+    try {
+      const local = await runIn(env, activities.provisionWarehouse, { provider: 'local', warehouseId: 'report_stopped' });
+      await runIn(env, activities.createTables, { warehouse: local });
+      const directory = localWarehouseDirectory('report_stopped');
+      expect(await stopCluster({ directory })).toBe(true);
+      const run = await sparkifyInProcess('report', '--warehouse', JSON.stringify(local), '--out', path.join(out, 'stopped'));
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+      // An empty star schema gives empty answers, not an error.
+      const json = JSON.parse(fs.readFileSync(path.join(out, 'stopped', 'report.json'), 'utf8'));
+      expect(json.catalog_share.rows).toEqual([{ plays: 0, plays_in_catalog: 0, percent_in_catalog: null }]);
+      expect(json.top_songs.rows).toEqual([]);
+      expect(await readPostmaster(dataDirectory(directory))).toBeUndefined();
+    } finally {
+      await runIn(env, activities.teardownWarehouse, { provider: 'local', warehouseId: 'report_stopped' });
+      if (before === undefined) delete process.env.SPARKIFY_HOME;
+      else process.env.SPARKIFY_HOME = before;
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it.each([
     [['--out', 'x'], 'error: give exactly one of --warehouse and --workflow-id'],

@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { connectClient, temporalSettings } from '../../client/connection';
 import type { WarehouseHandle } from '../../contract';
 import { writeReport } from '../../report/report';
+import { stoppingClustersStartedBy } from '../../warehouse/embedded/cluster';
 import { registeredProviders } from '../../warehouse/registry';
 import { commandAction, type ExitCodeSink } from '../lib/command';
 import { etlHandle } from '../lib/etl-client';
@@ -53,7 +54,8 @@ async function report(options: ReportOptions): Promise<number> {
     throw new UsageError('give exactly one of --warehouse and --workflow-id');
   }
   const warehouse = options.warehouse !== undefined ? handleFromText(options.warehouse) : await handleOfRun(options.workflowId!);
-  const written = await writeReport(warehouse, path.resolve(options.out));
+  // A stopped local warehouse is started to be read: it is stopped again rather than left running.
+  const written = await stoppingClustersStartedBy(() => writeReport(warehouse, path.resolve(options.out)));
   console.log(renderReportLines(written));
   return 0;
 }

@@ -246,3 +246,18 @@ export async function destroyCluster(options: Pick<ClusterOptions, 'directory' |
   await fs.rm(options.directory, { recursive: true, force: true });
   return wasRunning || present;
 }
+
+/**
+ * Runs `work`, then stops every cluster it started, e.g. a stopped kept warehouse that a one-shot
+ * command (the report) had to start to read it: the command leaves it as it found it.
+ */
+export async function stoppingClustersStartedBy<T>(work: () => Promise<T>): Promise<T> {
+  const before = new Set(startedHere.keys());
+  try {
+    return await work();
+  } finally {
+    for (const dataDir of [...startedHere.keys()].filter((d) => !before.has(d))) {
+      await stopCluster({ directory: path.dirname(dataDir) });
+    }
+  }
+}
