@@ -160,6 +160,19 @@ describe('HTTP API answers what gRPC answers', () => {
     expect(described.status.name).toBe('TERMINATED');
   });
 
+  it("a child's description names its root run (the UI's Relationships tab starts there)", async () => {
+    const parentId = uniqueId('http-parent');
+    const childId = uniqueId('http-child');
+    const parent = await client.workflow.start('parentOf', { taskQueue: worker.taskQueue, workflowId: parentId, args: ['result', childId] });
+    await parent.result();
+    const child = await http('GET', `/api/v1/namespaces/default/workflows/${childId}`);
+    const info = child.json.workflowExecutionInfo as Record<string, unknown>;
+    expect(info.rootExecution).toEqual({ workflowId: parentId, runId: parent.firstExecutionRunId });
+    expect(info.parentExecution).toEqual({ workflowId: parentId, runId: parent.firstExecutionRunId });
+    const own = await http('GET', `/api/v1/namespaces/default/workflows/${parentId}`);
+    expect((own.json.workflowExecutionInfo as Record<string, unknown>).rootExecution).toEqual({ workflowId: parentId, runId: parent.firstExecutionRunId });
+  });
+
   it('errors: grpc-gateway bodies and statuses, UNIMPLEMENTED as 501, malformed input as 400', async () => {
     const missing = await http('GET', '/api/v1/namespaces/default/workflows/no-such-workflow');
     expect(missing.status).toBe(404);

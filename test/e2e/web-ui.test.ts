@@ -144,6 +144,66 @@ it('shows a Sparkify run: list, history with every activity, a retried failure, 
   expect(errors).toEqual([]);
 });
 
+it("the run page's actions reach the server: signal, request cancellation, terminate", async () => {
+  // No worker polls this queue: the run stays Running with its first workflow task pending.
+  const workflowId = `web-ui-actions-${Date.now()}`;
+  const handle = await env.client.workflow.start(sparkifyEtl, {
+    taskQueue: `web-ui-no-worker-${Date.now()}`,
+    workflowId,
+    args: [{ source: { type: 'local', path: fixturePath(FIXTURE) } }],
+  });
+  const { page, errors } = await browser.newPage();
+  await page.setViewport({ width: 1400, height: 900 });
+  const eventTypes = async () => (await handle.fetchHistory()).events!.map((e) => e.eventType);
+  const { EventType } = (await import('@temporalio/proto')).temporal.api.enums.v1;
+  await openAndWaitFor(page, `/namespaces/default/workflows/${workflowId}/${handle.firstExecutionRunId}/history`, ['Running', workflowId, 'Request Cancellation']);
+
+  await clickVisible(page, '#workflow-actions-menu-button');
+  await clickVisible(page, '[data-testid="signal-button"]');
+  await typeVisible(page, '[data-testid="signal-confirmation-modal"] input[data-testid="signal-name"]', 'sentFromTheWebUi');
+  await clickVisible(page, '[data-testid="signal-confirmation-modal"] [data-testid="confirm-modal-button"]');
+  await waitUntil(async () => (await eventTypes()).includes(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED), 20_000);
+  const signalled = (await handle.fetchHistory()).events!.find((e) => e.workflowExecutionSignaledEventAttributes);
+  expect(signalled!.workflowExecutionSignaledEventAttributes!.signalName).toBe('sentFromTheWebUi');
+
+  await clickVisible(page, '#workflow-actions-primary-button');
+  await clickVisible(page, '[data-testid="cancel-confirmation-modal"] [data-testid="confirm-modal-button"]');
+  await waitUntil(async () => (await eventTypes()).includes(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED), 20_000);
+
+  await clickVisible(page, '#workflow-actions-menu-button');
+  await clickVisible(page, '[data-testid="terminate-button"]');
+  await typeVisible(page, '[data-testid="terminate-confirmation-modal"] input#workflow-termination-reason', 'terminated from the web UI');
+  await clickVisible(page, '[data-testid="terminate-confirmation-modal"] [data-testid="confirm-modal-button"]');
+  await waitUntil(async () => (await handle.describe()).status.name === 'TERMINATED', 20_000);
+  const terminated = (await handle.fetchHistory()).events!.at(-1)!;
+  // The UI appends where the termination came from to the reason typed.
+  expect(terminated.workflowExecutionTerminatedEventAttributes?.reason).toBe('terminated from the web UI Terminated from the Web UI');
+  await waitForTexts(page, ['Terminated']);
+  await browser.screenshot(page, 'web-ui-terminated');
+  expect(errors).toEqual([]);
+});
+
+/** Clicks the visible element matching `selector` (the UI renders some controls twice, for narrow and wide screens). */
+async function clickVisible(page: Page, selector: string): Promise<void> {
+  await page.waitForFunction(
+    (sel: string) => Array.from(document.querySelectorAll<HTMLElement>(sel)).some((el) => el.offsetParent !== null && !(el as HTMLButtonElement).disabled),
+    { timeout: 15_000, polling: 100 },
+    selector,
+  );
+  await page.evaluate((sel: string) => {
+    Array.from(document.querySelectorAll<HTMLElement>(sel))
+      .find((el) => el.offsetParent !== null && !(el as HTMLButtonElement).disabled)!
+      .click();
+  }, selector);
+}
+
+/** Types into the visible input matching `selector`. */
+async function typeVisible(page: Page, selector: string, text: string): Promise<void> {
+  await page.waitForFunction((sel: string) => Array.from(document.querySelectorAll<HTMLElement>(sel)).some((el) => el.offsetParent !== null), { timeout: 15_000, polling: 100 }, selector);
+  await page.evaluate((sel: string) => Array.from(document.querySelectorAll<HTMLElement>(sel)).find((el) => el.offsetParent !== null)!.focus(), selector);
+  await page.keyboard.type(text);
+}
+
 async function clickText(page: Page, selector: string, text: string): Promise<void> {
   const clicked = await page.evaluate(
     (sel: string, wanted: string) => {

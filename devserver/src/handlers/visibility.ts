@@ -32,7 +32,7 @@ export function visibilityHandlers(engine: Engine): Record<string, UnaryHandler>
     const records: { record: VisibilityRecord; info: () => Msg }[] = [];
     for (const run of engine.runs.values()) {
       if (run.namespace !== namespace) continue;
-      records.push({ record: visibilityRecordOf(run), info: () => executionInfo(run) });
+      records.push({ record: visibilityRecordOf(run), info: () => executionInfo(engine, run) });
     }
     return records;
   };

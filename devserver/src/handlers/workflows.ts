@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Msg, TaskQueueKind, WorkflowExecutionStatus as S, enums, msToDuration, msToTimestamp } from '../proto';
 import { failedPrecondition, invalidArgument, notFound, workflowAlreadyStarted } from '../grpc/errors';
 import type { Engine } from '../engine/engine';
-import type { Run } from '../engine/run';
+import { runKeyOf, type Run } from '../engine/run';
 import type { UnaryHandler } from '../grpc/service';
 import { StartParams, requestCancelRun, signalRun, startRun, terminateRun } from '../engine/lifecycle';
 import { pendingActivityInfo } from '../engine/activity';
@@ -71,7 +71,21 @@ function resolveExisting(engine: Engine, params: StartParams, request: Msg): Run
   return undefined;
 }
 
-function executionInfo(run: Run): Msg {
+/**
+ * The run at the top of a run's parent chain (the UI's Relationships tab starts from it). A parent
+ * already dropped by retention ends the walk at the oldest one still known.
+ */
+function rootExecutionOf(engine: Engine, run: Run): Msg {
+  let current = { workflowId: run.workflowId, runId: run.runId };
+  let parent = run.parent;
+  for (let depth = 0; parent && depth < 1000; depth++) {
+    current = { workflowId: parent.workflowId, runId: parent.runId };
+    parent = engine.runs.get(runKeyOf(parent.namespace, parent.workflowId, parent.runId))?.parent;
+  }
+  return { workflowId: current.workflowId, runId: current.runId };
+}
+
+function executionInfo(engine: Engine, run: Run): Msg {
   return {
     execution: run.execution,
     type: { name: run.workflowType },
@@ -89,6 +103,7 @@ function executionInfo(run: Run): Msg {
     historySizeBytes: 0,
     firstRunId: run.firstExecutionRunId,
     executionDuration: run.closeTimeMs ? msToDuration(run.closeTimeMs - run.startTimeMs) : undefined,
+    rootExecution: rootExecutionOf(engine, run),
   };
 }
 
@@ -177,7 +192,7 @@ export function workflowHandlers(engine: Engine): Record<string, UnaryHandler> {
           workflowRunTimeout: msToDuration(run.runTimeoutMs),
           defaultWorkflowTaskTimeout: msToDuration(run.workflowTaskTimeoutMs),
         },
-        workflowExecutionInfo: executionInfo(run),
+        workflowExecutionInfo: executionInfo(engine, run),
         pendingActivities: [...run.activities.values()].map(pendingActivityInfo),
         pendingChildren: [...run.children.values()].map(pendingChildInfo),
         pendingWorkflowTask: task

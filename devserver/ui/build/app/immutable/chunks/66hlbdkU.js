@@ -1,1 +1,0 @@
-import{a3 as o}from"./DF51DcoZ.js";import{t as c}from"./CrCD1h8v.js";function b(r,a){var n;var t=(n=r.$$events)==null?void 0:n[a.type],e=o(t)?t.slice():t==null?[]:[t];for(var s of e)s.call(this,a)}const l=(r,a={})=>{const[t,...e]=r.split(".");if(t&&e.length>0){const s=e.join(".");return c(`${t}:${s}`,a)}},i=()=>l,m=i();export{b,m as t};

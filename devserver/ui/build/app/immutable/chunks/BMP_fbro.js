@@ -1,1 +1,0 @@
-import{a as e,t}from"./BDj2BZOh.js";import"./BRXHm58t.js";var i=t('<hr tabindex="-1" aria-hidden="true" class="w-full border-subtle">');function n(r){var a=i();e(r,a)}export{n as M};

@@ -1,1 +1,0 @@
-import{q as r,u as c,o as s,J as i,x as h,G as p,z as u}from"./DF51DcoZ.js";function m(o,t,f){r&&c();var n=o,a,e;s(()=>{a!==(a=t())&&(e&&(p(e),e=null),a&&(e=h(()=>f(n,a))))},i),r&&(n=u)}export{m as c};

@@ -1,1 +1,0 @@
-import{w as r}from"./D6Gm5hB3.js";import{p as e}from"./Br3gUms0.js";const s=r(0),t={workflow:null,workers:{pollers:[],taskQueueStatus:null},metadata:void 0,userMetadata:{summary:"",details:""}},l=r(t);e("workflowSummaryView",!0,!0);e("workflowTimelineView",!0,!0);export{t as i,s as r,l as w};

@@ -1,0 +1,1 @@
+import{a as p,t as l}from"./BbrCbiqu.js";import{b as d}from"./CLWyv0qR.js";import{c as s,r as e}from"./CHAxU8BN.js";var i=l('<div class="h-full px-2 pb-16 pt-4 md:px-4 lg:px-8"><!></div>');function n(o,r){var a=i(),t=s(a);d(t,r,"default",{},null),e(a),p(o,a)}export{n as W};

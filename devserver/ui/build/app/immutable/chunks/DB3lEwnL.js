@@ -1,1 +1,0 @@
-import"./BDj2BZOh.js";import"./BRXHm58t.js";import{w as t}from"./D6Gm5hB3.js";import"./CyYLRFqm.js";import"./Dk0MBwE0.js";import"./CrCD1h8v.js";import"./B7F_vB_r.js";import"./C57-7NLO.js";import"./CFLooojR.js";const w=t(!1);export{w as v};

@@ -1,0 +1,1 @@
+import{d as r}from"./DsXSCZfh.js";import{p as a}from"./eBmE8VSL.js";const e=r([a],([o])=>o.data.settings),i=r([a],([o])=>{var s;return(s=o.data)===null||s===void 0?void 0:s.cluster}),d=r([i],([o])=>o==null?void 0:o.serverVersion),v=r([e],([o])=>o==null?void 0:o.version);export{i as c,e as s,d as t,v as u};

@@ -1,0 +1,1 @@
+import"./BbrCbiqu.js";import"./CLWyv0qR.js";import{w as t}from"./DsXSCZfh.js";import"./Dju8yTZO.js";import"./02mvV6q5.js";import"./CrCD1h8v.js";import"./CKFv0LG_.js";import"./DMsa9S1e.js";import"./EjnOccnb.js";const w=t(!1);export{w as v};

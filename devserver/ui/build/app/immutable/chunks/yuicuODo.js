@@ -1,1 +1,0 @@
-import{a as p,t as l}from"./BDj2BZOh.js";import{b as d}from"./BRXHm58t.js";import{c as s,r as e}from"./DF51DcoZ.js";var i=l('<div class="h-full px-2 pb-16 pt-4 md:px-4 lg:px-8"><!></div>');function n(o,r){var a=i(),t=s(a);d(t,r,"default",{},null),e(a),p(o,a)}export{n as W};

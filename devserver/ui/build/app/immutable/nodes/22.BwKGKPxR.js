@@ -1,1 +1,0 @@
-import{r as e}from"../chunks/PD1Wq3xD.js";import{r as o}from"../chunks/CNEqrWCv.js";const t=async({params:r})=>{e(302,o(r))},c=Object.freeze(Object.defineProperty({__proto__:null,load:t},Symbol.toStringTag,{value:"Module"}));export{c as universal};

@@ -1,1 +1,0 @@
-import{r as t}from"../chunks/PD1Wq3xD.js";import{a}from"../chunks/CNEqrWCv.js";const r=async({parent:e})=>{const{settings:o}=await e();t(302,a({namespace:o.defaultNamespace}))},c=Object.freeze(Object.defineProperty({__proto__:null,load:r},Symbol.toStringTag,{value:"Module"}));export{c as universal};
