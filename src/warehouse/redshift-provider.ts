@@ -19,8 +19,10 @@ function waitHooks(hooks: ProviderHooks | undefined): WaitHooks {
 }
 
 /** Where the Data API runs this warehouse's SQL (the cluster from the worker's settings). */
-export function dataApiTarget(handle: Pick<WarehouseHandle, 'database' | 'user'>, settings: RedshiftSettings = redshiftSettings()): DataApiTarget {
-  return { clusterId: settings.clusterId, database: handle.database, dbUser: handle.user };
+export function dataApiTarget(handle: Pick<WarehouseHandle, 'database' | 'user'> & Partial<Pick<WarehouseHandle, 'schema'>>, settings: RedshiftSettings = redshiftSettings()): DataApiTarget {
+  const target: DataApiTarget = { clusterId: settings.clusterId, database: handle.database, dbUser: handle.user };
+  if (handle.schema !== undefined) target.schema = handle.schema;
+  return target;
 }
 
 /**

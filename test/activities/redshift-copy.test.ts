@@ -8,7 +8,6 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import {
   BatchExecuteStatementCommand,
   DescribeStatementCommand,
-  ExecuteStatementCommand,
   GetStatementResultCommand,
   RedshiftDataClient,
   type BatchExecuteStatementCommandInput,
@@ -58,20 +57,25 @@ const input = (partition: number, partitions = 2): CopyStagingInput => ({ wareho
 function scriptDataApi(options: { runningPolls: number; end?: 'FINISHED' | 'FAILED'; error?: string; progress?: Record<string, number | string> }): { polls: () => number } {
   data.reset();
   let polls = 0;
-  data.on(BatchExecuteStatementCommand).resolves({ Id: 'batch-1' });
-  data.on(ExecuteStatementCommand).resolves({ Id: 'progress-1' });
-  data.on(DescribeStatementCommand, { Id: 'progress-1' }).resolves({ Id: 'progress-1', Status: 'FINISHED', HasResultSet: true, ResultRows: 1 });
+  // The COPY batch and the progress read are both batches after SET search_path.
+  data.on(BatchExecuteStatementCommand).callsFake((request: BatchExecuteStatementCommandInput) => ({ Id: request.Sqls!.some((q) => q.startsWith('SELECT files_done')) ? 'progress-1' : 'batch-1' }));
+  data.on(DescribeStatementCommand, { Id: 'progress-1' }).resolves({
+    Id: 'progress-1', Status: 'FINISHED',
+    SubStatements: [{ Id: 'progress-1:1', Status: 'FINISHED' }, { Id: 'progress-1:2', Status: 'FINISHED', HasResultSet: true, ResultRows: 1 }],
+  });
   data.on(DescribeStatementCommand, { Id: 'batch-1' }).callsFake(() => {
     polls++;
     if (polls <= options.runningPolls) return { Id: 'batch-1', Status: polls === 1 ? 'SUBMITTED' : 'STARTED' };
     if (options.end === 'FAILED') {
-      return { Id: 'batch-1', Status: 'FAILED', Error: options.error, SubStatements: [{ Id: 'batch-1:1', Status: 'FINISHED' }, { Id: 'batch-1:2', Status: 'FINISHED' }, { Id: 'batch-1:3', Status: 'FINISHED' }, { Id: 'batch-1:4', Status: 'FAILED', Error: options.error }] };
+      // SET search_path, DELETE, DELETE, CREATE TEMPORARY TABLE, then the COPY fails.
+      const done = (n: number) => ({ Id: `batch-1:${n}`, Status: 'FINISHED' as const });
+      return { Id: 'batch-1', Status: 'FAILED', Error: options.error, SubStatements: [done(1), done(2), done(3), done(4), { Id: 'batch-1:5', Status: 'FAILED', Error: options.error }] };
     }
     return { Id: 'batch-1', Status: 'FINISHED' };
   });
   const p = options.progress ?? { files_done: 2, last_file: 'x', lines_read: 5, rows_loaded: 4, rows_rejected: 1, bytes_read: 123 };
   const names = Object.keys(p);
-  data.on(GetStatementResultCommand, { Id: 'progress-1' }).resolves({
+  data.on(GetStatementResultCommand, { Id: 'progress-1:2' }).resolves({
     ColumnMetadata: names.map((name) => ({ name })),
     Records: [names.map((n) => (typeof p[n] === 'number' ? { longValue: p[n] as number } : { stringValue: p[n] as string }))],
     TotalNumRows: 1,
@@ -79,8 +83,9 @@ function scriptDataApi(options: { runningPolls: number; end?: 'FINISHED' | 'FAIL
   return { polls: () => polls };
 }
 
+/** The COPY batches submitted (the progress reads left out). */
 function batchCalls(): BatchExecuteStatementCommandInput[] {
-  return data.commandCalls(BatchExecuteStatementCommand).map((c) => c.args[0].input);
+  return data.commandCalls(BatchExecuteStatementCommand).map((c) => c.args[0].input).filter((b) => b.Sqls!.some((q) => q.startsWith('COPY')));
 }
 
 describe('copyStagingEvents on Redshift', () => {
@@ -102,6 +107,8 @@ describe('copyStagingEvents on Redshift', () => {
     expect(batchCalls()).toHaveLength(1);
     const batch = batchCalls()[0];
     expect(batch).toMatchObject({ ClusterIdentifier: 'sparkify-test', Database: 'dwh', DbUser: 'dwhuser' });
+    // Each Data API call is a session of its own: the batch names the warehouse's schema first.
+    expect(batch.Sqls![0]).toBe('SET search_path TO sparkify_w1');
     const copy = batch.Sqls!.find((s) => s.startsWith('COPY'))!;
     expect(copy).toContain("FROM 's3://sparkify-manifests/copy/sparkify_w1/events-1-of-2.manifest'");
     expect(copy).toContain(`IAM_ROLE '${ROLE}'`);

@@ -130,7 +130,8 @@ export async function stageFromS3(kind: StagingKind, input: CopyStagingInput): P
     file: progressFile,
     statements: sqlStatements(progressFile, {}, { literals: { staging: kind }, integers: { partitions, partition } }),
   }, { heartbeat: beat, sleep: (ms) => ctx.sleep(ms), submitted: () => undefined }, { pollMs: settings.pollMs });
-  const rows = await statementRows(client, read.statementId, progressFile);
+  // The batch's own statement (after its SET search_path) is the one with the rows.
+  const rows = await statementRows(client, read.results[0].id, progressFile);
   if (rows.length !== 1) {
     throw ApplicationFailure.create({ message: `${doing}: the batch committed but staging_progress has ${rows.length} rows for the partition`, type: 'StagingConflict' });
   }

@@ -24,7 +24,14 @@ export interface DataApiTarget {
   clusterId: string;
   database: string;
   dbUser: string;
+  /**
+   * The warehouse's schema: every Data API call is a session of its own, so a batch starts with
+   * SET search_path and its statements name tables unqualified, as on PostgreSQL.
+   */
+  schema?: string;
 }
+
+const SCHEMA = /^[a-z_][a-z0-9_]*$/;
 
 /** Statements of one SQL file run as one unit (one transaction when there are several). */
 export interface SqlBatch {
@@ -51,8 +58,9 @@ const RUNNING = new Set(['SUBMITTED', 'PICKED', 'STARTED']);
 /** Data API error texts that a later attempt can get past. */
 const TRANSIENT_SQL = /connection|timed? ?out|terminated|serializable isolation violation|could not complete because of conflict|lock|resource|try again/i;
 
-function outcomeOf(d: DescribeStatementResponse): StatementOutcome {
-  const subs = d.SubStatements ?? [];
+/** `skip`: leading statements the caller did not write (the search_path), left out of the results. */
+function outcomeOf(d: DescribeStatementResponse, skip: number): StatementOutcome {
+  const subs = (d.SubStatements ?? []).slice(skip);
   const results = subs.length > 0
     ? subs.map((s) => ({ id: s.Id ?? '', rows: s.ResultRows ?? 0, hasResultSet: s.HasResultSet === true, ...(s.RedshiftQueryId ? { queryId: s.RedshiftQueryId } : {}) }))
     : [{ id: d.Id ?? '', rows: d.ResultRows ?? 0, hasResultSet: d.HasResultSet === true, ...(d.RedshiftQueryId ? { queryId: d.RedshiftQueryId } : {}) }];
@@ -60,10 +68,10 @@ function outcomeOf(d: DescribeStatementResponse): StatementOutcome {
 }
 
 /** The failed statement's error as a failure naming its SQL file (and which statement of it). */
-function sqlFailure(d: DescribeStatementResponse, file: string): ApplicationFailure {
+function sqlFailure(d: DescribeStatementResponse, file: string, skip: number): ApplicationFailure {
   const failedSub = (d.SubStatements ?? []).findIndex((s) => s.Status === 'FAILED');
   const error = (failedSub >= 0 ? d.SubStatements![failedSub].Error : undefined) ?? d.Error ?? 'no error text';
-  const where = failedSub >= 0 ? `statement ${failedSub + 1} of sql/${file}` : `sql/${file}`;
+  const where = failedSub >= skip ? `statement ${failedSub - skip + 1} of sql/${file}` : failedSub >= 0 ? `setting the schema for sql/${file}` : `sql/${file}`;
   const transient = TRANSIENT_SQL.test(error);
   return ApplicationFailure.create({
     message: `Redshift SQL error in ${where} (Data API statement ${d.Id}): ${error}`,
@@ -83,14 +91,14 @@ async function describe(client: RedshiftDataClient, id: string, file: string): P
 }
 
 /** Waits until the statement ends; its outcome, or a failure naming the file. Undefined when it was aborted. */
-async function waitFor(client: RedshiftDataClient, id: string, file: string, hooks: WaitHooks, pollMs: number): Promise<StatementOutcome | undefined> {
+async function waitFor(client: RedshiftDataClient, id: string, file: string, hooks: WaitHooks, pollMs: number, skip: number): Promise<StatementOutcome | undefined> {
   const began = Date.now();
   for (;;) {
     const d = await describe(client, id, file);
     if (!d) return undefined;
     const status = d.Status ?? 'SUBMITTED';
-    if (status === 'FINISHED') return outcomeOf(d);
-    if (status === 'FAILED') throw sqlFailure(d, file);
+    if (status === 'FINISHED') return outcomeOf(d, skip);
+    if (status === 'FAILED') throw sqlFailure(d, file, skip);
     if (status === 'ABORTED') return undefined;
     if (!RUNNING.has(status)) throw ApplicationFailure.create({ message: `Data API statement ${id} (sql/${file}) has unknown status ${status}`, type: 'WarehouseError' });
     hooks.heartbeat(`sql/${file}: ${status.toLowerCase()} (${Math.round((Date.now() - began) / 1000)} s)`);
@@ -110,26 +118,31 @@ export async function runSqlBatch(
   hooks: StatementHooks,
   options: { pollMs: number; resumeId?: string },
 ): Promise<StatementOutcome> {
+  if (target.schema !== undefined && !SCHEMA.test(target.schema)) {
+    throw ApplicationFailure.create({ message: `invalid schema name "${target.schema}"`, type: 'WarehouseConfiguration', nonRetryable: true });
+  }
+  const prefix = target.schema !== undefined ? [`SET search_path TO ${target.schema}`] : [];
   if (options.resumeId) {
-    const resumed = await waitFor(client, options.resumeId, batch.file, hooks, options.pollMs);
+    const resumed = await waitFor(client, options.resumeId, batch.file, hooks, options.pollMs, prefix.length);
     if (resumed) return resumed;
   }
   const common = { ClusterIdentifier: target.clusterId, Database: target.database, DbUser: target.dbUser };
   let id: string | undefined;
   try {
-    if (batch.statements.length === 1) {
+    if (batch.statements.length === 1 && prefix.length === 0) {
       const parameters: SqlParameter[] | undefined = batch.parameters ? Object.entries(batch.parameters).map(([name, value]) => ({ name, value })) : undefined;
       ({ Id: id } = await client.send(new ExecuteStatementCommand({ ...common, Sql: batch.statements[0], ...(parameters ? { Parameters: parameters } : {}) })));
     } else {
       // Runs the statements in order in one transaction.
-      ({ Id: id } = await client.send(new BatchExecuteStatementCommand({ ...common, Sqls: batch.statements })));
+      if (batch.parameters) throw ApplicationFailure.create({ message: `sql/${batch.file}: parameters need a single statement without a schema`, type: 'SqlFileInvalid', nonRetryable: true });
+      ({ Id: id } = await client.send(new BatchExecuteStatementCommand({ ...common, Sqls: [...prefix, ...batch.statements] })));
     }
   } catch (err) {
     throw awsFailure(err, `submitting sql/${batch.file} through the Redshift Data API`);
   }
   if (!id) throw ApplicationFailure.create({ message: `the Data API returned no statement id for sql/${batch.file}`, type: 'WarehouseError' });
   hooks.submitted(id);
-  const outcome = await waitFor(client, id, batch.file, hooks, options.pollMs);
+  const outcome = await waitFor(client, id, batch.file, hooks, options.pollMs, prefix.length);
   if (!outcome) {
     throw ApplicationFailure.create({ message: `Data API statement ${id} (sql/${batch.file}) was aborted`, type: 'WarehouseUnavailable', nonRetryable: false });
   }
