@@ -88,10 +88,21 @@ describe('sparkify up', () => {
     }
   }, 200_000);
 
-  it('exits 1 with the failure in one line when the run fails (and says so in --json)', async () => {
+  it('exits 1 with the failure in one line when the run fails (and says so in --json); --report leaves no warehouse', async () => {
     const expected = readExpected('sparkify-corrupt');
     const rejected = Object.values(expected.rejectedByKind).reduce((a, b) => a + b, 0);
-    const run = await sparkify(['up', '--json', '--source', fixturePath('sparkify-corrupt')]);
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-cli-home-'));
+    fs.chmodSync(home, 0o755);
+    const report = path.join(home, '..', `${path.basename(home)}-report`);
+    let run: CliRun;
+    try {
+      run = await sparkify(['up', '--json', '--source', fixturePath('sparkify-corrupt'), '--report', report], { SPARKIFY_HOME: home });
+      // Kept for a report that a failed run does not get, its warehouse is removed as the run would have.
+      expect(fs.readdirSync(home)).toEqual([]);
+      expect(fs.existsSync(report)).toBe(false);
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
     expect(run.code).toBe(1);
     const message = `workflow failed: TooManyRejectedRows: ${rejected} rows rejected, more than maxErrors 0`;
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: expect.stringContaining(message) });
