@@ -10,6 +10,7 @@ const suites = [
   { name: 'devserver', script: 'devserver/bench/bench.ts' },
   { name: 'pipeline', script: 'bench/pipeline.ts' },
   { name: 's3', script: 'bench/s3.ts' },
+  { name: 'incremental', script: 'bench/incremental.ts' },
 ];
 
 let failed = 0;
