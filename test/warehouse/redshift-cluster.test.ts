@@ -170,6 +170,42 @@ describe('createCluster', () => {
     expect(createCalls()).toHaveLength(1);
   }, 60_000);
 
+  it('a worker that goes silent mid-wait (no heartbeat, no result) is replaced after the heartbeat timeout by an attempt that finds the same cluster', async () => {
+    const cluster = new ScriptedCluster(8);
+    cluster.install();
+    const attempts: number[] = [];
+    // Attempt 1 freezes after its second `creating` poll, as a killed or hung worker would: it
+    // never heartbeats or answers again; only the worker's shutdown at the end releases it.
+    const freezingOnce = async () => {
+      const ctx = Context.current();
+      attempts.push(ctx.info.attempt);
+      if (ctx.info.attempt === 1) {
+        let creatingPolls = 0;
+        let frozen = false;
+        const beat = ctx.heartbeat.bind(ctx);
+        (ctx as { heartbeat: (d?: unknown) => void }).heartbeat = (d?: unknown) => {
+          if (frozen) return;
+          beat(d);
+          if (/: creating \(/.test(String(d)) && ++creatingPolls === 2) frozen = true;
+        };
+        const sleep = ctx.sleep.bind(ctx);
+        (ctx as { sleep: (ms: number) => Promise<void> }).sleep = (ms: number) =>
+          frozen ? new Promise<void>((_, reject) => void ctx.cancelled.catch(reject)) : sleep(ms);
+      }
+      return sparkifyActivities.createRedshiftCluster();
+    };
+    const began = Date.now();
+    const result = await withWorker('create-silent', (taskQueue) =>
+      temporal.env.client.workflow.execute(createCluster, { taskQueue, workflowId: `create-silent-${taskQueue}` }),
+    { createRedshiftCluster: freezingOnce });
+
+    expect(result.status).toBe('available');
+    expect(attempts).toEqual([1, 2]);
+    expect(createCalls()).toHaveLength(1);
+    // The replacement came only once the 30 s heartbeat timeout had passed.
+    expect(Date.now() - began).toBeGreaterThanOrEqual(30_000);
+  }, 120_000);
+
   it('reuses an available cluster with the identifier: no CreateCluster', async () => {
     const cluster = new ScriptedCluster(0);
     cluster.install();
