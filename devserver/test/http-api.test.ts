@@ -126,6 +126,9 @@ describe('HTTP API answers what gRPC answers', () => {
 
     const history = await http('GET', `/api/v1/namespaces/default/workflows/${workflowId}/history?execution.runId=${execution.runId}`);
     const grpcHistory = await connection.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution });
+    // The run page's "History Size (Bytes)": the encoded events' sizes.
+    const encodedSize = grpcHistory.history!.events!.reduce((sum, event) => sum + temporal.api.history.v1.HistoryEvent.encode(event).finish().length, 0);
+    expect((describe.json.workflowExecutionInfo as Record<string, unknown>).historySizeBytes).toBe(String(encodedSize));
     expect(normalise(history.json)).toEqual(grpcAsJson(ws.GetWorkflowExecutionHistoryResponse, grpcHistory));
     const events = (history.json.history as { events: Record<string, unknown>[] }).events;
     expect(events[0]).toMatchObject({ eventId: '1', eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED' });

@@ -39,6 +39,37 @@ devserverOnlyTest('a bad port is a usage error with exit status 2', () => {
   expect(result.stderr).toContain("--port must be a port number 0-65535; got 'seventy'");
 });
 
+devserverOnlyTest('--ui-port serves the built web UI and the HTTP API, printed on stdout; SIGTERM closes it too', async () => {
+  const [port, uiPort] = [await freePort(), await freePort()];
+  const server = await startChildServer(['--port', String(port), '--ui-port', String(uiPort), '--log-level', 'warn']);
+  try {
+    const uiUrl = `http://127.0.0.1:${uiPort}`;
+    await waitFor('the UI line on stdout', async () => (server.stdout().includes(`Temporal Web UI: ${uiUrl}/namespaces/default/workflows`) ? true : undefined));
+    const page = await fetch(`${uiUrl}/namespaces/default/workflows`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await page.text()).toContain('<div id="svelte">');
+    const api = await fetch(`${uiUrl}/api/v1/namespaces/default`);
+    expect(((await api.json()) as { namespaceInfo: { name: string } }).namespaceInfo.name).toBe('default');
+    server.process.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(await portIsClosed(uiPort)).toBe(true);
+  } finally {
+    server.process.kill('SIGKILL');
+  }
+});
+
+devserverOnlyTest('--headless serves no web UI', async () => {
+  const [port, uiPort] = [await freePort(), await freePort()];
+  const server = await startChildServer(['--port', String(port), '--ui-port', String(uiPort), '--headless', '--log-level', 'warn']);
+  try {
+    expect(server.stdout()).not.toContain('Temporal Web UI');
+    expect(await portIsClosed(uiPort)).toBe(true);
+  } finally {
+    server.process.kill('SIGKILL');
+  }
+});
+
 devserverOnlyTest('serves default and extra namespaces, warns on unknown flags, stops cleanly on SIGTERM', async () => {
   const port = await freePort();
   const server = await startChildServer(['--port', String(port), '--namespace', 'extra-ns', '--frobnicate', 'yes', '--log-level', 'warn']);

@@ -1,6 +1,6 @@
 /** Client-facing workflow RPCs: start, signal, signal-with-start, cancel, terminate, describe, query. */
 import { randomUUID } from 'node:crypto';
-import { Msg, TaskQueueKind, WorkflowExecutionStatus as S, enums, msToDuration, msToTimestamp } from '../proto';
+import { Msg, TaskQueueKind, WorkflowExecutionStatus as S, encodeHistoryEvent, enums, msToDuration, msToTimestamp } from '../proto';
 import { failedPrecondition, invalidArgument, notFound, workflowAlreadyStarted } from '../grpc/errors';
 import type { Engine } from '../engine/engine';
 import { runKeyOf, type Run } from '../engine/run';
@@ -109,6 +109,13 @@ function executionInfo(engine: Engine, run: Run): Msg {
 
 export { executionInfo };
 
+/** The history's encoded size, from each event's cached encoding. */
+function historySizeBytes(run: Run): number {
+  let bytes = 0;
+  for (const event of run.history.events) bytes += encodeHistoryEvent(event).length;
+  return bytes;
+}
+
 /**
  * StartWorkflowExecution's work, shared with update-with-start: validates the request, applies the
  * id reuse and conflict policies, and starts a run unless an existing one answers.
@@ -192,7 +199,8 @@ export function workflowHandlers(engine: Engine): Record<string, UnaryHandler> {
           workflowRunTimeout: msToDuration(run.runTimeoutMs),
           defaultWorkflowTaskTimeout: msToDuration(run.workflowTaskTimeoutMs),
         },
-        workflowExecutionInfo: executionInfo(engine, run),
+        // Only describe sums the history's size (the run page shows it); lists leave it 0.
+        workflowExecutionInfo: { ...executionInfo(engine, run), historySizeBytes: historySizeBytes(run) },
         pendingActivities: [...run.activities.values()].map(pendingActivityInfo),
         pendingChildren: [...run.children.values()].map(pendingChildInfo),
         pendingWorkflowTask: task
