@@ -1,5 +1,5 @@
 /** Benchmark workflows: elapsed times are taken inside the workflow, between workflow task activations. */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, sleep } from '@temporalio/workflow';
 
 const { noop } = proxyActivities<{ noop(): Promise<void> }>({ startToCloseTimeout: '30s' });
 
@@ -25,4 +25,11 @@ export async function singleNoopRoundTrip(): Promise<number> {
 /** What a schedule starts to measure its delay: returns the time its first workflow task started. */
 export async function scheduledNoop(): Promise<number> {
   return Date.now();
+}
+
+/** Sleeps `days` on the server's clock: under time skipping its wall time is the server's and the worker's work alone. */
+export async function sleepForDays(days: number): Promise<number> {
+  const started = Date.now();
+  await sleep(days * 86_400_000);
+  return Date.now() - started;
 }
