@@ -161,3 +161,17 @@ test('create checks its flags before asking Temporal', async () => {
   const every = await sparkifyInProcess('schedule', 'create', 'x', '--every', 'often', '--source', root);
   expect(every.stderr).toContain('--every often: expected a duration of at least 1s');
 });
+
+test('up and run check the incremental flags before starting anything', async () => {
+  const fixture = path.resolve(__dirname, '..', 'fixtures', 'sparkify-small');
+  const cases: Array<[string[], string]> = [
+    [['up', '--source', fixture, '--from', '2018-11-01'], 'error: --from applies to --incremental runs only'],
+    [['run', '--source', fixture, '--incremental'], 'error: --incremental needs --warehouse-name NAME'],
+    [['run', '--source', fixture, '--incremental', '--warehouse-name', 'Daily'], 'error: --warehouse-name must be a lowercase letter then up to 39 of a-z, 0-9, _, got "Daily"'],
+    [['up', '--source', fixture, '--incremental', '--warehouse-name', 'd', '--from', '2018-11-05', '--to', '2018-11-04'], 'error: --to (2018-11-04) is before --from (2018-11-05)'],
+  ];
+  for (const [argv, message] of cases) {
+    const result = await sparkifyInProcess(...argv);
+    expect([argv.join(' '), result.code, result.stderr.split('\n')[0]]).toEqual([argv.join(' '), 2, expect.stringContaining(message)]);
+  }
+});
