@@ -11,6 +11,7 @@ const suites = [
   { name: 'pipeline', script: 'bench/pipeline.ts' },
   { name: 's3', script: 'bench/s3.ts' },
   { name: 'incremental', script: 'bench/incremental.ts' },
+  { name: 'report', script: 'bench/report.ts' },
 ];
 
 let failed = 0;
