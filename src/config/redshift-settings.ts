@@ -30,6 +30,14 @@ export const REDSHIFT_ENV = {
   pollMs: 'SPARKIFY_REDSHIFT_POLL_MS',
   /** Where the COPY manifests are written: s3://bucket/prefix. */
   manifestPrefix: 'SPARKIFY_REDSHIFT_MANIFEST_PREFIX',
+  /** An existing cluster reached by host and port over pg (dwh.cfg [CLUSTER]); no provision, no teardown. */
+  existingHost: 'SPARKIFY_REDSHIFT_EXISTING_HOST',
+  existingPort: 'SPARKIFY_REDSHIFT_EXISTING_PORT',
+  existingDatabase: 'SPARKIFY_REDSHIFT_EXISTING_DATABASE',
+  existingUser: 'SPARKIFY_REDSHIFT_EXISTING_USER',
+  existingPassword: 'SPARKIFY_REDSHIFT_EXISTING_PASSWORD',
+  /** A CA certificate file to verify the existing cluster's TLS certificate with (default: Node's CAs). */
+  sslRootCert: 'SPARKIFY_REDSHIFT_SSL_ROOT_CERT',
 } as const;
 
 const FROM_FILE: ReadonlyArray<[keyof typeof REDSHIFT_ENV, string, string]> = [
@@ -43,6 +51,10 @@ const FROM_FILE: ReadonlyArray<[keyof typeof REDSHIFT_ENV, string, string]> = [
   ['roleName', 'DWH', 'DWH_IAM_ROLE_NAME'],
   ['region', 'DWH', 'DWH_REGION'],
   ['iamRole', 'IAM_ROLE', 'ARN'],
+  ['existingHost', 'CLUSTER', 'HOST'],
+  ['existingPort', 'CLUSTER', 'DB_PORT'],
+  ['existingDatabase', 'CLUSTER', 'DB_NAME'],
+  ['existingUser', 'CLUSTER', 'DB_USER'],
 ];
 
 /** Takes [DWH]/[IAM_ROLE] (and [DWH] DWH_DB_PASSWORD, kept in this process) as file settings. */
@@ -56,6 +68,7 @@ export function useRedshiftConfig(config: DwhConfig): string[] {
   const password = config.secrets.DWH?.DWH_DB_PASSWORD;
   setFileSetting(REDSHIFT_ENV.password, password);
   if (password !== undefined) used.push('[DWH] DWH_DB_PASSWORD');
+  setFileSetting(REDSHIFT_ENV.existingPassword, config.secrets.CLUSTER?.DB_PASSWORD);
   return used;
 }
 
@@ -145,4 +158,31 @@ export function configuredMasterPassword(): string | undefined {
     return fs.readFileSync(file, 'utf8').trim();
   }
   return optionalSetting(REDSHIFT_ENV.password);
+}
+
+/** An existing cluster named by host (dwh.cfg [CLUSTER]), reached over pg with TLS. */
+export interface ExistingCluster {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  /** Resolved in the process that connects; never returned from an activity. */
+  password?: string;
+  caFile?: string;
+}
+
+/** The existing cluster when one is configured (then the provider neither creates nor deletes one). */
+export function existingCluster(): ExistingCluster | undefined {
+  const host = optionalSetting(REDSHIFT_ENV.existingHost);
+  if (host === undefined) return undefined;
+  const database = optionalSetting(REDSHIFT_ENV.existingDatabase);
+  const user = optionalSetting(REDSHIFT_ENV.existingUser);
+  if (database === undefined) throw configurationError(REDSHIFT_ENV.existingDatabase, 'is not set (dwh.cfg [CLUSTER] DB_NAME), needed with a cluster host');
+  if (user === undefined) throw configurationError(REDSHIFT_ENV.existingUser, 'is not set (dwh.cfg [CLUSTER] DB_USER), needed with a cluster host');
+  const cluster: ExistingCluster = { host, port: integer(REDSHIFT_ENV.existingPort, 5439, 1, 65535), database, user };
+  const password = optionalSetting(REDSHIFT_ENV.existingPassword);
+  if (password !== undefined) cluster.password = password;
+  const caFile = optionalSetting(REDSHIFT_ENV.sslRootCert);
+  if (caFile !== undefined) cluster.caFile = caFile;
+  return cluster;
 }

@@ -1,8 +1,12 @@
 import { GetClusterCredentialsCommand } from '@aws-sdk/client-redshift';
-import type { ClientConfig } from 'pg';
+import type { Client, ClientConfig } from 'pg';
 import type { WarehouseHandle, WarehouseOwner } from '../contract';
 import { optionalSetting } from '../config/env';
-import { REDSHIFT_ENV, redshiftSettings, type RedshiftSettings } from '../config/redshift-settings';
+import { existingCluster, REDSHIFT_ENV, redshiftSettings, type ExistingCluster, type RedshiftSettings } from '../config/redshift-settings';
+import { connectPostgres } from './client';
+import { warehouseFailure } from './errors';
+import { existingClusterConfig } from './redshift/sql-runner';
+import { createSchema, dropSchema } from './schema';
 import { awsFailure } from './redshift/aws-errors';
 import { redshiftClient, redshiftDataClient } from './redshift/clients';
 import { clusterStatus, deleteCluster, ensureCluster, ownerFromTags, describeCluster, type WaitHooks } from './redshift/cluster';
@@ -29,12 +33,21 @@ export function dataApiTarget(handle: Pick<WarehouseHandle, 'database' | 'user'>
  * A Redshift cluster this worker creates from its configuration (dwh.cfg [DWH], [IAM_ROLE]) and
  * deletes at teardown. A warehouse is one schema on it, `sparkify_<warehouseId>`, created
  * through the Data API. The cluster's tags record the run that created it (`sparkify gc`).
+ *
+ * With an existing cluster configured (dwh.cfg [CLUSTER] HOST …), nothing is created or deleted
+ * but the warehouse's schema, over pg with TLS.
  */
 export class RedshiftWarehouseProvider implements WarehouseProvider {
   readonly name = 'redshift' as const;
   readonly dialect = 'redshift' as const;
 
   async provision(warehouseId: string, hooks: ProviderHooks, owner?: WarehouseOwner): Promise<WarehouseHandle> {
+    const existing = existingCluster();
+    if (existing) return this.onExisting(existing, `creating the schema of ${warehouseId}`, async (client) => {
+      const schema = schemaForWarehouse(warehouseId);
+      await createSchema(client, this.dialect, schema);
+      return { provider: this.name, warehouseId, host: existing.host, port: existing.port, database: existing.database, user: existing.user, schema };
+    });
     const settings = redshiftSettings();
     const wait = waitHooks(hooks);
     const endpoint = await ensureCluster(redshiftClient(settings), settings, wait, owner);
@@ -46,7 +59,10 @@ export class RedshiftWarehouseProvider implements WarehouseProvider {
   }
 
   /** Deletes the cluster (the schema goes with it) and waits until it is gone. */
-  async teardown(_warehouseId: string, hooks: ProviderHooks): Promise<boolean> {
+  async teardown(warehouseId: string, hooks: ProviderHooks): Promise<boolean> {
+    const existing = existingCluster();
+    // An existing cluster is not ours to delete: only the warehouse's schema goes.
+    if (existing) return this.onExisting(existing, `dropping the schema of ${warehouseId}`, (client) => dropSchema(client, this.dialect, schemaForWarehouse(warehouseId)));
     const settings = redshiftSettings();
     return deleteCluster(redshiftClient(settings), settings, waitHooks(hooks));
   }
@@ -56,6 +72,8 @@ export class RedshiftWarehouseProvider implements WarehouseProvider {
    * password is stored anywhere. Needs a network path to the cluster's endpoint.
    */
   async connectionConfig(handle: WarehouseHandle): Promise<ClientConfig> {
+    const existing = existingCluster();
+    if (existing) return existingClusterConfig(existing);
     const settings = redshiftSettings();
     try {
       const creds = await redshiftClient(settings).send(
@@ -69,7 +87,8 @@ export class RedshiftWarehouseProvider implements WarehouseProvider {
 
   /** Only a configured cluster is looked for: a worker without Redshift settings makes no AWS call. */
   async listWarehouses(): Promise<FoundWarehouse[]> {
-    if (optionalSetting(REDSHIFT_ENV.clusterId) === undefined) return [];
+    // An existing cluster records no owners; its schemas are left to the people who run it.
+    if (optionalSetting(REDSHIFT_ENV.clusterId) === undefined || existingCluster()) return [];
     const settings = redshiftSettings();
     const client = redshiftClient(settings);
     const cluster = await describeCluster(client, settings.clusterId);
@@ -85,6 +104,17 @@ export class RedshiftWarehouseProvider implements WarehouseProvider {
     const settings = redshiftSettings();
     if (name !== settings.clusterId) throw new Error(`not the configured Redshift cluster: ${name} (configured: ${settings.clusterId})`);
     return deleteCluster(redshiftClient(settings), settings, waitHooks(hooks));
+  }
+
+  private async onExisting<T>(cluster: ExistingCluster, doing: string, work: (client: Client) => Promise<T>): Promise<T> {
+    const client = await connectPostgres(existingClusterConfig(cluster), `${doing} on ${cluster.host}`);
+    try {
+      return await work(client);
+    } catch (err) {
+      throw warehouseFailure(err, `${doing} on ${cluster.host}`);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 
   /** The cluster as it is now (for `sparkify cluster status`). */

@@ -17,10 +17,8 @@ import { openSource } from '../../sources';
 import { partitionOf } from '../../sources/partition';
 import { s3Client } from '../../sources/s3-client';
 import type { SourceFile } from '../../sources/source';
-import { dataApiTarget } from '../../warehouse/redshift-provider';
 import { awsFailure } from '../../warehouse/redshift/aws-errors';
-import { redshiftDataClient } from '../../warehouse/redshift/clients';
-import { runSqlBatch, statementRows } from '../../warehouse/redshift/data-api';
+import { redshiftSql } from '../../warehouse/redshift/sql-runner';
 import { sqlStatements } from '../../warehouse/sql-files';
 
 /**
@@ -112,26 +110,23 @@ export async function stageFromS3(kind: StagingKind, input: CopyStagingInput): P
     }
   }
 
-  const client = redshiftDataClient(settings);
-  const target = dataApiTarget(input.warehouse, settings);
+  const sql = redshiftSql(input.warehouse);
   const file = `redshift/staging/${kind}.sql`;
   beat(statementId ? `resuming Data API statement ${statementId}` : 'submitting the COPY batch');
-  await runSqlBatch(client, target, { file, statements }, {
+  await sql.batch({ file, statements }, {
     heartbeat: beat,
     sleep: (ms) => ctx.sleep(ms),
     submitted: (id) => {
       statementId = id;
       beat(`submitted Data API statement ${id}`);
     },
-  }, { pollMs: settings.pollMs, ...(statementId ? { resumeId: statementId } : {}) });
+  }, statementId);
 
   const progressFile = 'redshift/staging/progress.sql';
-  const read = await runSqlBatch(client, target, {
+  const rows = await sql.rows({
     file: progressFile,
     statements: sqlStatements(progressFile, {}, { literals: { staging: kind }, integers: { partitions, partition } }),
-  }, { heartbeat: beat, sleep: (ms) => ctx.sleep(ms), submitted: () => undefined }, { pollMs: settings.pollMs });
-  // The batch's own statement (after its SET search_path) is the one with the rows.
-  const rows = await statementRows(client, read.results[0].id, progressFile);
+  }, { heartbeat: beat, sleep: (ms) => ctx.sleep(ms), submitted: () => undefined });
   if (rows.length !== 1) {
     throw ApplicationFailure.create({ message: `${doing}: the batch committed but staging_progress has ${rows.length} rows for the partition`, type: 'StagingConflict' });
   }
