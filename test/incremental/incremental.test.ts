@@ -12,6 +12,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { Client } from 'pg';
 import * as sparkifyActivities from '../../src/activities';
 import type { SparkifyEtlResult, WarehouseHandle } from '../../src/contract';
+import { collectOrphanedWarehouses } from '../../src/client/warehouse-gc';
 import { generateDataset } from '../../src/generator';
 import { localWarehouseDirectory } from '../../src/warehouse/local-provider';
 import { namedWarehouseId } from '../../src/workflows/input';
@@ -211,4 +212,14 @@ test('a second run waits for the lock and fails naming the holder; a closed run\
   expect((await slow).incremental!.filesAdded.events).toBe(1);
   const lock = await queryWarehouse(first.warehouse!, async (c) => (await c.query('SELECT COUNT(*)::int AS n FROM warehouse_lock')).rows[0].n);
   expect(lock).toBe(0);
+
+  // Long-lived: gc keeps it although the run that provisioned it has closed.
+  const gc = await collectOrphanedWarehouses({
+    connection: suite.temporal.env.connection,
+    temporal: suite.temporal.address,
+    address: suite.temporal.address,
+    dryRun: true,
+    providers: ['local'],
+  });
+  expect(gc.entries.find((e) => e.name === namedWarehouseId('locked'))).toMatchObject({ action: 'kept', reason: 'run incremental-lock-1 asked to keep its warehouse' });
 }, 180_000);
