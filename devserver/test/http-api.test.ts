@@ -163,6 +163,22 @@ describe('HTTP API answers what gRPC answers', () => {
     expect(described.status.name).toBe('TERMINATED');
   });
 
+  it('counts schedules the way the Web UI asks (the scheduler namespace division), and only when asked', async () => {
+    const scheduleId = uniqueId('http-schedule');
+    const division = 'TemporalNamespaceDivision="TemporalScheduler" AND ExecutionStatus="Running"';
+    const before = Number((await http('GET', `/api/v1/namespaces/default/workflow-count?query=${encodeURIComponent(division)}`)).json.count ?? 0);
+    const all = Number((await http('GET', '/api/v1/namespaces/default/workflow-count')).json.count ?? 0);
+    const handle = await client.schedule.create({ scheduleId, spec: { intervals: [{ every: '1h' }] }, action: { type: 'startWorkflow', workflowType: 'waitForever', taskQueue: worker.taskQueue } });
+    try {
+      expect((await http('GET', `/api/v1/namespaces/default/workflow-count?query=${encodeURIComponent(division)}`)).json.count).toBe(String(before + 1));
+      // Without the division the schedule is no workflow: plain counts and lists do not change.
+      expect(Number((await http('GET', '/api/v1/namespaces/default/workflow-count')).json.count ?? 0)).toBe(all);
+    } finally {
+      await handle.delete();
+    }
+    expect(Number((await http('GET', `/api/v1/namespaces/default/workflow-count?query=${encodeURIComponent(division)}`)).json.count ?? 0)).toBe(before);
+  });
+
   it("a child's description names its root run (the UI's Relationships tab starts there)", async () => {
     const parentId = uniqueId('http-parent');
     const childId = uniqueId('http-child');

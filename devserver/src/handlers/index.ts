@@ -17,7 +17,7 @@ export function workflowServiceHandlers(engine: Engine, schedules: ScheduleRegis
     ...historyHandlers(engine),
     ...taskHandlers(engine),
     ...updateHandlers(engine),
-    ...visibilityHandlers(engine),
+    ...visibilityHandlers(engine, schedules),
     ...scheduleHandlers(engine, schedules),
   };
 }

@@ -7,6 +7,8 @@ import { visibilityRecordOf } from '../engine/visibility-record';
 import { VisibilityRecord } from '../visibility/record';
 import { CompiledVisibilityQuery, VisibilityQueryError, compileVisibilityQuery } from '../visibility/query';
 import { executionStatusName } from '../visibility/query-values';
+import type { Schedule } from '../schedules/schedule';
+import type { ScheduleRegistry } from '../schedules/scheduler';
 import { executionInfo } from './workflows';
 import { requireField } from './validate';
 
@@ -27,7 +29,30 @@ function statusPayload(status: number): Msg {
   return { metadata: { encoding: Buffer.from('json/plain'), type: Buffer.from('Keyword') }, data: Buffer.from(JSON.stringify(name)) };
 }
 
-export function visibilityHandlers(engine: Engine): Record<string, UnaryHandler> {
+/**
+ * On the server each schedule is a workflow in the namespace division "TemporalScheduler", listed
+ * only by queries that name that division (the Web UI counts schedules that way). The devserver's
+ * schedules are no workflows, so counts that name the division count one running record per
+ * schedule instead; every other query never sees them, as on the server.
+ */
+const SCHEDULER_DIVISION = /\bTemporalNamespaceDivision\b/;
+
+function schedulerRecord(schedule: Schedule): VisibilityRecord {
+  return {
+    namespace: schedule.namespace,
+    workflowId: `temporal-sys-scheduler:${schedule.scheduleId}`,
+    runId: '',
+    workflowType: 'temporal-sys-scheduler-workflow',
+    taskQueue: 'temporal-sys-per-ns-tq',
+    status: 1, // RUNNING
+    startTime: schedule.info.createTimeMs,
+    executionTime: schedule.info.createTimeMs,
+    historyLength: 0,
+    searchAttributes: { TemporalNamespaceDivision: 'TemporalScheduler' },
+  };
+}
+
+export function visibilityHandlers(engine: Engine, schedules: ScheduleRegistry): Record<string, UnaryHandler> {
   const recordsOf = (namespace: string) => {
     const records: { record: VisibilityRecord; info: () => Msg }[] = [];
     for (const run of engine.runs.values()) {
@@ -59,6 +84,12 @@ export function visibilityHandlers(engine: Engine): Record<string, UnaryHandler>
       const grouped = GROUP_BY_STATUS.exec(request.query ?? '');
       const query = compile(grouped ? grouped[1] : request.query ?? '');
       const matching = recordsOf(namespace).filter((entry) => query.matches(entry.record));
+      if (SCHEDULER_DIVISION.test(request.query ?? '')) {
+        for (const schedule of schedules.schedules.values()) {
+          const record = schedulerRecord(schedule);
+          if (schedule.namespace === namespace && query.matches(record)) matching.push({ record, info: () => ({}) });
+        }
+      }
       if (!grouped) return { count: matching.length };
       const byStatus = new Map<number, number>();
       for (const { record } of matching) byStatus.set(record.status, (byStatus.get(record.status) ?? 0) + 1);
