@@ -133,6 +133,17 @@ test('a schedule every 3 s loads each new file exactly once, skips while a run i
       return d.running.length === 0 ? d : undefined;
     }, 60_000, 500);
     expect(quiet).toMatchObject({ paused: true, note: 'test is done' });
+    // A backfill of a past range takes that range's actions even while paused: runs that find nothing new.
+    const from = new Date(Date.parse(two.recentRuns[0].scheduledAt) - 3_600_000);
+    const to = new Date(from.getTime() + 7_000);
+    expect(await cli('schedule', 'backfill', id, '--from', from.toISOString(), '--to', to.toISOString())).toContain('backfill of the actions from');
+    const inRange = (r: DescribedRun) => Date.parse(r.scheduledAt) >= from.getTime() && Date.parse(r.scheduledAt) <= to.getTime();
+    const backfilled = await waitFor('the backfilled runs', async () => {
+      const d = await describe_(id);
+      const runs = completed(d).filter(inRange);
+      return runs.length >= 2 && d.running.length === 0 ? runs : undefined;
+    }, 60_000, 500);
+    for (const run of backfilled) expect(run.filesAdded).toEqual({ events: 0, songs: 0 });
     const text = await cli('schedule', 'describe', id);
     expect(text).toContain(`PAUSED (test is done)`);
     expect(text).toMatch(/COMPLETED files \+1 events \+40 songs; rows songplays \+\d+/);
