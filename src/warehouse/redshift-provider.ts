@@ -9,7 +9,7 @@ import { existingClusterConfig } from './redshift/sql-runner';
 import { createSchema, dropSchema } from './schema';
 import { awsFailure } from './redshift/aws-errors';
 import { redshiftClient, redshiftDataClient } from './redshift/clients';
-import { clusterStatus, deleteCluster, ensureCluster, ownerFromTags, describeCluster, type WaitHooks } from './redshift/cluster';
+import { clusterStatus, deleteCluster, ensureCluster, ownerFromTags, describeCluster, WAREHOUSE_TAG, type WaitHooks } from './redshift/cluster';
 import { runSqlBatch, type DataApiTarget } from './redshift/data-api';
 import { schemaForWarehouse } from './names';
 import type { FoundWarehouse, ProviderHooks, WarehouseProvider } from './provider';
@@ -50,7 +50,8 @@ export class RedshiftWarehouseProvider implements WarehouseProvider {
     });
     const settings = redshiftSettings();
     const wait = waitHooks(hooks);
-    const endpoint = await ensureCluster(redshiftClient(settings), settings, wait, owner);
+    // Tagged with the warehouse: only this warehouse's teardown deletes a cluster it created.
+    const endpoint = await ensureCluster(redshiftClient(settings), settings, wait, owner, warehouseId);
     const schema = schemaForWarehouse(warehouseId);
     const file = 'redshift/schema/create.sql';
     // CREATE SCHEMA IF NOT EXISTS: running it again after a lost attempt is harmless.
@@ -58,13 +59,25 @@ export class RedshiftWarehouseProvider implements WarehouseProvider {
     return { provider: this.name, warehouseId, host: endpoint.host, port: endpoint.port, database: endpoint.database, user: endpoint.user, schema };
   }
 
-  /** Deletes the cluster (the schema goes with it) and waits until it is gone. */
+  /**
+   * Deletes the cluster this warehouse's provision created (the schema goes with it) and waits
+   * until it is gone. A cluster that was there before (made by `sparkify cluster create`, or for
+   * another run) is kept: only the run's schema is dropped.
+   */
   async teardown(warehouseId: string, hooks: ProviderHooks): Promise<boolean> {
     const existing = existingCluster();
     // An existing cluster is not ours to delete: only the warehouse's schema goes.
     if (existing) return this.onExisting(existing, `dropping the schema of ${warehouseId}`, (client) => dropSchema(client, this.dialect, schemaForWarehouse(warehouseId)));
     const settings = redshiftSettings();
-    return deleteCluster(redshiftClient(settings), settings, waitHooks(hooks));
+    const client = redshiftClient(settings);
+    const cluster = await describeCluster(client, settings.clusterId);
+    if (!cluster) return false;
+    const ours = (cluster.Tags ?? []).some((t) => t.Key === WAREHOUSE_TAG && t.Value === warehouseId);
+    if (ours) return deleteCluster(client, settings, waitHooks(hooks));
+    const file = 'redshift/schema/drop.sql';
+    const target = dataApiTarget({ database: cluster.DBName ?? settings.database, user: cluster.MasterUsername ?? settings.user }, settings);
+    await runSqlBatch(redshiftDataClient(settings), target, { file, statements: sqlStatements(file, { schema: schemaForWarehouse(warehouseId) }) }, { ...waitHooks(hooks), submitted: () => undefined }, { pollMs: settings.pollMs });
+    return true;
   }
 
   /**

@@ -16,8 +16,10 @@ import {
   RedshiftServiceException,
   type Cluster,
   type CreateClusterCommandInput,
+  type Tag,
 } from '@aws-sdk/client-redshift';
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { DescribeStatementCommand, ExecuteStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Worker } from '@temporalio/worker';
 import * as sparkifyActivities from '../../src/activities';
@@ -25,8 +27,8 @@ import { createCluster, deleteCluster } from '../../src/workflows';
 import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
 
 const redshift = mockClient(RedshiftClient);
-// No test here may reach the Data API; an unmocked call would fail loudly instead of going out.
-mockClient(RedshiftDataClient);
+// The cluster workflows never reach the Data API; the provider tests script it.
+const data = mockClient(RedshiftDataClient);
 
 const CLUSTER_ID = 'sparkify-test-cluster';
 const ENDPOINT = { Address: `${CLUSTER_ID}.abc123.us-west-2.redshift.amazonaws.com`, Port: 5439 };
@@ -38,6 +40,7 @@ class ScriptedCluster {
   polls = 0;
   /** Looks that answer "not found" although the cluster exists (someone else is creating it). */
   hiddenLooks = 0;
+  tags: Tag[] = [];
   constructor(readonly pollsWhileCreating: number) {}
 
   install(): void {
@@ -50,13 +53,14 @@ class ScriptedCluster {
         this.exists = false;
         throw new ClusterNotFoundFault({ message: `Cluster ${CLUSTER_ID} not found.`, $metadata: { requestId: 'req-gone' } });
       }
-      const cluster: Cluster = { ClusterIdentifier: CLUSTER_ID, ClusterStatus: this.status, DBName: 'dwh', MasterUsername: 'dwhuser', NodeType: 'ra3.large', NumberOfNodes: 2 };
+      const cluster: Cluster = { ClusterIdentifier: CLUSTER_ID, ClusterStatus: this.status, DBName: 'dwh', MasterUsername: 'dwhuser', NodeType: 'ra3.large', NumberOfNodes: 2, Tags: this.tags };
       if (this.status === 'available') cluster.Endpoint = ENDPOINT;
       return { Clusters: [cluster] };
     });
-    redshift.on(CreateClusterCommand).callsFake(() => {
+    redshift.on(CreateClusterCommand).callsFake((input: CreateClusterCommandInput) => {
       if (this.exists) throw new ClusterAlreadyExistsFault({ message: 'Cluster already exists', $metadata: { requestId: 'req-exists' } });
       this.exists = true;
+      this.tags = input.Tags ?? [];
       this.status = 'creating';
       this.polls = 0;
       return { Cluster: { ClusterIdentifier: CLUSTER_ID, ClusterStatus: 'creating' } };
@@ -290,4 +294,43 @@ describe('deleteCluster', () => {
     expect(second).toEqual({ clusterId: CLUSTER_ID, removed: false });
     expect(redshift.commandCalls(DeleteClusterCommand)).toHaveLength(1);
   }, 60_000);
+});
+
+describe('the redshift provider in a run (provisionWarehouse / teardownWarehouse)', () => {
+  function scriptData(): void {
+    data.reset();
+    data.on(ExecuteStatementCommand).resolves({ Id: 'ddl-1' });
+    data.on(DescribeStatementCommand).resolves({ Id: 'ddl-1', Status: 'FINISHED' });
+  }
+  const run = <R>(fn: (...args: never[]) => Promise<R>, arg: unknown): Promise<R> => new MockActivityEnvironment().run(fn as (a: unknown) => Promise<R>, arg);
+  const sqlSent = () => data.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.Sql);
+
+  it('creates the cluster for its warehouse, makes the schema through the Data API, and its teardown deletes that cluster', async () => {
+    const cluster = new ScriptedCluster(2);
+    cluster.install();
+    scriptData();
+    const handle = await run(sparkifyActivities.provisionWarehouse, { provider: 'redshift', warehouseId: 'run_a' });
+    expect(handle).toEqual({ provider: 'redshift', warehouseId: 'run_a', host: ENDPOINT.Address, port: 5439, database: 'dwh', user: 'dwhuser', schema: 'sparkify_run_a' });
+    expect(createCalls()[0].Tags).toContainEqual({ Key: 'sparkify:warehouseId', Value: 'run_a' });
+    expect(sqlSent()).toEqual(['CREATE SCHEMA IF NOT EXISTS sparkify_run_a']);
+    expect(data.commandCalls(ExecuteStatementCommand)[0].args[0].input).toMatchObject({ ClusterIdentifier: CLUSTER_ID, Database: 'dwh', DbUser: 'dwhuser' });
+
+    expect(await run(sparkifyActivities.teardownWarehouse, { provider: 'redshift', warehouseId: 'run_a' })).toEqual({ warehouseId: 'run_a', removed: true });
+    expect(redshift.commandCalls(DeleteClusterCommand)).toHaveLength(1);
+    expect(cluster.exists).toBe(false);
+  }, 30_000);
+
+  it('keeps a cluster it did not create (sparkify cluster create, another run): teardown drops only its schema', async () => {
+    const cluster = new ScriptedCluster(0);
+    cluster.install();
+    cluster.exists = true;
+    cluster.status = 'available';
+    cluster.tags = [{ Key: 'sparkify:managed', Value: 'true' }];
+    scriptData();
+    await run(sparkifyActivities.provisionWarehouse, { provider: 'redshift', warehouseId: 'run_b' });
+    expect(await run(sparkifyActivities.teardownWarehouse, { provider: 'redshift', warehouseId: 'run_b' })).toEqual({ warehouseId: 'run_b', removed: true });
+    expect(redshift.commandCalls(DeleteClusterCommand)).toHaveLength(0);
+    expect(createCalls()).toHaveLength(0);
+    expect(sqlSent()).toEqual(['CREATE SCHEMA IF NOT EXISTS sparkify_run_b', 'DROP SCHEMA IF EXISTS sparkify_run_b CASCADE']);
+  }, 30_000);
 });

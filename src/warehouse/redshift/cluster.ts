@@ -50,9 +50,13 @@ const NOT_YET_VISIBLE_POLLS = 5;
 /** Owner fields as tags (values ≤ 256 characters); `sparkify gc` reads them back. */
 const TAG = 'sparkify:';
 
-export function ownerTags(owner: WarehouseOwner | undefined): Tag[] {
-  if (!owner) return [{ Key: `${TAG}managed`, Value: 'true' }];
+/** The tag naming the warehouse a run created the cluster for: its teardown may delete it. */
+export const WAREHOUSE_TAG = `${TAG}warehouseId`;
+
+export function ownerTags(owner: WarehouseOwner | undefined, warehouseId?: string): Tag[] {
   const tags: Tag[] = [{ Key: `${TAG}managed`, Value: 'true' }];
+  if (warehouseId !== undefined) tags.push({ Key: WAREHOUSE_TAG, Value: warehouseId.slice(0, 256) });
+  if (!owner) return tags;
   for (const [key, value] of Object.entries(owner)) {
     if (value !== undefined) tags.push({ Key: `${TAG}${key}`, Value: String(value).slice(0, 256) });
   }
@@ -94,7 +98,7 @@ export async function clusterStatus(client: RedshiftClient, settings: RedshiftSe
   return status;
 }
 
-function createRequest(settings: RedshiftSettings, owner: WarehouseOwner | undefined): CreateClusterCommand {
+function createRequest(settings: RedshiftSettings, owner: WarehouseOwner | undefined, warehouseId: string | undefined): CreateClusterCommand {
   const password = configuredMasterPassword();
   return new CreateClusterCommand({
     ClusterIdentifier: settings.clusterId,
@@ -111,7 +115,7 @@ function createRequest(settings: RedshiftSettings, owner: WarehouseOwner | undef
     // The Data API needs no network path to the cluster; pg users open access deliberately.
     PubliclyAccessible: false,
     Encrypted: true,
-    Tags: ownerTags(owner),
+    Tags: ownerTags(owner, warehouseId),
   });
 }
 
@@ -120,7 +124,7 @@ function createRequest(settings: RedshiftSettings, owner: WarehouseOwner | undef
  * existing cluster with the identifier is reused (ClusterAlreadyExists is the same answer, met
  * when another attempt created it between our look and our request).
  */
-export async function ensureCluster(client: RedshiftClient, settings: RedshiftSettings, hooks: WaitHooks, owner?: WarehouseOwner): Promise<ClusterEndpoint> {
+export async function ensureCluster(client: RedshiftClient, settings: RedshiftSettings, hooks: WaitHooks, owner?: WarehouseOwner, warehouseId?: string): Promise<ClusterEndpoint> {
   const id = settings.clusterId;
   let existing = await describeCluster(client, id);
   if (existing?.ClusterStatus === 'deleting') {
@@ -130,7 +134,7 @@ export async function ensureCluster(client: RedshiftClient, settings: RedshiftSe
   }
   if (!existing) {
     try {
-      await client.send(createRequest(settings, owner));
+      await client.send(createRequest(settings, owner, warehouseId));
       hooks.heartbeat(`cluster ${id}: CreateCluster accepted`);
     } catch (err) {
       if (awsErrorName(err) !== 'ClusterAlreadyExistsFault') throw awsFailure(err, `creating Redshift cluster ${id}`);
