@@ -1,4 +1,6 @@
--- The fact table is joined to songs most and read by time ranges.
+-- The fact table is joined to songs most and read by time ranges: distributed on song_id like
+-- songs (the largest dimension, so that join stays on each node; users, artists and time are on
+-- every node anyway), sorted on start_time for time-range queries.
 -- songplay_id is an identity that still accepts the transform's deterministic row numbers.
 DROP TABLE IF EXISTS songplays;
 CREATE TABLE songplays (

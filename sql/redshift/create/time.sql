@@ -1,3 +1,5 @@
+-- One row per play instant, joined to songplays on start_time: small enough to copy to every
+-- node (DISTSTYLE ALL), sorted like songplays so range scans on both line up.
 DROP TABLE IF EXISTS time;
 CREATE TABLE time (
   start_time TIMESTAMP PRIMARY KEY,
