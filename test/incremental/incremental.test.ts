@@ -16,6 +16,7 @@ import { collectOrphanedWarehouses } from '../../src/client/warehouse-gc';
 import { generateDataset } from '../../src/generator';
 import { localWarehouseDirectory } from '../../src/warehouse/local-provider';
 import { namedWarehouseId } from '../../src/workflows/input';
+import { startTestPostgres } from '../helpers/postgres';
 import { queryWarehouse, tableChecksum, useEtlTestSuite } from '../workflows/support';
 
 const suite = useEtlTestSuite();
@@ -223,3 +224,28 @@ test('a second run waits for the lock and fails naming the holder; a closed run\
   });
   expect(gc.entries.find((e) => e.name === namedWarehouseId('locked'))).toMatchObject({ action: 'kept', reason: 'run incremental-lock-1 asked to keep its warehouse' });
 }, 180_000);
+
+test('postgres provider: the named warehouse is a schema kept between runs', async () => {
+  const pg = await startTestPostgres('incremental');
+  process.env.SPARKIFY_POSTGRES_URL = pg.url;
+  try {
+    const dir = sourceWith('on-postgres', [0]);
+    const input = (workflowId: string) =>
+      suite.runEtl(workflowId, { source: { type: 'local', path: dir }, warehouse: { provider: 'postgres' }, incremental: { warehouseName: 'shared' } });
+    const first = await input('incremental-postgres-1');
+    expect(first.warehouse).toMatchObject({ provider: 'postgres', schema: 'sparkify_named_shared' });
+    copyInto(dir, days[1]);
+    const second = await input('incremental-postgres-2');
+    expect(second.incremental).toMatchObject({ filesAdded: { events: 1, songs: 0 }, filesAlreadyLoaded: { events: 1, songs: 120 } });
+    const client = await pg.connect();
+    try {
+      const { rows } = await client.query("SELECT COUNT(*)::int AS n FROM sparkify_named_shared.loaded_files WHERE staging = 'events'");
+      expect(rows).toEqual([{ n: 2 }]);
+    } finally {
+      await client.end();
+    }
+  } finally {
+    delete process.env.SPARKIFY_POSTGRES_URL;
+    await pg.stop();
+  }
+}, 120_000);
