@@ -25,6 +25,7 @@ import type { Worker } from '@temporalio/worker';
 import * as sparkifyActivities from '../../src/activities';
 import { createCluster, deleteCluster } from '../../src/workflows';
 import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
+import { eventTypeName, fetchEvents } from '../../devserver/test/helpers/history';
 
 const redshift = mockClient(RedshiftClient);
 // The cluster workflows never reach the Data API; the provider tests script it.
@@ -84,7 +85,9 @@ beforeAll(async () => {
   process.env.SPARKIFY_REDSHIFT_IAM_ROLE = 'arn:aws:iam::123456789012:role/dwhRole';
   process.env.SPARKIFY_REDSHIFT_POLL_MS = '20';
   process.env.AWS_REGION = 'us-west-2';
-  temporal = await startTemporalForTests();
+  // Every wait here is on the server's clock (retry backoffs, the heartbeat timeout of a silent
+  // worker; AWS is scripted), so the devserver may skip them.
+  temporal = await startTemporalForTests({ timeSkipping: true });
 }, 120_000);
 
 afterAll(async () => {
@@ -193,21 +196,31 @@ describe('createCluster', () => {
           if (/: creating \(/.test(String(d)) && ++creatingPolls === 2) frozen = true;
         };
         const sleep = ctx.sleep.bind(ctx);
+        // Frozen, it lets the server's clock run on (a time-skipping server skips to the heartbeat
+        // timeout) and then waits for cancellation like a hung worker.
         (ctx as { sleep: (ms: number) => Promise<void> }).sleep = (ms: number) =>
-          frozen ? new Promise<void>((_, reject) => void ctx.cancelled.catch(reject)) : sleep(ms);
+          frozen
+            ? temporal.sleepOnServerClock(60_000).then(() => new Promise<void>((_, reject) => void ctx.cancelled.catch(reject)))
+            : sleep(ms);
       }
       return sparkifyActivities.createRedshiftCluster();
     };
-    const began = Date.now();
-    const result = await withWorker('create-silent', (taskQueue) =>
-      temporal.env.client.workflow.execute(createCluster, { taskQueue, workflowId: `create-silent-${taskQueue}` }),
-    { createRedshiftCluster: freezingOnce });
+    let workflowId = '';
+    const result = await withWorker('create-silent', (taskQueue) => {
+      workflowId = `create-silent-${taskQueue}`;
+      return temporal.env.client.workflow.execute(createCluster, { taskQueue, workflowId });
+    }, { createRedshiftCluster: freezingOnce });
 
     expect(result.status).toBe('available');
     expect(attempts).toEqual([1, 2]);
     expect(createCalls()).toHaveLength(1);
-    // The replacement came only once the 30 s heartbeat timeout had passed.
-    expect(Date.now() - began).toBeGreaterThanOrEqual(30_000);
+    // The replacement came only once the 30 s heartbeat timeout had passed on the server's clock.
+    const events = await fetchEvents(temporal.env.client, workflowId);
+    const timeOf = (type: string) => {
+      const event = events.find((e) => eventTypeName(e.eventType) === type)!;
+      return Number(event.eventTime!.seconds) * 1000 + Math.floor((event.eventTime!.nanos ?? 0) / 1e6);
+    };
+    expect(timeOf('ActivityTaskCompleted') - timeOf('ActivityTaskScheduled')).toBeGreaterThanOrEqual(30_000);
   }, 120_000);
 
   it('reuses an available cluster with the identifier: no CreateCluster', async () => {
