@@ -15,6 +15,8 @@ export const ENV = {
   localPassword: 'SPARKIFY_LOCAL_PASSWORD',
   /** Longest input row (an event line or a song file) staged, in bytes; longer ones are rejected. */
   maxLineBytes: 'SPARKIFY_MAX_LINE_BYTES',
+  /** Seconds a named `local` warehouse's server may sit unused before it is stopped; 0: never. */
+  warehouseIdleSeconds: 'SPARKIFY_WAREHOUSE_IDLE_SECONDS',
 } as const;
 
 /** Redshift's own limit for one JSON object (4 MB), so a row loadable here is loadable there. */
@@ -28,6 +30,20 @@ export function maxLineBytes(): number {
   const value = Number(configured);
   if (!/^[0-9]+$/.test(configured) || value < MAX_LINE_BYTES_RANGE.min || value > MAX_LINE_BYTES_RANGE.max) {
     throw configurationError(ENV.maxLineBytes, `must be a whole number of bytes from ${MAX_LINE_BYTES_RANGE.min} to ${MAX_LINE_BYTES_RANGE.max}`);
+  }
+  return value;
+}
+
+export const DEFAULT_WAREHOUSE_IDLE_SECONDS = 300;
+const MAX_WAREHOUSE_IDLE_SECONDS = 7 * 24 * 3600;
+
+/** SPARKIFY_WAREHOUSE_IDLE_SECONDS, or its default; a malformed value is a non-retryable ConfigurationError. */
+export function warehouseIdleSeconds(): number {
+  const configured = optionalSetting(ENV.warehouseIdleSeconds);
+  if (configured === undefined) return DEFAULT_WAREHOUSE_IDLE_SECONDS;
+  const value = Number(configured);
+  if (!/^[0-9]+$/.test(configured) || value > MAX_WAREHOUSE_IDLE_SECONDS) {
+    throw configurationError(ENV.warehouseIdleSeconds, `must be a whole number of seconds from 0 (never stop) to ${MAX_WAREHOUSE_IDLE_SECONDS}`);
   }
   return value;
 }

@@ -56,6 +56,12 @@ export type ResolvedEtlInput = Required<Omit<SparkifyEtlInput, 'incremental'>> &
   incremental?: IncrementalInput & { lockWaitSeconds: number };
 };
 
+/**
+ * The warehouse ids of long-lived (named) warehouses start with this; run warehouses never do.
+ * Providers use it to treat them apart (the local provider stops their servers when idle).
+ */
+export const NAMED_WAREHOUSE_PREFIX = 'named_';
+
 /** What an incremental run added to its long-lived warehouse. */
 export interface IncrementalOutcome {
   warehouseName: string;

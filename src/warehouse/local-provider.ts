@@ -1,16 +1,17 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ClientConfig } from 'pg';
-import type { WarehouseHandle, WarehouseOwner } from '../contract';
-import { ENV, optionalSetting, sparkifyHome } from '../config/env';
+import type { Client, ClientConfig } from 'pg';
+import { NAMED_WAREHOUSE_PREFIX, type WarehouseHandle, type WarehouseOwner } from '../contract';
+import { ENV, optionalSetting, sparkifyHome, warehouseIdleSeconds } from '../config/env';
 import { connectPostgres } from './client';
-import { destroyCluster, ensureClusterRunning, readClusterPassword } from './embedded/cluster';
+import { destroyCluster, ensureClusterRunning, readClusterPassword, stopClusterIfUnused } from './embedded/cluster';
 import { warehouseFailure } from './errors';
 import { directoryForWarehouse, schemaForWarehouse } from './names';
 import { parseOwnerMarker } from './owner-marker';
 import type { FoundWarehouse, ProviderHooks, WarehouseProvider } from './provider';
 import { createSchema } from './schema';
+import { sqlStatement } from './sql-files';
 
 const USER = 'sparkify';
 
@@ -39,6 +40,50 @@ async function looksLikeWarehouse(directory: string): Promise<boolean> {
     if (await fs.stat(path.join(directory, entry)).then(() => true, () => false)) return true;
   }
   return false;
+}
+
+/** Per named warehouse: the timer that stops its server once unused for the idle period. */
+const idleTimers = new Map<string, NodeJS.Timeout>();
+
+/**
+ * A named (long-lived) warehouse's server runs only while used: every use here restarts its idle
+ * period (SPARKIFY_WAREHOUSE_IDLE_SECONDS), and when one passes unused the server is stopped,
+ * unless a run holds its load lock or anyone is connected (then it waits another period). The
+ * next use starts it again. Unref'd, the timer never keeps this process alive.
+ */
+function stopWhenIdle(warehouseId: string): void {
+  if (!warehouseId.startsWith(NAMED_WAREHOUSE_PREFIX)) return;
+  clearTimeout(idleTimers.get(warehouseId));
+  idleTimers.delete(warehouseId);
+  const seconds = warehouseIdleSeconds();
+  if (seconds === 0) return;
+  const timer = setTimeout(() => {
+    if (idleTimers.get(warehouseId) === timer) idleTimers.delete(warehouseId);
+    stopIfUnused(warehouseId).then(
+      (outcome) => {
+        // Busy: look again after another period, unless a use has set a timer meanwhile.
+        if (outcome === 'in use' && !idleTimers.has(warehouseId)) stopWhenIdle(warehouseId);
+      },
+      () => undefined,
+    );
+  }, seconds * 1000);
+  timer.unref();
+  idleTimers.set(warehouseId, timer);
+}
+
+function stopIfUnused(warehouseId: string): ReturnType<typeof stopClusterIfUnused> {
+  const schema = schemaForWarehouse(warehouseId);
+  return stopClusterIfUnused({ directory: localWarehouseDirectory(warehouseId), user: USER }, async (client: Client) => {
+    try {
+      await client.query('BEGIN');
+      await client.query(sqlStatement('incremental/lock/hold_for_stop.sql', { schema }));
+      const { rows } = await client.query(sqlStatement('incremental/lock/in_use.sql', { schema }));
+      return rows[0].locks === 0 && rows[0].sessions === 0;
+    } catch {
+      // No lock table yet (a first run between provision and lock) or a run at the lock: in use.
+      return false;
+    }
+  });
 }
 
 /**
@@ -72,6 +117,7 @@ export class LocalWarehouseProvider implements WarehouseProvider {
         cause: err as Error,
       });
     }
+    stopWhenIdle(warehouseId);
     const handle: WarehouseHandle = { provider: this.name, warehouseId, ...cluster, schema };
     const client = await connectPostgres(await this.connectionConfig(handle), `creating schema ${schema}`);
     try {
@@ -149,6 +195,7 @@ export class LocalWarehouseProvider implements WarehouseProvider {
         cause: err as Error,
       });
     }
+    stopWhenIdle(handle.warehouseId);
     return { host: running.host, port: running.port, database: handle.database, user: handle.user, password };
   }
 }

@@ -3,7 +3,7 @@
  * starts anything), and the warehouse id a run derives from its workflow id. Pure and
  * deterministic: safe inside the workflow sandbox.
  */
-import type { QualityMode, ResolvedEtlInput, SourceRef, SparkifyEtlInput, WarehouseProviderName } from '../contract';
+import { NAMED_WAREHOUSE_PREFIX, type QualityMode, type ResolvedEtlInput, type SourceRef, type SparkifyEtlInput, type WarehouseProviderName } from '../contract';
 import { checkSourceRef, SourceLocationError } from '../contract/source-location';
 import { fnv1a32 } from '../shared/fnv1a';
 
@@ -187,7 +187,7 @@ function resolveIncremental(raw: unknown): NonNullable<ResolvedEtlInput['increme
 
 /** The warehouse id of a long-lived warehouse: its name, kept apart from run warehouses (wf_…). */
 export function namedWarehouseId(warehouseName: string): string {
-  return `named_${warehouseName}`;
+  return `${NAMED_WAREHOUSE_PREFIX}${warehouseName}`;
 }
 
 /**

