@@ -173,8 +173,8 @@ export class Engine {
   // ---- events -----------------------------------------------------------------------------
 
   /** Appends an event directly to history (used while handling a workflow task or with none in flight). */
-  appendEvent(run: Run, eventType: number, attributes: Msg): Msg {
-    const event = makeEvent(eventType, attributes, this.now());
+  appendEvent(run: Run, eventType: number, attributes: Msg, atMs = this.now()): Msg {
+    const event = makeEvent(eventType, attributes, atMs);
     run.history.append(event);
     run.apply(event);
     this.changed(run);

@@ -81,7 +81,7 @@ export function startRun(engine: Engine, params: StartParams): Run {
     searchAttributes: params.searchAttributes,
     header: params.header,
     workflowId: params.workflowId,
-  });
+  }, now);
   if (params.signal) {
     engine.appendEvent(run, E.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, {
       signalName: params.signal.signalName,
