@@ -1,15 +1,15 @@
 -- The peer's staging of songs: one row per song_data/**/*.json file (a single JSON object each).
+-- read_text + json_transform rather than read_json: read_json over 100k small files held a buffer per
+-- file (out of memory at 18.8 GiB here) and took 6x longer at 20k files.
 CREATE OR REPLACE TABLE staging_songs AS
-SELECT num_songs, artist_id, artist_latitude, artist_longitude, artist_location, artist_name,
-       song_id, title, duration, year
-FROM read_json(
-  {{source_root}} || '/song_data/**/*.json',
-  format = 'auto',
-  columns = {
-    num_songs: 'BIGINT', artist_id: 'VARCHAR', artist_latitude: 'DOUBLE', artist_longitude: 'DOUBLE',
-    artist_location: 'VARCHAR', artist_name: 'VARCHAR', song_id: 'VARCHAR', title: 'VARCHAR',
-    duration: 'DOUBLE', year: 'BIGINT'
-  }
+SELECT song.*
+FROM (
+  SELECT json_transform(content, '{
+    "num_songs": "BIGINT", "artist_id": "VARCHAR", "artist_latitude": "DOUBLE", "artist_longitude": "DOUBLE",
+    "artist_location": "VARCHAR", "artist_name": "VARCHAR", "song_id": "VARCHAR", "title": "VARCHAR",
+    "duration": "DOUBLE", "year": "BIGINT"
+  }') AS song
+  FROM read_text({{source_root}} || '/song_data/**/*.json')
 )
-WHERE num_songs IS NOT NULL AND artist_id IS NOT NULL AND artist_name IS NOT NULL AND song_id IS NOT NULL
-  AND title IS NOT NULL AND duration IS NOT NULL AND year IS NOT NULL;
+WHERE song.num_songs IS NOT NULL AND song.artist_id IS NOT NULL AND song.artist_name IS NOT NULL
+  AND song.song_id IS NOT NULL AND song.title IS NOT NULL AND song.duration IS NOT NULL AND song.year IS NOT NULL;
