@@ -28,6 +28,19 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** `promise`'s value, or `fallback` once `ms` passed; the timer is cleared either way (no leaked handle). */
+export async function valueOrAfter<T, U>(promise: Promise<T>, ms: number, fallback: U): Promise<T | U> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<U>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Polls `check` every `everyMs` until it returns a value other than undefined; fails after `timeoutMs`. */
 export async function waitFor<T>(what: string, timeoutMs: number, check: () => T | undefined | Promise<T | undefined>, everyMs = 20): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -98,7 +111,7 @@ export class Proc {
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.alive) return;
     this.child.kill('SIGTERM');
-    const done = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
+    const done = await valueOrAfter(this.exited.then(() => true), graceMs, false);
     if (!done) {
       this.child.kill('SIGKILL');
       await this.exited;
@@ -151,7 +164,7 @@ export class Scenario {
     const proc = this.spawn('run', [
       'src/cli/main.ts', 'run', '--source', source, '--workflow-id', workflowId, '--task-queue', this.taskQueue, '--json', ...extra,
     ]);
-    const code = await Promise.race([proc.exited, sleep(60_000).then(() => 'timeout')]);
+    const code = await valueOrAfter(proc.exited, 60_000, 'timeout');
     if (code !== 0) throw new Error(`sparkify run exited ${code}:\n${proc.text()}`);
   }
 
