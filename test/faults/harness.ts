@@ -13,7 +13,9 @@ import type { SparkifyEtlResult, WarehouseHandle } from '../../src/contract';
 import { connectPostgres } from '../../src/warehouse/client';
 import { directoryForWarehouse } from '../../src/warehouse/names';
 import { warehouseProvider } from '../../src/warehouse/registry';
+import { generateDataset, type GenerateOptions } from '../../src/generator';
 import { expectedReport, tablesReport, type TablesReport } from '../helpers/exact-tables';
+import { computeExpected, type Expected } from '../reference/compute';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 /**
@@ -294,3 +296,34 @@ async function reportAndTeardownIn(home: string, result: SparkifyEtlResult): Pro
 }
 
 export { expectedReport };
+
+/** What a fault file shares across its tests: a generated dataset, its expected tables, a devserver and a client of it. */
+export interface FaultEnvironment {
+  dataset: string;
+  expected: Expected;
+  devserver: Devserver;
+  temporal: { client: Client; close(): Promise<void> };
+}
+
+/**
+ * Registers the file's beforeAll/afterAll: generates `data` into a temporary directory named after
+ * `name`, computes its expected tables, starts a devserver and connects to it; all is removed after.
+ * The returned object's fields are set once beforeAll has run.
+ */
+export function useFaultEnvironment(name: string, data: Pick<GenerateOptions, 'songs' | 'events' | 'days' | 'seed'>): FaultEnvironment {
+  const env = {} as FaultEnvironment;
+  beforeAll(async () => {
+    env.dataset = fs.mkdtempSync(path.join(os.tmpdir(), `sparkify-faults-${name}-`));
+    await generateDataset({ out: env.dataset, ...data });
+    env.expected = computeExpected(env.dataset);
+    env.devserver = new Devserver(await freePort(), undefined);
+    await env.devserver.start();
+    env.temporal = await temporalClient(env.devserver.address);
+  }, 120_000);
+  afterAll(async () => {
+    await env.temporal?.close();
+    await env.devserver?.proc.stop();
+    if (env.dataset) fs.rmSync(env.dataset, { recursive: true, force: true });
+  });
+  return env;
+}

@@ -7,38 +7,16 @@
  * manifest lists each file once with its rows: no file is half-loaded.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Client } from '@temporalio/client';
 import type { SparkifyEtlResult, WarehouseHandle } from '../../src/contract';
-import { generateDataset } from '../../src/generator';
 import type { Client as PgClient } from 'pg';
 import { timelineOf } from '../../src/client/history-timeline';
 import { connectPostgres } from '../../src/warehouse/client';
 import { namedWarehouseId } from '../../src/workflows/input';
 import { warehouseProvider } from '../../src/warehouse/registry';
-import { computeExpected, type Expected } from '../reference/compute';
-import { Devserver, expectedReport, freePort, pendingActivities, reportAndTeardown, Scenario, temporalClient, waitFor } from './harness';
+import { expectedReport, pendingActivities, reportAndTeardown, Scenario, useFaultEnvironment, waitFor } from './harness';
 
-let dataset: string;
-let expected: Expected;
-let devserver: Devserver;
-let temporal: { client: Client; close(): Promise<void> };
-
-beforeAll(async () => {
-  dataset = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-faults-incremental-'));
-  await generateDataset({ out: dataset, songs: 300, events: 30_000, days: 4, seed: 21 });
-  expected = computeExpected(dataset);
-  devserver = new Devserver(await freePort(), undefined);
-  await devserver.start();
-  temporal = await temporalClient(devserver.address);
-}, 120_000);
-
-afterAll(async () => {
-  await temporal?.close();
-  await devserver?.proc.stop();
-  fs.rmSync(dataset, { recursive: true, force: true });
-});
+const env = useFaultEnvironment('incremental', { songs: 300, events: 30_000, days: 4, seed: 21 });
 
 const STAR_CHECKS = ['songplays', 'users', 'songs', 'artists', 'time'];
 
@@ -72,13 +50,13 @@ async function manifest(home: string): Promise<unknown[]> {
 }
 
 async function checkWarehouse(scenario: Scenario, result: SparkifyEtlResult): Promise<void> {
-  const files = (dir: string) => fs.readdirSync(path.join(dataset, dir), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+  const files = (dir: string) => fs.readdirSync(path.join(env.dataset, dir), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
   expect(await manifest(scenario.home)).toEqual([
-    { staging: 'events', files: files('log_data'), paths: files('log_data'), loaded: expected.tables.staging_events },
-    { staging: 'songs', files: files('song_data'), paths: files('song_data'), loaded: expected.tables.staging_songs },
+    { staging: 'events', files: files('log_data'), paths: files('log_data'), loaded: env.expected.tables.staging_events },
+    { staging: 'songs', files: files('song_data'), paths: files('song_data'), loaded: env.expected.tables.staging_songs },
   ]);
   const report = await reportAndTeardown(scenario.home, result);
-  const reference = expectedReport(expected);
+  const reference = expectedReport(env.expected);
   for (const table of STAR_CHECKS) expect({ table, rows: report.tables[table] }).toEqual({ table, rows: reference.tables[table] });
   expect(report.checksums).toEqual(reference.checksums);
   expect(report.songplaysWithSong).toBe(reference.songplaysWithSong);
@@ -88,21 +66,21 @@ const incremental = ['--incremental', '--warehouse-name', 'faults'];
 
 describe('SIGKILL of the worker in an incremental run', () => {
   it.concurrent('during staging, the run then terminated: the next run takes over its lock and loads every file once', async () => {
-    const scenario = new Scenario('incremental-staging', devserver.address);
+    const scenario = new Scenario('incremental-staging', env.devserver.address);
     try {
       const first = await scenario.worker('worker-1');
       const lost = `faults-incremental-lost-${Date.now()}`;
-      await scenario.startRun(lost, dataset, incremental);
+      await scenario.startRun(lost, env.dataset, incremental);
       await waitFor('a staging COPY to start', 120_000, async () =>
-        (await pendingActivities(temporal.client, lost)).find((a) => a.type === 'copyStagingEvents' && a.started), 10);
+        (await pendingActivities(env.temporal.client, lost)).find((a) => a.type === 'copyStagingEvents' && a.started), 10);
       first.kill('SIGKILL');
       expect(await first.exited).toBeNull();
-      await temporal.client.workflow.getHandle(lost).terminate('the fault suite gives this run up');
+      await env.temporal.client.workflow.getHandle(lost).terminate('the fault suite gives this run up');
 
       await scenario.worker('worker-2');
       const next = `faults-incremental-next-${Date.now()}`;
-      await scenario.startRun(next, dataset, incremental);
-      const result = (await temporal.client.workflow.getHandle(next).result()) as SparkifyEtlResult;
+      await scenario.startRun(next, env.dataset, incremental);
+      const result = (await env.temporal.client.workflow.getHandle(next).result()) as SparkifyEtlResult;
       expect(result.incremental!.filesAdded.events).toBeGreaterThan(0);
       expect(result.incremental!.filesAlreadyLoaded).toEqual({ events: 0, songs: 0 });
       await checkWarehouse(scenario, result);
@@ -113,13 +91,13 @@ describe('SIGKILL of the worker in an incremental run', () => {
   }, 300_000);
 
   it.concurrent('during the merge: a new worker finishes the run, the next run loads nothing', async () => {
-    const scenario = new Scenario('incremental-merge', devserver.address);
+    const scenario = new Scenario('incremental-merge', env.devserver.address);
     try {
       const first = await scenario.worker('worker-1');
       const killed = `faults-incremental-merge-${Date.now()}`;
-      await scenario.startRun(killed, dataset, incremental);
+      await scenario.startRun(killed, env.dataset, incremental);
       await waitFor('the merge to start', 120_000, async () =>
-        (await pendingActivities(temporal.client, killed)).find((a) => a.type === 'mergeIncremental' && a.started), 5);
+        (await pendingActivities(env.temporal.client, killed)).find((a) => a.type === 'mergeIncremental' && a.started), 5);
       // Killed while the merge's transaction is open and has written (the server gave it an xid).
       await inWarehouse(scenario.home, async (client) =>
         waitFor('the merge transaction to write', 60_000, async () => {
@@ -129,7 +107,7 @@ describe('SIGKILL of the worker in an incremental run', () => {
       first.kill('SIGKILL');
       expect(await first.exited).toBeNull();
       await scenario.worker('worker-2');
-      const handle = temporal.client.workflow.getHandle(killed);
+      const handle = env.temporal.client.workflow.getHandle(killed);
       const resumed = (await handle.result()) as SparkifyEtlResult;
       expect(resumed.incremental!.filesAdded.events).toBeGreaterThan(0);
       // The killed attempt never completed: the merge ended on a later attempt.
@@ -137,8 +115,8 @@ describe('SIGKILL of the worker in an incremental run', () => {
       expect(merge.attempt).toBeGreaterThanOrEqual(2);
 
       const next = `faults-incremental-after-${Date.now()}`;
-      await scenario.startRun(next, dataset, incremental);
-      const result = (await temporal.client.workflow.getHandle(next).result()) as SparkifyEtlResult;
+      await scenario.startRun(next, env.dataset, incremental);
+      const result = (await env.temporal.client.workflow.getHandle(next).result()) as SparkifyEtlResult;
       expect(result.incremental).toMatchObject({ filesAdded: { events: 0, songs: 0 }, rowsAdded: { songplays: 0, users: 0, songs: 0, artists: 0, time: 0 } });
       await checkWarehouse(scenario, result);
     } finally {

@@ -4,45 +4,19 @@
  * a replacement worker is started at once (as a supervisor would). The run must end with exactly
  * the reference tables, and leave no process and no warehouse directory behind.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import type { Client } from '@temporalio/client';
 import type { SparkifyEtlResult } from '../../src/contract';
-import { generateDataset } from '../../src/generator';
 import { warehouseIdFor } from '../../src/workflows/input';
-import { computeExpected, type Expected } from '../reference/compute';
 import {
-  Devserver,
   expectedReport,
-  freePort,
   pendingActivities,
   recordFigure,
   reportAndTeardown,
   Scenario,
-  temporalClient,
+  useFaultEnvironment,
   waitFor,
 } from './harness';
 
-let dataset: string;
-let expected: Expected;
-let devserver: Devserver;
-let temporal: { client: Client; close(): Promise<void> };
-
-beforeAll(async () => {
-  dataset = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-faults-data-'));
-  await generateDataset({ out: dataset, songs: 300, events: 15_000, days: 10, seed: 8 });
-  expected = computeExpected(dataset);
-  devserver = new Devserver(await freePort(), undefined);
-  await devserver.start();
-  temporal = await temporalClient(devserver.address);
-}, 120_000);
-
-afterAll(async () => {
-  await temporal?.close();
-  await devserver?.proc.stop();
-  fs.rmSync(dataset, { recursive: true, force: true });
-});
+const env = useFaultEnvironment('data', { songs: 300, events: 15_000, days: 10, seed: 8 });
 
 const STAGES: Array<{ stage: string; activities: string[] }> = [
   { stage: 'provision', activities: ['provisionWarehouse'] },
@@ -57,30 +31,30 @@ const STAGES: Array<{ stage: string; activities: string[] }> = [
 describe('SIGKILL of the worker', () => {
   for (const { stage, activities } of STAGES) {
     it.concurrent(`during ${stage}: a new worker finishes the run with exactly the reference tables`, async () => {
-      const scenario = new Scenario(`worker-${stage}`, devserver.address);
+      const scenario = new Scenario(`worker-${stage}`, env.devserver.address);
       const workflowId = `faults-worker-${stage}-${Date.now()}`;
       const keep = stage !== 'teardown';
       try {
         const first = await scenario.worker('worker-1');
         const started = Date.now();
-        await scenario.startRun(workflowId, dataset, keep ? ['--keep-warehouse'] : []);
+        await scenario.startRun(workflowId, env.dataset, keep ? ['--keep-warehouse'] : []);
         const held = await waitFor(`${stage} activity to start`, 120_000, async () => {
-          const pending = await pendingActivities(temporal.client, workflowId);
+          const pending = await pendingActivities(env.temporal.client, workflowId);
           return pending.find((a) => activities.includes(a.type) && a.started && a.attempt === 1);
         }, 10);
         first.kill('SIGKILL');
         const faultAt = Date.now();
         await scenario.worker('worker-2');
-        const result = (await temporal.client.workflow.getHandle(workflowId).result()) as SparkifyEtlResult;
+        const result = (await env.temporal.client.workflow.getHandle(workflowId).result()) as SparkifyEtlResult;
         const endedAt = Date.now();
 
         expect(await first.exited).toBeNull(); // killed by the signal
         expect(result.accounted).toBe(true);
-        expect(result.rows).toMatchObject({ read: expected.read.events + expected.read.songs, rejected: 0 });
-        for (const [table, rows] of Object.entries(expected.tables)) expect({ table, rows: result.tables[table] }).toEqual({ table, rows });
+        expect(result.rows).toMatchObject({ read: env.expected.read.events + env.expected.read.songs, rejected: 0 });
+        for (const [table, rows] of Object.entries(env.expected.tables)) expect({ table, rows: result.tables[table] }).toEqual({ table, rows });
         if (keep) {
           const report = await reportAndTeardown(scenario.home, result);
-          expect(report).toEqual(expectedReport(expected));
+          expect(report).toEqual(expectedReport(env.expected));
         }
         recordFigure('worker-kill', {
           fault: `worker SIGKILL during ${stage} (${held.type})`,
