@@ -1,7 +1,6 @@
 /** Activities that list the source and COPY its files into the staging tables (machinery in ./staging/). */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Client } from 'pg';
 import type {
   CopyStagingInput,
   CopyStagingResult,
@@ -15,10 +14,10 @@ import type {
 } from '../contract';
 import { openSource } from '../sources';
 import { partitionOf } from '../sources/partition';
-import type { SourceFile } from '../sources/source';
 import { sqlStatement, sqlStatements } from '../warehouse/sql-files';
 import { checkStagingEpoch, serverStartedAt, startStagingEpoch } from './staging/epoch';
 import { manifestFilter, type ManifestFilter } from './staging/manifest-filter';
+import { recordListing, type RecordFile } from './staging/plan-listing';
 import { stagePartition } from './staging/stage-partition';
 import { stageFromS3 } from './staging/redshift-copy';
 import type { SqlDialect } from '../warehouse/provider';
@@ -26,8 +25,6 @@ import { warehouseProvider } from '../warehouse/registry';
 import { inWarehouse } from './warehouse-activity';
 
 const LISTING_HEARTBEAT_MS = 2000;
-/** Rows per INSERT of the plan's listing. */
-const LISTING_CHUNK = 5000;
 
 /**
  * Lists the source once and says how many files and bytes each staging partition will get. With
@@ -45,11 +42,7 @@ export async function planStaging(input: StagingPlanInput): Promise<StagingPlan>
   }
   const ctx = Context.current();
   const source = await openSource(input.source);
-  const plan = async (
-    kind: StagingKind,
-    record?: (file: SourceFile, partition: number) => Promise<void>,
-    filter?: ManifestFilter,
-  ): Promise<StagingPlan[StagingKind]> => {
+  const plan = async (kind: StagingKind, record?: RecordFile, filter?: ManifestFilter): Promise<StagingPlan[StagingKind]> => {
     const filesPerPartition = new Array<number>(partitions).fill(0);
     let files = 0;
     let bytes = 0;
@@ -57,12 +50,13 @@ export async function planStaging(input: StagingPlanInput): Promise<StagingPlan>
     for await (const file of source.files(kind)) {
       if (filter && !filter.admit(file)) continue;
       const partition = partitionOf(file.path, partitions);
-      await record?.(file, partition);
+      const recording = record?.(file, partition);
+      if (recording) await recording;
       filesPerPartition[partition]++;
       files++;
       bytes += file.size;
       // A large listing takes minutes (a million files, a slow store): heartbeat as time passes.
-      if (Date.now() - lastBeat >= LISTING_HEARTBEAT_MS) {
+      if ((files & 1023) === 0 && Date.now() - lastBeat >= LISTING_HEARTBEAT_MS) {
         ctx.heartbeat({ kind, files });
         lastBeat = Date.now();
       }
@@ -77,43 +71,12 @@ export async function planStaging(input: StagingPlanInput): Promise<StagingPlan>
     return { events: await plan('events'), songs: await plan('songs') };
   }
   return inWarehouse(input.warehouse, `writing the staging plan into ${input.warehouse.schema}`, async (client) => {
-    const filtered = async (kind: StagingKind) => {
+    const recorded = async (kind: StagingKind) => {
       const filter = incremental ? await manifestFilter(client, kind, incremental) : undefined;
-      return recorded(client, kind, partitions, (k, record) => plan(k, record, filter));
+      return recordListing(client, kind, partitions, (record) => plan(kind, record, filter));
     };
-    return { events: await filtered('events'), songs: await filtered('songs') };
+    return { events: await recorded('events'), songs: await recorded('songs') };
   });
-}
-
-async function recorded(
-  client: Client,
-  kind: StagingKind,
-  partitions: number,
-  plan: (kind: StagingKind, record: (file: SourceFile, partition: number) => Promise<void>) => Promise<StagingPlan[StagingKind]>,
-): Promise<StagingPlan[StagingKind]> {
-  let rows: { partition: number[]; path: string[]; size: number[]; etag: (string | null)[] } = { partition: [], path: [], size: [], etag: [] };
-  const flush = async () => {
-    if (rows.path.length === 0) return;
-    await client.query(sqlStatement('queries/insert_staging_files.sql'), [kind, partitions, rows.partition, rows.path, rows.size, rows.etag]);
-    rows = { partition: [], path: [], size: [], etag: [] };
-  };
-  await client.query('BEGIN');
-  try {
-    await client.query(sqlStatement('queries/clear_staging_files.sql'), [kind, partitions]);
-    const result = await plan(kind, async (file, partition) => {
-      rows.partition.push(partition);
-      rows.path.push(file.path);
-      rows.size.push(file.size);
-      rows.etag.push(file.etag ?? null);
-      if (rows.path.length >= LISTING_CHUNK) await flush();
-    });
-    await flush();
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
 }
 
 /** How each SQL dialect stages a partition: PostgreSQL's COPY FROM STDIN, Redshift's COPY from S3. */

@@ -179,6 +179,56 @@ describe('staging a hand-written dataset with bad rows', () => {
   });
 });
 
+describe('the staging plan in staging_files', () => {
+  /** FNV-1a over Buffer's UTF-8 bytes, written here independently of the code under test. */
+  const fnv = (text: string): number => {
+    let hash = 0x811c9dc5;
+    for (const byte of Buffer.from(text, 'utf8')) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+    return hash;
+  };
+  // Names that COPY's text format must escape (tab, newline, carriage return, backslash), \N
+  // (COPY's NULL) as a name, and non-ASCII text.
+  const names = ['tab\there', 'new\nline', 'cr\rx', 'back\\slash', '\\N', 'Mötley Crüe 東京', 'plain'];
+  const planFiles: Record<string, string> = {
+    [E1]: eventLine({ ts: 1 }),
+    ...Object.fromEntries(names.map((name, i) => [`song_data/${name}/TR${i}.json`, songFile({ song_id: `SO${i}`, title: name })])),
+  };
+
+  it('lists every file with its partition and size, replaces an earlier plan, and staging loads exactly those files', async () => {
+    const planSource = writeDataset(planFiles);
+    try {
+      const target = await wh.fresh('plan');
+      const env = new MockActivityEnvironment();
+      const partitions = 3;
+      await runIn(env, activities.planStaging, { source: planSource, partitions, warehouse: target });
+      // A retried plan replaces the first one's rows (no duplicate keys, no stale rows).
+      const plan = await runIn(env, activities.planStaging, { source: planSource, partitions, warehouse: target });
+      const expected = Object.keys(planFiles)
+        .map((file) => ({
+          staging: file.startsWith('song_data/') ? 'songs' : 'events',
+          partitions,
+          partition_no: fnv(file) % partitions,
+          path: file,
+          size: String(Buffer.byteLength(planFiles[file])),
+          etag: null,
+        }))
+        .sort((a, b) => (a.staging + a.path < b.staging + b.path ? -1 : 1));
+      const rows = await wh.rows(target, 'SELECT staging, partitions, partition_no, path, size, etag FROM staging_files ORDER BY staging, path');
+      expect(rows).toEqual(expected);
+      expect(plan.songs.files).toBe(names.length);
+      expect(plan.songs.filesPerPartition.reduce((a, b) => a + b, 0)).toBe(names.length);
+
+      for (let partition = 0; partition < partitions; partition++) {
+        await runIn(env, activities.copyStagingSongs, { warehouse: target, source: planSource, partition, partitions });
+      }
+      const staged = await wh.rows<{ source_file: string; title: string }>(target, 'SELECT source_file, title FROM staging_songs ORDER BY source_file');
+      expect(staged).toEqual(names.map((name, i) => ({ source_file: `song_data/${name}/TR${i}.json`, title: name })).sort((a, b) => (a.source_file < b.source_file ? -1 : 1)));
+    } finally {
+      removeDataset(planSource);
+    }
+  });
+});
+
 describe('exactly-once resume', () => {
   /** Six event files of four lines each; file 2 line 3 is not JSON. */
   const files: Record<string, string> = {};
