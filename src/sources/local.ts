@@ -9,6 +9,12 @@ import type { Source, SourceFile } from './source';
 
 const READ_CHUNK = 1 << 20;
 
+/** A listed file: its path relative to the source root (`song_data/…`) and on this machine. */
+interface ListedFile {
+  relative: string;
+  absolute: string;
+}
+
 /**
  * A local directory in the Sparkify layout: song_data/**\/*.json, log_data/YYYY/MM/*.json and an
  * optional log_json_path.json (used only by Redshift's COPY, ignored here) — or the two
@@ -52,8 +58,7 @@ export class LocalSource implements Source {
   }
 
   async *files(kind: StagingKind): AsyncIterable<SourceFile> {
-    for (const relative of this.listing(kind)) {
-      const absolute = this.absolute(relative);
+    for (const { relative, absolute } of this.listing(kind)) {
       // Synchronous, like the walk: a stat costs microseconds, its thread-pool round trip far more.
       let size: number;
       try {
@@ -66,11 +71,11 @@ export class LocalSource implements Source {
   }
 
   async *paths(kind: StagingKind): AsyncIterable<string> {
-    yield* this.listing(kind);
+    for (const { relative } of this.listing(kind)) yield relative;
   }
 
   /** The relative paths of one kind in path order, walked synchronously (see walk). */
-  private *listing(kind: StagingKind): Iterable<string> {
+  private *listing(kind: StagingKind): Iterable<ListedFile> {
     const directory = this.directories[kind];
     if (directory === undefined) return;
     if (!isDirectorySync(directory)) return;
@@ -88,7 +93,7 @@ export class LocalSource implements Source {
    * the directories being walked and of those above them, so a symlink back to one of them is a
    * loop, reported at once.
    */
-  private *walk(absoluteDir: string, relativeDir: string, realDir: string, above: Set<string>): Iterable<string> {
+  private *walk(absoluteDir: string, relativeDir: string, realDir: string, above: Set<string>): Iterable<ListedFile> {
     let entries: fs.Dirent[];
     try {
       // Synchronous on purpose: a local readdir or small read costs microseconds, far less than a
@@ -133,7 +138,7 @@ export class LocalSource implements Source {
           above.delete(dirReal);
         }
       } else {
-        yield relative;
+        yield { relative, absolute: absoluteDir + path.sep + entry.name };
       }
     }
   }
