@@ -1,5 +1,5 @@
--- $1: how many rows
+-- The first {{limit:integer}} rejected rows.
 SELECT file, line, reason_kind, reason
 FROM load_errors
 ORDER BY file, line
-LIMIT $1;
+LIMIT {{limit:integer}};

@@ -1,2 +1,2 @@
--- Marks staging as intact for round $1 (after the staging tables were created or emptied).
-INSERT INTO staging_epoch (epoch) VALUES (CAST($1 AS INTEGER));
+-- Marks staging as intact for round {{epoch:integer}} (after the staging tables were created or emptied).
+INSERT INTO staging_epoch (epoch) VALUES ({{epoch:integer}});

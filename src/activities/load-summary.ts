@@ -1,10 +1,10 @@
 /** Activities that read back what the load did: table counts, rejections, samples of rejected rows. */
 import { ApplicationFailure } from '@temporalio/common';
 import type { LoadErrorSample, LoadSummary, SampleLoadErrorsInput, WarehouseInput } from '../contract';
-import { sqlStatement } from '../warehouse/sql-files';
+import { rowsOf } from '../warehouse/session';
 import { ALL_TABLES } from '../warehouse/tables';
-import { checkStagingEpoch, serverStartedAt } from './staging/epoch';
-import { inWarehouse } from './warehouse-activity';
+import { checkStagingEpochStep } from './staging/epoch';
+import { inSession } from './warehouse-activity';
 
 /** Tables the summary leaves out: the pipeline's own bookkeeping. */
 const INTERNAL = new Set(['staging_progress', 'staging_epoch', 'staging_files']);
@@ -15,25 +15,23 @@ const INTERNAL = new Set(['staging_progress', 'staging_epoch', 'staging_files'])
  */
 export async function summarizeLoad(input: WarehouseInput): Promise<LoadSummary> {
   const doing = `summarizing the load in ${input.warehouse.schema}`;
-  return inWarehouse(input.warehouse, doing, async (client) => {
-    await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
-    try {
-      await checkStagingEpoch(client, undefined, doing);
-      const tables: Record<string, number> = {};
-      for (const table of ALL_TABLES) {
-        if (INTERNAL.has(table)) continue;
-        const { rows } = await client.query(sqlStatement('queries/table_count.sql', { table }));
-        tables[table] = Number(rows[0].row_count);
-      }
-      const rejectedByKind: Record<string, number> = {};
-      const { rows } = await client.query(sqlStatement('queries/rejected_by_kind.sql'));
-      for (const row of rows) rejectedByKind[String(row.reason_kind)] = Number(row.row_count);
-      await client.query('COMMIT');
-      return { tables, rejectedByKind, serverStartedAt: await serverStartedAt(client) };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+  const counted = ALL_TABLES.filter((table) => !INTERNAL.has(table));
+  return inSession(input.warehouse, doing, async (session) => {
+    const [, ...results] = await session.transaction(
+      [
+        checkStagingEpochStep(undefined, doing),
+        ...counted.map((table) => ({ file: 'queries/table_count.sql', identifiers: { table } })),
+        { file: 'queries/rejected_by_kind.sql' },
+      ],
+      { snapshot: true },
+    );
+    const tables: Record<string, number> = {};
+    counted.forEach((table, i) => {
+      tables[table] = Number(rowsOf(results[i])[0].row_count);
+    });
+    const rejectedByKind: Record<string, number> = {};
+    for (const row of rowsOf(results[counted.length])) rejectedByKind[String(row.reason_kind)] = Number(row.row_count);
+    return { tables, rejectedByKind, serverStartedAt: await session.serverStartedAt() };
   });
 }
 
@@ -46,9 +44,9 @@ export async function sampleLoadErrors(input: SampleLoadErrorsInput): Promise<Lo
       nonRetryable: true,
     });
   }
-  return inWarehouse(input.warehouse, `reading load_errors in ${input.warehouse.schema}`, async (client) => {
-    const { rows } = await client.query(sqlStatement('queries/sample_load_errors.sql'), [input.limit]);
-    return rows.map((row) => ({
+  return inSession(input.warehouse, `reading load_errors in ${input.warehouse.schema}`, async (session) => {
+    const [sample] = await session.transaction([{ file: 'queries/sample_load_errors.sql', values: { integers: { limit: input.limit } } }]);
+    return rowsOf(sample).map((row) => ({
       file: String(row.file),
       line: Number(row.line),
       reasonKind: String(row.reason_kind),

@@ -5,41 +5,40 @@
  */
 import type { Client } from 'pg';
 import type { QualityCheckResult, WarehouseInput } from '../contract';
+import { rowsOf, type SqlStep, type StepResult } from '../warehouse/session';
 import { sqlFileNames, sqlStatement } from '../warehouse/sql-files';
-import { checkStagingEpoch } from './staging/epoch';
-import { inWarehouse } from './warehouse-activity';
+import { checkStagingEpochStep } from './staging/epoch';
+import { inSession } from './warehouse-activity';
 
 /** The checks, by file name (sql/checks/<name>.sql), in the order they run and are reported. */
 export function qualityCheckNames(): string[] {
   return sqlFileNames('checks');
 }
 
-/** Runs every check on `client` (search_path set to the warehouse's schema). */
+function checkResult(check: string, rows: Array<Record<string, unknown>>): QualityCheckResult {
+  return {
+    check,
+    offendingRows: rows.length === 0 ? 0 : Number(rows[0].offending_rows),
+    examples: rows.filter((row) => row.example !== null && row.example !== undefined).map((row) => String(row.example)),
+  };
+}
+
+/** Runs every check on `client` (search_path set to the warehouse's schema), in whatever transaction it is in. */
 export async function runQualityChecks(client: Client): Promise<QualityCheckResult[]> {
   const results: QualityCheckResult[] = [];
   for (const check of qualityCheckNames()) {
     const { rows } = await client.query(sqlStatement(`checks/${check}.sql`));
-    results.push({
-      check,
-      offendingRows: rows.length === 0 ? 0 : Number(rows[0].offending_rows),
-      examples: rows.filter((row) => row.example !== null && row.example !== undefined).map((row) => String(row.example)),
-    });
+    results.push(checkResult(check, rows));
   }
   return results;
 }
 
 export async function checkQuality(input: WarehouseInput): Promise<QualityCheckResult[]> {
   const doing = `checking data quality in ${input.warehouse.schema}`;
-  return inWarehouse(input.warehouse, doing, async (client) => {
-    await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
-    try {
-      await checkStagingEpoch(client, undefined, doing);
-      const results = await runQualityChecks(client);
-      await client.query('COMMIT');
-      return results;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+  const checks = qualityCheckNames();
+  return inSession(input.warehouse, doing, async (session) => {
+    const steps: SqlStep[] = [checkStagingEpochStep(undefined, doing), ...checks.map((check) => ({ file: `checks/${check}.sql` }))];
+    const [, ...results] = await session.transaction(steps, { snapshot: true });
+    return results.map((result: StepResult, i) => checkResult(checks[i], rowsOf(result)));
   });
 }

@@ -14,15 +14,15 @@ import type {
 } from '../contract';
 import { openSource } from '../sources';
 import { partitionOf } from '../sources/partition';
-import { sqlStatement, sqlStatements } from '../warehouse/sql-files';
-import { checkStagingEpoch, serverStartedAt, startStagingEpoch } from './staging/epoch';
+import { checkStagingEpochStep, startStagingEpochStep } from './staging/epoch';
 import { manifestFilter, type ManifestFilter } from './staging/manifest-filter';
 import { recordListing, type RecordFile } from './staging/plan-listing';
 import { stagePartition } from './staging/stage-partition';
 import { stageFromS3 } from './staging/redshift-copy';
 import type { SqlDialect } from '../warehouse/provider';
 import { warehouseProvider } from '../warehouse/registry';
-import { inWarehouse } from './warehouse-activity';
+import { rowsOf } from '../warehouse/session';
+import { inSession, inWarehouse } from './warehouse-activity';
 
 const LISTING_HEARTBEAT_MS = 2000;
 
@@ -102,17 +102,9 @@ export async function copyStagingSongs(input: CopyStagingInput): Promise<CopySta
  */
 export async function resetStaging(input: StagingRoundInput): Promise<StagingRoundResult> {
   const doing = `emptying staging for round ${input.epoch} in ${input.warehouse.schema}`;
-  return inWarehouse(input.warehouse, doing, async (client) => {
-    await client.query('BEGIN');
-    try {
-      for (const statement of sqlStatements('queries/reset_staging.sql')) await client.query(statement);
-      await startStagingEpoch(client, input.epoch);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
-    return { epoch: input.epoch, serverStartedAt: await serverStartedAt(client) };
+  return inSession(input.warehouse, doing, async (session) => {
+    await session.transaction([{ file: 'queries/reset_staging.sql' }, startStagingEpochStep(input.epoch)]);
+    return { epoch: input.epoch, serverStartedAt: await session.serverStartedAt() };
   });
 }
 
@@ -128,36 +120,37 @@ const STAGING_TABLE: Record<StagingKind, 'staging_events' | 'staging_songs'> = {
  */
 export async function verifyStaging(input: StagingRoundInput): Promise<StagingAccount> {
   const doing = `verifying staging round ${input.epoch} in ${input.warehouse.schema}`;
-  return inWarehouse(input.warehouse, doing, async (client) => {
-    await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
-    try {
-      await checkStagingEpoch(client, input.epoch, doing);
-      const committed = {} as Record<StagingKind, StagingCounts>;
-      const stored = {} as StagingAccount['stored'];
-      for (const kind of ['events', 'songs'] as const) {
-        committed[kind] = { filesDone: 0, linesRead: 0, rowsLoaded: 0, rowsRejected: 0 };
-        const { rows } = await client.query(sqlStatement('queries/table_count.sql', { table: STAGING_TABLE[kind] }));
-        stored[kind] = { rowsLoaded: Number(rows[0].row_count), rowsRejected: 0 };
-      }
-      for (const row of (await client.query(sqlStatement('queries/committed_progress.sql'))).rows) {
-        const kind = String(row.staging) as StagingKind;
-        if (!committed[kind]) continue;
-        committed[kind] = {
-          filesDone: Number(row.files_done),
-          linesRead: Number(row.lines_read),
-          rowsLoaded: Number(row.rows_loaded),
-          rowsRejected: Number(row.rows_rejected),
-        };
-      }
-      for (const row of (await client.query(sqlStatement('queries/rejected_by_staging.sql'))).rows) {
-        const kind = String(row.staging) as StagingKind;
-        if (stored[kind]) stored[kind].rowsRejected = Number(row.row_count);
-      }
-      await client.query('COMMIT');
-      return { epoch: input.epoch, serverStartedAt: await serverStartedAt(client), committed, stored };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
+  const kinds = ['events', 'songs'] as const;
+  return inSession(input.warehouse, doing, async (session) => {
+    const [, ...results] = await session.transaction(
+      [
+        checkStagingEpochStep(input.epoch, doing),
+        ...kinds.map((kind) => ({ file: 'queries/table_count.sql', identifiers: { table: STAGING_TABLE[kind] } })),
+        { file: 'queries/committed_progress.sql' },
+        { file: 'queries/rejected_by_staging.sql' },
+      ],
+      { snapshot: true },
+    );
+    const committed = {} as Record<StagingKind, StagingCounts>;
+    const stored = {} as StagingAccount['stored'];
+    kinds.forEach((kind, i) => {
+      committed[kind] = { filesDone: 0, linesRead: 0, rowsLoaded: 0, rowsRejected: 0 };
+      stored[kind] = { rowsLoaded: Number(rowsOf(results[i])[0].row_count), rowsRejected: 0 };
+    });
+    for (const row of rowsOf(results[kinds.length])) {
+      const kind = String(row.staging) as StagingKind;
+      if (!committed[kind]) continue;
+      committed[kind] = {
+        filesDone: Number(row.files_done),
+        linesRead: Number(row.lines_read),
+        rowsLoaded: Number(row.rows_loaded),
+        rowsRejected: Number(row.rows_rejected),
+      };
     }
+    for (const row of rowsOf(results[kinds.length + 1])) {
+      const kind = String(row.staging) as StagingKind;
+      if (stored[kind]) stored[kind].rowsRejected = Number(row.row_count);
+    }
+    return { epoch: input.epoch, serverStartedAt: await session.serverStartedAt(), committed, stored };
   });
 }

@@ -4,31 +4,19 @@
  * retry or a re-run replaces the table rather than adding to it. The transaction first checks
  * that staging is intact: a crashed warehouse comes back with empty staging tables, and a
  * transform over them would silently load nothing (StagingLost instead, see staging/epoch.ts).
+ * The same files run on PostgreSQL and Redshift.
  */
 import type { InsertResult, WarehouseInput } from '../contract';
-import { sqlStatements } from '../warehouse/sql-files';
 import type { StarTable } from '../warehouse/tables';
-import { checkStagingEpoch } from './staging/epoch';
-import { inWarehouse } from './warehouse-activity';
+import { checkStagingEpochStep } from './staging/epoch';
+import { inSession } from './warehouse-activity';
 
 async function runTransform(table: StarTable, input: WarehouseInput): Promise<InsertResult> {
-  const statements = sqlStatements(`transforms/${table}.sql`);
   const doing = `inserting ${table} in ${input.warehouse.schema}`;
-  return inWarehouse(input.warehouse, doing, async (client) => {
-    await client.query('BEGIN');
-    try {
-      await checkStagingEpoch(client, undefined, doing);
-      let rows = 0;
-      for (const statement of statements) {
-        const result = await client.query(statement);
-        if (result.command === 'INSERT') rows += result.rowCount ?? 0;
-      }
-      await client.query('COMMIT');
-      return { table, rows };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+  return inSession(input.warehouse, doing, async (session) => {
+    const [, transform] = await session.transaction([checkStagingEpochStep(undefined, doing), { file: `transforms/${table}.sql` }]);
+    const rows = transform.statements.filter((s) => s.command === 'INSERT').reduce((total, s) => total + s.rowCount, 0);
+    return { table, rows };
   });
 }
 

@@ -1,32 +1,68 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from 'pg';
 import type { WarehouseHandle } from '../contract';
-import { openWarehouse } from '../warehouse/connection';
 import { warehouseFailure } from '../warehouse/errors';
-import { sqlStatement } from '../warehouse/sql-files';
+import { PostgresSession } from '../warehouse/postgres-session';
+import type { SubmittedStatement, WarehouseSession } from '../warehouse/session';
+import { openSession } from '../warehouse/sessions';
 
 /** How often an activity waiting on SQL tells Temporal it is alive (the SDK throttles further). */
 export const SQL_HEARTBEAT_MS = 5000;
 
+/** Heartbeat details of an activity running SQL: the statement the warehouse runs on its own, if any. */
+export interface SqlHeartbeatDetails {
+  statement?: SubmittedStatement;
+  progress?: string;
+}
+
 /**
- * Runs `work` on a fresh warehouse connection for an activity whose statements may run long (a
- * transform over millions of rows): it heartbeats while the statements run, so a dead worker is
- * noticed within the heartbeat timeout, and on cancellation it cancels the running statement on
- * the server (pg_cancel_backend from a second connection) and throws the cancellation.
+ * Runs `work` in a fresh session on the warehouse, in its dialect, for an activity whose
+ * statements may run long (a transform over millions of rows): it heartbeats while they run, so
+ * a dead worker is noticed within the heartbeat timeout; a statement the warehouse runs on its
+ * own (Redshift Data API) is kept in the heartbeat details, and the next attempt waits on it
+ * instead of running it again. On cancellation it stops the running statement on the server and
+ * throws the cancellation.
  */
-export async function inWarehouse<T>(handle: WarehouseHandle, doing: string, work: (client: Client) => Promise<T>): Promise<T> {
+export async function inSession<T>(handle: WarehouseHandle, doing: string, work: (session: WarehouseSession) => Promise<T>): Promise<T> {
   const ctx = Context.current();
-  const client = await openWarehouse(handle, doing);
+  const earlier = (ctx.info.heartbeatDetails ?? {}) as SqlHeartbeatDetails;
+  // A resumed statement stays in the details until another replaces it: a third attempt waits on it too.
+  const details: SqlHeartbeatDetails = earlier.statement ? { statement: earlier.statement } : {};
+  const beat = (): void => ctx.heartbeat(details.statement || details.progress ? details : undefined);
+  const session = await openSession(handle, doing, {
+    heartbeat: (progress) => {
+      details.progress = progress;
+      beat();
+    },
+    sleep: (ms) => ctx.sleep(ms),
+    submitted: (statement) => {
+      details.statement = statement;
+      details.progress = `submitted statement ${statement.statementId}`;
+      beat();
+    },
+    ...(earlier.statement ? { resume: earlier.statement } : {}),
+  });
+  return running(session, doing, beat, work);
+}
+
+/** As inSession, on PostgreSQL's own connection: for work that only PostgreSQL does (COPY FROM STDIN, the incremental merge). */
+export async function inWarehouse<T>(handle: WarehouseHandle, doing: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const session = await PostgresSession.open(handle, doing);
+  return running(session, doing, () => Context.current().heartbeat(), () => work(session.client));
+}
+
+async function running<S extends WarehouseSession, T>(session: S, doing: string, heartbeat: () => void, work: (session: S) => Promise<T>): Promise<T> {
+  const ctx = Context.current();
   let cancellation: unknown;
   let cancelling: Promise<void> | undefined;
   ctx.cancelled.catch((err: unknown) => {
     cancellation = err;
-    cancelling = cancelStatement(handle, client, doing);
+    cancelling = session.cancel();
   });
-  const beat = setInterval(() => ctx.heartbeat(), SQL_HEARTBEAT_MS);
+  const beat = setInterval(heartbeat, SQL_HEARTBEAT_MS);
   try {
-    ctx.heartbeat();
-    const result = await work(client);
+    heartbeat();
+    const result = await work(session);
     if (cancellation !== undefined) throw cancellation;
     return result;
   } catch (err) {
@@ -37,22 +73,6 @@ export async function inWarehouse<T>(handle: WarehouseHandle, doing: string, wor
     throw warehouseFailure(err, doing);
   } finally {
     clearInterval(beat);
-    await client.end().catch(() => undefined);
-  }
-}
-
-/** Asks the server to cancel whatever `client`'s backend is running (best effort). */
-async function cancelStatement(handle: WarehouseHandle, client: Client, doing: string): Promise<void> {
-  const pid = (client as unknown as { processID?: number }).processID;
-  if (pid === undefined) return;
-  try {
-    const other = await openWarehouse(handle, `cancelling the statement of ${doing}`);
-    try {
-      await other.query(sqlStatement('queries/cancel_backend.sql'), [pid]);
-    } finally {
-      await other.end().catch(() => undefined);
-    }
-  } catch {
-    // The statement then ends with the connection, which the finally above closes.
+    await session.close();
   }
 }

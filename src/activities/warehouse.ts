@@ -12,10 +12,9 @@ import type {
 import { DEFAULT_ADDRESS } from '../client/connection';
 import { inProcessTemporal } from '../shared/in-process-temporal';
 import { warehouseProvider } from '../warehouse/registry';
-import { sqlStatements } from '../warehouse/sql-files';
 import { ALL_TABLES } from '../warehouse/tables';
-import { serverStartedAt, startStagingEpoch } from './staging/epoch';
-import { inWarehouse } from './warehouse-activity';
+import { startStagingEpochStep } from './staging/epoch';
+import { inSession } from './warehouse-activity';
 
 /**
  * Creates (or finds again, when retried) the warehouse named by `warehouseId` and returns how to
@@ -50,19 +49,9 @@ function temporalOf(): Pick<WarehouseOwner, 'temporalAddress' | 'temporalPid'> {
 
 /** Drops and recreates every table of the pipeline, in one transaction; staging starts at round 1. */
 export async function createTables(input: WarehouseInput): Promise<CreateTablesResult> {
-  const { dialect } = warehouseProvider(input.warehouse.provider);
-  const statements = ALL_TABLES.flatMap((table) => sqlStatements(`${dialect}/create/${table}.sql`));
-  return inWarehouse(input.warehouse, `creating tables in ${input.warehouse.schema}`, async (client) => {
-    await client.query('BEGIN');
-    try {
-      for (const statement of statements) await client.query(statement);
-      await startStagingEpoch(client, 1);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
-    return { tables: [...ALL_TABLES], serverStartedAt: await serverStartedAt(client) };
+  return inSession(input.warehouse, `creating tables in ${input.warehouse.schema}`, async (session) => {
+    await session.transaction([...ALL_TABLES.map((table) => ({ file: `${session.dialect}/create/${table}.sql` })), startStagingEpochStep(1)]);
+    return { tables: [...ALL_TABLES], serverStartedAt: await session.serverStartedAt() };
   });
 }
 

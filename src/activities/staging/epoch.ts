@@ -1,12 +1,19 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from 'pg';
-import { sqlStatement } from '../../warehouse/sql-files';
+import type { SqlStep } from '../../warehouse/session';
+import { rowsOf } from '../../warehouse/session';
+import { sqlStatement, sqlStatements } from '../../warehouse/sql-files';
 
 /**
  * The staging round ("epoch") marker. staging_epoch is UNLOGGED like the staging tables, so
  * PostgreSQL's crash recovery empties it together with them: every activity that relies on
  * staged rows checks the marker in its own transaction, and a missing marker fails it with a
  * non-retryable StagingLost, on which the workflow empties staging and stages everything again.
+ *
+ * On Redshift the same marker is written and read, but its tables are durable (a cluster restart
+ * or node replacement keeps them), so no crash empties staging there; the marker is read inside
+ * the batch and judged once the batch has ended (a Data API batch is one call), which only
+ * catches someone emptying the tables by hand.
  */
 
 export const STAGING_LOST = 'StagingLost';
@@ -27,7 +34,10 @@ export async function readStagingEpoch(client: Client): Promise<number | undefin
 
 /** Throws StagingLost unless the marker says `expected` (any round when undefined). */
 export async function checkStagingEpoch(client: Client, expected: number | undefined, doing: string): Promise<number> {
-  const epoch = await readStagingEpoch(client);
+  return judgeEpoch(await readStagingEpoch(client), expected, doing);
+}
+
+function judgeEpoch(epoch: number | undefined, expected: number | undefined, doing: string): number {
   if (epoch === undefined) {
     throw stagingLost(doing, 'the staging tables were emptied (the warehouse recovered from a crash); staging starts over');
   }
@@ -37,16 +47,25 @@ export async function checkStagingEpoch(client: Client, expected: number | undef
   return epoch;
 }
 
-export async function startStagingEpoch(client: Client, epoch: number): Promise<void> {
-  await client.query(sqlStatement('queries/start_staging_epoch.sql'), [epoch]);
+/** The step that marks staging as round `epoch`. */
+export function startStagingEpochStep(epoch: number): SqlStep {
+  return { file: 'queries/start_staging_epoch.sql', values: { integers: { epoch } } };
 }
 
-/** When the server last started, as text; undefined where the server cannot say (not PostgreSQL). */
-export async function serverStartedAt(client: Client): Promise<string | undefined> {
-  try {
-    const { rows } = await client.query(sqlStatement('queries/server_started_at.sql'));
-    return rows[0]?.started_at === undefined ? undefined : String(rows[0].started_at);
-  } catch {
-    return undefined;
-  }
+/** The step that reads the marker and fails the transaction with StagingLost unless it says `expected` (any round when undefined). */
+export function checkStagingEpochStep(expected: number | undefined, doing: string): SqlStep {
+  return {
+    file: 'queries/read_staging_epoch.sql',
+    check: (result) => {
+      const rows = rowsOf(result);
+      judgeEpoch(rows.length === 0 ? undefined : Number(rows[0].epoch), expected, doing);
+    },
+  };
 }
+
+export async function startStagingEpoch(client: Client, epoch: number): Promise<void> {
+  const step = startStagingEpochStep(epoch);
+  for (const statement of sqlStatements(step.file, {}, step.values)) await client.query(statement);
+}
+
+export { serverStartedAt } from '../../warehouse/postgres-session';

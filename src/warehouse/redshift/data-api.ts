@@ -7,6 +7,7 @@
  */
 import {
   BatchExecuteStatementCommand,
+  CancelStatementCommand,
   DescribeStatementCommand,
   ExecuteStatementCommand,
   GetStatementResultCommand,
@@ -40,6 +41,8 @@ export interface SqlBatch {
   statements: string[];
   /** Named parameters (:name) for a single statement. */
   parameters?: Record<string, string>;
+  /** When the batch joins several files: each statement's own file, named in its error instead. */
+  origins?: string[];
 }
 
 export interface StatementOutcome {
@@ -52,6 +55,9 @@ export interface StatementHooks extends WaitHooks {
   /** Called as soon as the statement id is known: record it where the next attempt finds it. */
   submitted(statementId: string): void;
 }
+
+/** BatchExecuteStatement runs at most this many statements (the Data API's documented limit). */
+export const MAX_BATCH_STATEMENTS = 40;
 
 const RUNNING = new Set(['SUBMITTED', 'PICKED', 'STARTED']);
 
@@ -67,11 +73,20 @@ function outcomeOf(d: DescribeStatementResponse, skip: number): StatementOutcome
   return { statementId: d.Id ?? '', results };
 }
 
+/** Where statement `index` (0-based, of the caller's statements) comes from: its file and its number in it. */
+function statementOrigin(batch: Pick<SqlBatch, 'file' | 'origins'>, index: number): string {
+  if (!batch.origins) return `statement ${index + 1} of sql/${batch.file}`;
+  const file = batch.origins[index];
+  const number = batch.origins.slice(0, index + 1).filter((f) => f === file).length;
+  return `statement ${number} of sql/${file}`;
+}
+
 /** The failed statement's error as a failure naming its SQL file (and which statement of it). */
-function sqlFailure(d: DescribeStatementResponse, file: string, skip: number): ApplicationFailure {
+function sqlFailure(d: DescribeStatementResponse, batch: Pick<SqlBatch, 'file' | 'origins'>, skip: number): ApplicationFailure {
+  const file = batch.file;
   const failedSub = (d.SubStatements ?? []).findIndex((s) => s.Status === 'FAILED');
   const error = (failedSub >= 0 ? d.SubStatements![failedSub].Error : undefined) ?? d.Error ?? 'no error text';
-  const where = failedSub >= skip ? `statement ${failedSub - skip + 1} of sql/${file}` : failedSub >= 0 ? `setting the schema for sql/${file}` : `sql/${file}`;
+  const where = failedSub >= skip ? statementOrigin(batch, failedSub - skip) : failedSub >= 0 ? `setting the schema for sql/${file}` : `sql/${file}`;
   const transient = TRANSIENT_SQL.test(error);
   return ApplicationFailure.create({
     message: `Redshift SQL error in ${where} (Data API statement ${d.Id}): ${error}`,
@@ -91,14 +106,15 @@ async function describe(client: RedshiftDataClient, id: string, file: string): P
 }
 
 /** Waits until the statement ends; its outcome, or a failure naming the file. Undefined when it was aborted. */
-async function waitFor(client: RedshiftDataClient, id: string, file: string, hooks: WaitHooks, pollMs: number, skip: number): Promise<StatementOutcome | undefined> {
+async function waitFor(client: RedshiftDataClient, id: string, batch: Pick<SqlBatch, 'file' | 'origins'>, hooks: WaitHooks, pollMs: number, skip: number): Promise<StatementOutcome | undefined> {
+  const file = batch.file;
   const began = Date.now();
   for (;;) {
     const d = await describe(client, id, file);
     if (!d) return undefined;
     const status = d.Status ?? 'SUBMITTED';
     if (status === 'FINISHED') return outcomeOf(d, skip);
-    if (status === 'FAILED') throw sqlFailure(d, file, skip);
+    if (status === 'FAILED') throw sqlFailure(d, batch, skip);
     if (status === 'ABORTED') return undefined;
     if (!RUNNING.has(status)) throw ApplicationFailure.create({ message: `Data API statement ${id} (sql/${file}) has unknown status ${status}`, type: 'WarehouseError' });
     hooks.heartbeat(`sql/${file}: ${status.toLowerCase()} (${Math.round((Date.now() - began) / 1000)} s)`);
@@ -123,10 +139,17 @@ export async function runSqlBatch(
   }
   const prefix = target.schema !== undefined ? [`SET search_path TO ${target.schema}`] : [];
   if (options.resumeId) {
-    const resumed = await waitFor(client, options.resumeId, batch.file, hooks, options.pollMs, prefix.length);
+    const resumed = await waitFor(client, options.resumeId, batch, hooks, options.pollMs, prefix.length);
     if (resumed) return resumed;
   }
   const common = { ClusterIdentifier: target.clusterId, Database: target.database, DbUser: target.dbUser };
+  if (prefix.length + batch.statements.length > MAX_BATCH_STATEMENTS) {
+    throw ApplicationFailure.create({
+      message: `sql/${batch.file}: ${batch.statements.length} statements, more than the ${MAX_BATCH_STATEMENTS - prefix.length} one Data API batch runs`,
+      type: 'SqlFileInvalid',
+      nonRetryable: true,
+    });
+  }
   let id: string | undefined;
   try {
     if (batch.statements.length === 1 && prefix.length === 0) {
@@ -142,11 +165,20 @@ export async function runSqlBatch(
   }
   if (!id) throw ApplicationFailure.create({ message: `the Data API returned no statement id for sql/${batch.file}`, type: 'WarehouseError' });
   hooks.submitted(id);
-  const outcome = await waitFor(client, id, batch.file, hooks, options.pollMs, prefix.length);
+  const outcome = await waitFor(client, id, batch, hooks, options.pollMs, prefix.length);
   if (!outcome) {
     throw ApplicationFailure.create({ message: `Data API statement ${id} (sql/${batch.file}) was aborted`, type: 'WarehouseUnavailable', nonRetryable: false });
   }
   return outcome;
+}
+
+/** Asks the Data API to stop a statement (activity cancellation); best effort, a finished one stays finished. */
+export async function cancelStatement(client: RedshiftDataClient, id: string): Promise<void> {
+  try {
+    await client.send(new CancelStatementCommand({ Id: id }));
+  } catch {
+    // Already ended, or the Data API unreachable: the statement then runs to its end.
+  }
 }
 
 function valueOf(field: Field): string | number | boolean | null {

@@ -10,13 +10,23 @@ import { existingCluster, redshiftSettings, type ExistingCluster } from '../../c
 import { connectPostgres } from '../client';
 import { warehouseFailure } from '../errors';
 import { redshiftDataClient } from './clients';
-import { runSqlBatch, statementRows, type SqlBatch, type StatementHooks } from './data-api';
+import { cancelStatement, runSqlBatch, statementRows, type SqlBatch, type StatementHooks } from './data-api';
+
+/** One statement's outcome: rows affected (or returned) and, for a query, its rows. */
+export interface RedshiftStatementResult {
+  rowCount: number;
+  rows: Array<Record<string, unknown>>;
+}
 
 export interface RedshiftSql {
   /** Runs the batch in one transaction; `resumeId` (Data API) waits on an earlier attempt's statement. */
   batch(batch: SqlBatch, hooks: StatementHooks, resumeId?: string): Promise<void>;
   /** The rows of a single query. */
   rows(batch: SqlBatch, hooks: StatementHooks): Promise<Array<Record<string, unknown>>>;
+  /** Runs the batch in one transaction (or waits on `resumeId`, as batch does); each statement's outcome. */
+  results(batch: SqlBatch, hooks: StatementHooks, resumeId?: string): Promise<RedshiftStatementResult[]>;
+  /** Stops the statement submitted last, best effort (Data API CancelStatement; over pg, nothing). */
+  cancel(): Promise<void>;
 }
 
 /** pg settings for an existing cluster: TLS with the certificate verified (Redshift's own CA chain by default). */
@@ -26,13 +36,16 @@ export function existingClusterConfig(cluster: ExistingCluster): ClientConfig {
 }
 
 function overPg(cluster: ExistingCluster, handle: Pick<WarehouseHandle, 'schema'>): RedshiftSql {
-  const run = async <T>(batch: SqlBatch, work: (query: (sql: string) => Promise<Array<Record<string, unknown>>>) => Promise<T>): Promise<T> => {
+  const run = async <T>(batch: SqlBatch, work: (query: (sql: string) => Promise<RedshiftStatementResult>) => Promise<T>): Promise<T> => {
     const doing = `running sql/${batch.file} on ${cluster.host}`;
     const client = await connectPostgres(existingClusterConfig(cluster), doing);
     try {
       await client.query('BEGIN');
       await client.query(`SET search_path TO ${handle.schema}`);
-      const result = await work(async (sql) => (await client.query(sql)).rows as Array<Record<string, unknown>>);
+      const result = await work(async (sql) => {
+        const r = await client.query(sql);
+        return { rowCount: r.rowCount ?? 0, rows: r.rows as Array<Record<string, unknown>> };
+      });
       await client.query('COMMIT');
       return result;
     } catch (err) {
@@ -49,9 +62,16 @@ function overPg(cluster: ExistingCluster, handle: Pick<WarehouseHandle, 'schema'
     }),
     rows: (batch) => run(batch, async (query) => {
       let rows: Array<Record<string, unknown>> = [];
-      for (const statement of batch.statements) rows = await query(statement);
+      for (const statement of batch.statements) rows = (await query(statement)).rows;
       return rows;
     }),
+    results: (batch) => run(batch, async (query) => {
+      const results: RedshiftStatementResult[] = [];
+      for (const statement of batch.statements) results.push(await query(statement));
+      return results;
+    }),
+    // A statement stops when its connection ends, which the batch's own finally does.
+    cancel: async () => undefined,
   };
 }
 
@@ -59,9 +79,29 @@ function overDataApi(handle: Pick<WarehouseHandle, 'database' | 'user' | 'schema
   const settings = redshiftSettings();
   const client = redshiftDataClient(settings);
   const target = { clusterId: settings.clusterId, database: handle.database, dbUser: handle.user, schema: handle.schema };
+  let running: string | undefined;
+  const tracked = (hooks: StatementHooks): StatementHooks => ({
+    ...hooks,
+    submitted: (id) => {
+      running = id;
+      hooks.submitted(id);
+    },
+  });
   return {
     batch: async (batch, hooks, resumeId) => {
       await runSqlBatch(client, target, batch, hooks, { pollMs: settings.pollMs, ...(resumeId ? { resumeId } : {}) });
+    },
+    results: async (batch, hooks, resumeId) => {
+      if (resumeId) running = resumeId;
+      const outcome = await runSqlBatch(client, target, batch, tracked(hooks), { pollMs: settings.pollMs, ...(resumeId ? { resumeId } : {}) });
+      const results: RedshiftStatementResult[] = [];
+      for (const statement of outcome.results) {
+        results.push({ rowCount: statement.rows, rows: statement.hasResultSet ? await statementRows(client, statement.id, batch.file) : [] });
+      }
+      return results;
+    },
+    cancel: async () => {
+      if (running) await cancelStatement(client, running);
     },
     rows: async (batch, hooks) => {
       const outcome = await runSqlBatch(client, target, batch, hooks, { pollMs: settings.pollMs });
