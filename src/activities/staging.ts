@@ -27,6 +27,14 @@ import { inSession, inWarehouse } from './warehouse-activity';
 const LISTING_HEARTBEAT_MS = 2000;
 
 /**
+ * Whether the plan's listing goes to staging_files for the COPYs to load. Redshift's COPY
+ * activity lists its partition itself and pins exactly those objects in the manifest it writes
+ * (staging/redshift-copy.ts), so there the plan only counts: the listing would otherwise have to
+ * reach the cluster as a file of its own in S3 (a Data API statement holds at most 100 KB).
+ */
+const RECORDS_LISTING: Record<SqlDialect, boolean> = { postgres: true, redshift: false };
+
+/**
  * Lists the source once and says how many files and bytes each staging partition will get. With
  * a warehouse, the listing itself goes to staging_files (one transaction per kind, replacing an
  * earlier attempt's), and the COPYs load exactly those files.
@@ -64,9 +72,10 @@ export async function planStaging(input: StagingPlanInput): Promise<StagingPlan>
     return { files, bytes, filesPerPartition, ...filter?.counts };
   };
   const { incremental } = input;
-  if (!input.warehouse) {
+  if (!input.warehouse || !RECORDS_LISTING[warehouseProvider(input.warehouse.provider).dialect]) {
     if (incremental) {
-      throw ApplicationFailure.create({ message: 'an incremental plan needs the warehouse (its manifest)', type: 'InvalidInput', nonRetryable: true });
+      const why = input.warehouse ? 'is not implemented on Redshift yet (issue 13)' : 'needs the warehouse (its manifest)';
+      throw ApplicationFailure.create({ message: `an incremental plan ${why}`, type: 'InvalidInput', nonRetryable: true });
     }
     return { events: await plan('events'), songs: await plan('songs') };
   }

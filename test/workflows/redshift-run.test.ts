@@ -1,0 +1,413 @@
+/**
+ * A whole sparkifyEtl run with `warehouse: redshift` through the real workflow on our devserver,
+ * the real worker and activities, the source and the COPY manifests on a real S3 (s3rver); only
+ * AWS's control plane and the Redshift Data API are replaced (aws-sdk-client-mock). The Data API
+ * double records every statement and answers as Redshift documents (a statement id, then
+ * DescribeStatement with one sub-statement per SQL of a batch, GetStatementResult per
+ * sub-statement); what it returns for the queries is scripted here, so the test checks that those
+ * figures, and only those, reach the run's result. It does not compute anything as Redshift
+ * would: the transforms' results are checked on PostgreSQL against test/reference (transforms
+ * tests), and the same SQL files run here.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Context } from '@temporalio/activity';
+import {
+  ClusterNotFoundFault,
+  CreateClusterCommand,
+  DeleteClusterCommand,
+  DescribeClustersCommand,
+  RedshiftClient,
+  type Cluster,
+  type CreateClusterCommandInput,
+  type Tag,
+} from '@aws-sdk/client-redshift';
+import {
+  BatchExecuteStatementCommand,
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  RedshiftDataClient,
+  type BatchExecuteStatementCommandInput,
+  type ExecuteStatementCommandInput,
+  type Field,
+} from '@aws-sdk/client-redshift-data';
+import { mockClient } from 'aws-sdk-client-mock';
+import * as sparkifyActivities from '../../src/activities';
+import type { SparkifyEtlInput } from '../../src/contract';
+import { sparkifyEtl } from '../../src/workflows';
+import { eventTypeName, fetchEvents } from '../../devserver/test/helpers/history';
+import { checkStatement } from '../helpers/redshift-sql';
+import { startS3ForTests, type S3ForTests } from '../helpers/s3';
+import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
+import { countFiles, fixturePath } from './support';
+
+jest.setTimeout(180_000);
+
+const redshift = mockClient(RedshiftClient);
+const data = mockClient(RedshiftDataClient);
+
+const CLUSTER_ID = 'sparkify-run-test';
+const ENDPOINT = { Address: `${CLUSTER_ID}.abc123.us-west-2.redshift.amazonaws.com`, Port: 5439 };
+const BUCKET = 'sparkify-rs';
+const FIXTURE = fixturePath('sparkify-small');
+const PASSWORD = `Rs-master-${Math.random().toString(36).slice(2)}`;
+const PARTITIONS = 2;
+
+/** The star tables' sizes this double reports (for the transforms' INSERTs and the counts). */
+const STAR = { users: 41, songs: 297, artists: 82, time: 2539, songplays: 2542 };
+/** What each partition's COPY "loaded" and "rejected", by staging kind and partition. */
+const COPIED = {
+  events: [{ loaded: 1490, rejected: 3 }, { loaded: 1501, rejected: 2 }],
+  songs: [{ loaded: 149, rejected: 1 }, { loaded: 150, rejected: 0 }],
+} as const;
+const REJECTED_BY_KIND = { 'invalid-json': 4, 'missing-field': 2 };
+
+/** A cluster: absent, then `creating` for a poll, `available`; deleted, gone after a poll. */
+class ScriptedCluster {
+  exists = false;
+  status = 'creating';
+  polls = 0;
+  tags: Tag[] = [];
+
+  install(): void {
+    redshift.reset();
+    redshift.on(DescribeClustersCommand).callsFake(() => {
+      if (!this.exists) throw new ClusterNotFoundFault({ message: `Cluster ${CLUSTER_ID} not found.`, $metadata: {} });
+      this.polls++;
+      if (this.status === 'creating' && this.polls > 1) this.status = 'available';
+      if (this.status === 'deleting' && this.polls > 1) {
+        this.exists = false;
+        throw new ClusterNotFoundFault({ message: `Cluster ${CLUSTER_ID} not found.`, $metadata: {} });
+      }
+      const cluster: Cluster = { ClusterIdentifier: CLUSTER_ID, ClusterStatus: this.status, DBName: 'dwh', MasterUsername: 'dwhuser', Tags: this.tags };
+      if (this.status === 'available') cluster.Endpoint = ENDPOINT;
+      return { Clusters: [cluster] };
+    });
+    redshift.on(CreateClusterCommand).callsFake((input: CreateClusterCommandInput) => {
+      this.exists = true;
+      this.tags = input.Tags ?? [];
+      this.status = 'creating';
+      this.polls = 0;
+      return { Cluster: { ClusterIdentifier: CLUSTER_ID, ClusterStatus: 'creating' } };
+    });
+    redshift.on(DeleteClusterCommand).callsFake(() => {
+      this.status = 'deleting';
+      this.polls = 0;
+      return { Cluster: { ClusterIdentifier: CLUSTER_ID, ClusterStatus: 'deleting' } };
+    });
+  }
+}
+
+type Row = Record<string, string | number>;
+
+/**
+ * The Data API double: every Execute/BatchExecuteStatement recorded in order with its SQL; a
+ * statement runs for `runningPolls(sqls)` DescribeStatement polls, then finishes. Query results
+ * come from `answer`, rows affected by an INSERT from `affected`.
+ */
+class ScriptedDataApi {
+  readonly calls: Array<{ id: string; sqls: string[] }> = [];
+  private readonly polls = new Map<string, number>();
+  /** Per staged partition, what its batch's progress INSERT said (files, last file, bytes). */
+  readonly staged = new Map<string, { files: number; bytes: number; lastFile: string }>();
+
+  constructor(private readonly runningPolls: (sqls: string[]) => number = () => 0) {}
+
+  install(): void {
+    data.reset();
+    const submit = (sqls: string[]) => {
+      const id = `stmt-${this.calls.length + 1}`;
+      this.calls.push({ id, sqls });
+      this.polls.set(id, this.runningPolls(sqls));
+      for (const sql of sqls) this.noteProgress(sql);
+      return { Id: id };
+    };
+    data.on(ExecuteStatementCommand).callsFake((input: ExecuteStatementCommandInput) => submit([input.Sql!]));
+    data.on(BatchExecuteStatementCommand).callsFake((input: BatchExecuteStatementCommandInput) => submit(input.Sqls!));
+    data.on(DescribeStatementCommand).callsFake(({ Id }: { Id: string }) => {
+      const call = this.calls.find((c) => c.id === Id)!;
+      const left = this.polls.get(Id)!;
+      if (left > 0) {
+        this.polls.set(Id, left - 1);
+        return { Id, Status: 'STARTED' };
+      }
+      const results = call.sqls.map((sql, k) => {
+        const rows = this.answer(sql);
+        return { Id: `${Id}:${k + 1}`, Status: 'FINISHED' as const, HasResultSet: rows !== undefined, ResultRows: rows ? rows.length : this.affected(sql) };
+      });
+      return call.sqls.length === 1 ? { ...results[0], Id, Status: 'FINISHED' } : { Id, Status: 'FINISHED', SubStatements: results };
+    });
+    data.on(GetStatementResultCommand).callsFake(({ Id }: { Id: string }) => {
+      const [id, k] = Id.split(':');
+      const sql = this.calls.find((c) => c.id === id)!.sqls[Number(k ?? 1) - 1];
+      const rows = this.answer(sql)!;
+      const names = rows.length > 0 ? Object.keys(rows[0]) : [];
+      const field = (v: string | number): Field => (typeof v === 'number' ? { longValue: v } : { stringValue: v });
+      return { ColumnMetadata: names.map((name) => ({ name })), Records: rows.map((row) => names.map((n) => field(row[n]))), TotalNumRows: rows.length };
+    });
+  }
+
+  /** The batch's own progress INSERT names its files, last file and bytes: kept to read back. */
+  private noteProgress(sql: string): void {
+    const m = /^INSERT INTO staging_progress .*\nSELECT '(events|songs)', (\d+), (\d+), (\d+), '((?:[^']|'')*)', loaded\.n \+ rejected\.n, loaded\.n, rejected\.n, (\d+)\n/.exec(sql);
+    if (m) this.staged.set(`${m[1]}/${m[3]}`, { files: Number(m[4]), lastFile: m[5], bytes: Number(m[6]) });
+  }
+
+  private copied(kind: 'events' | 'songs'): { loaded: number; rejected: number } {
+    const partitions = [...this.staged.keys()].filter((k) => k.startsWith(`${kind}/`)).map((k) => Number(k.split('/')[1]));
+    return partitions.reduce((sum, p) => ({ loaded: sum.loaded + COPIED[kind][p].loaded, rejected: sum.rejected + COPIED[kind][p].rejected }), { loaded: 0, rejected: 0 });
+  }
+
+  answer(sql: string): Row[] | undefined {
+    let m: RegExpExecArray | null;
+    if (sql === 'SELECT epoch FROM staging_epoch') return [{ epoch: 1 }];
+    if ((m = /^SELECT files_done, .*\nFROM staging_progress\nWHERE staging = '(events|songs)' AND partitions = \d+ AND partition_no = (\d+)$/s.exec(sql))) {
+      const kind = m[1] as 'events' | 'songs';
+      const p = Number(m[2]);
+      const staged = this.staged.get(`${kind}/${p}`)!;
+      const { loaded, rejected } = COPIED[kind][p];
+      return [{ files_done: staged.files, last_file: staged.lastFile, lines_read: loaded + rejected, rows_loaded: loaded, rows_rejected: rejected, bytes_read: staged.bytes }];
+    }
+    if ((m = /^SELECT COUNT\(\*\) AS row_count FROM (\w+)$/.exec(sql))) {
+      const table = m[1];
+      if (table === 'staging_events') return [{ row_count: this.copied('events').loaded }];
+      if (table === 'staging_songs') return [{ row_count: this.copied('songs').loaded }];
+      if (table === 'load_errors') return [{ row_count: this.copied('events').rejected + this.copied('songs').rejected }];
+      return [{ row_count: STAR[table as keyof typeof STAR] }];
+    }
+    if (sql.startsWith('SELECT staging,\n       SUM(files_done)')) {
+      return (['events', 'songs'] as const).map((kind) => {
+        const files = [...this.staged].filter(([k]) => k.startsWith(`${kind}/`)).reduce((n, [, s]) => n + s.files, 0);
+        const { loaded, rejected } = this.copied(kind);
+        // SUM over BIGINT is NUMERIC on Redshift: the Data API returns it as text.
+        return { staging: kind, files_done: String(files), lines_read: String(loaded + rejected), rows_loaded: String(loaded), rows_rejected: String(rejected) };
+      });
+    }
+    if (sql.startsWith('SELECT staging, COUNT(*) AS row_count\nFROM load_errors')) {
+      return (['events', 'songs'] as const).map((kind) => ({ staging: kind, row_count: this.copied(kind).rejected }));
+    }
+    if (sql.startsWith('SELECT reason_kind, COUNT(*) AS row_count')) return Object.entries(REJECTED_BY_KIND).map(([reason_kind, row_count]) => ({ reason_kind, row_count }));
+    // A quality check: no offending rows.
+    if (/^(WITH|SELECT)\b/.test(sql)) return [];
+    return undefined;
+  }
+
+  affected(sql: string): number {
+    const m = /^INSERT INTO (users|songs|artists|time|songplays) /.exec(sql);
+    return m ? STAR[m[1] as keyof typeof STAR] : 0;
+  }
+}
+
+let temporal: TemporalForTests;
+let s3: S3ForTests;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  s3 = await startS3ForTests();
+  await s3.createBucket(BUCKET);
+  await s3.uploadDirectory(path.join(FIXTURE, 'log_data'), BUCKET, 'udacity/log_data/');
+  await s3.uploadDirectory(path.join(FIXTURE, 'song_data'), BUCKET, 'udacity/song_data/');
+  await s3.put(BUCKET, 'udacity/log_json_path.json', fs.readFileSync(path.join(FIXTURE, 'log_json_path.json')));
+  Object.assign(process.env, {
+    SPARKIFY_REDSHIFT_CLUSTER_ID: CLUSTER_ID,
+    SPARKIFY_REDSHIFT_DATABASE: 'dwh',
+    SPARKIFY_REDSHIFT_USER: 'dwhuser',
+    SPARKIFY_REDSHIFT_IAM_ROLE: 'arn:aws:iam::123456789012:role/dwhRole',
+    SPARKIFY_REDSHIFT_MANIFEST_PREFIX: `s3://${BUCKET}/manifests/`,
+    SPARKIFY_REDSHIFT_POLL_MS: '10',
+    SPARKIFY_REDSHIFT_PASSWORD: PASSWORD,
+  });
+  // Retry backoffs and the silent worker's heartbeat timeout are on the server's clock.
+  temporal = await startTemporalForTests({ timeSkipping: true });
+}, 180_000);
+
+afterAll(async () => {
+  await temporal?.stop();
+  await s3?.stop();
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
+  redshift.restore();
+  data.restore();
+});
+
+const input: SparkifyEtlInput = {
+  source: { type: 's3', logData: `s3://${BUCKET}/udacity/log_data`, songData: `s3://${BUCKET}/udacity/song_data`, logJsonPath: `s3://${BUCKET}/udacity/log_json_path.json` },
+  warehouse: { provider: 'redshift' },
+  partitions: PARTITIONS,
+  maxErrors: 10,
+};
+
+async function runEtl(workflowId: string, activities?: Partial<typeof sparkifyActivities>) {
+  const taskQueue = temporal.taskQueue(workflowId);
+  const worker = await temporal.worker(taskQueue, activities ? { activities } : {});
+  return worker.runUntil(temporal.env.client.workflow.execute(sparkifyEtl, { taskQueue, workflowId, args: [input] }));
+}
+
+/** Bytes of the fixture's files under `dir`, counted without project code. */
+function bytesUnder(dir: string): number {
+  let bytes = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) bytes += bytesUnder(path.join(dir, entry.name));
+    else if (entry.name.endsWith('.json')) bytes += fs.statSync(path.join(dir, entry.name)).size;
+  }
+  return bytes;
+}
+
+/** Each recorded call as the names of what its statements are, consecutive repeats merged. */
+function shapeOf(sqls: string[]): string {
+  const names = sqls.map((sql) => {
+    let m: RegExpExecArray | null;
+    if ((m = /^SET search_path TO (\w+)$/.exec(sql))) return 'set';
+    if ((m = /^CREATE SCHEMA IF NOT EXISTS (\w+)$/.exec(sql))) return 'create schema';
+    if ((m = /^(?:DROP TABLE IF EXISTS|CREATE TABLE) (\w+)/.exec(sql))) return `create ${m[1]}`;
+    if ((m = /^INSERT INTO staging_epoch \(epoch\) VALUES \((\d+)\)$/.exec(sql))) return `epoch ${m[1]}`;
+    if (sql === 'SELECT epoch FROM staging_epoch') return 'check epoch';
+    if ((m = /^DELETE FROM staging_(events|songs) WHERE partitions = 2 AND partition_no = (\d)$/.exec(sql))) return `copy ${m[1]} ${m[2]}`;
+    if (/^(DELETE FROM (load_errors|staging_progress)|CREATE TEMPORARY|COPY|INSERT INTO (load_errors|staging_events|staging_songs|staging_progress)|DROP TABLE staging_\w+_load)/.test(sql)) return 'copy …';
+    if ((m = /^SELECT files_done, .*staging = '(\w+)' AND partitions = 2 AND partition_no = (\d)$/s.exec(sql))) return `progress ${m[1]} ${m[2]}`;
+    if ((m = /^SELECT COUNT\(\*\) AS row_count FROM (\w+)$/.exec(sql))) return `count ${m[1]}`;
+    if (sql.startsWith('SELECT staging,\n       SUM(files_done)')) return 'committed progress';
+    if (sql.startsWith('SELECT staging, COUNT(*) AS row_count\nFROM load_errors')) return 'rejected by staging';
+    if (sql.startsWith('SELECT reason_kind')) return 'rejected by kind';
+    if ((m = /^(?:DELETE FROM|INSERT INTO) (users|songs|artists|time|songplays)\b/.exec(sql))) return `transform ${m[1]}`;
+    if (/^WITH|^SELECT/.test(sql)) return 'check';
+    return `? ${sql.slice(0, 60)}`;
+  });
+  return names.filter((name, i) => i === 0 || name !== names[i - 1]).join(', ');
+}
+
+describe('sparkifyEtl with warehouse redshift', () => {
+  it('creates the cluster, runs every step as Data API batches of the SQL files, reports the figures Redshift returned, and deletes the cluster', async () => {
+    const cluster = new ScriptedCluster();
+    cluster.install();
+    const api = new ScriptedDataApi();
+    api.install();
+    const workflowId = `redshift-run-${Date.now()}`;
+    const result = await runEtl(workflowId);
+
+    // Every call, in order: the statements of each, parsed as Redshift (CREATE TABLE first, so COPY's columns are known).
+    for (const call of api.calls) {
+      for (const sql of call.sqls) {
+        try {
+          checkStatement(sql);
+        } catch (err) {
+          throw new Error(`${(err as Error).message}\n${sql}`);
+        }
+      }
+    }
+    const shapes = api.calls.map((c) => shapeOf(c.sqls));
+    const staged = [...api.staged.keys()].sort();
+    const copies = staged.flatMap((k) => {
+      const [kind, p] = k.split('/');
+      return [`set, copy ${kind} ${p}, copy …`, `set, progress ${kind} ${p}`];
+    });
+    const created = ['staging_events', 'staging_songs', 'load_errors', 'staging_progress', 'staging_epoch', 'staging_files', 'songplays', 'users', 'songs', 'artists', 'time'];
+    const transform = (table: string) => `set, check epoch, transform ${table}`;
+    const expected = [
+      'create schema',
+      `set, ${created.map((t) => `create ${t}`).join(', ')}, epoch 1`,
+      ...copies,
+      'set, check epoch, count staging_events, count staging_songs, committed progress, rejected by staging',
+      ...['users', 'songs', 'artists', 'time'].map(transform),
+      transform('songplays'),
+      'set, check epoch, count staging_events, count staging_songs, count load_errors, count songplays, count users, count songs, count artists, count time, rejected by kind',
+      'set, check epoch, check',
+    ];
+    // Concurrent activities (the COPYs, the four dimensions) may submit in any order: compare their groups as sets.
+    const copyEnd = 2 + copies.length;
+    expect(shapes.slice(0, 2)).toEqual(expected.slice(0, 2));
+    expect([...shapes.slice(2, copyEnd)].sort()).toEqual([...copies].sort());
+    expect(shapes[copyEnd]).toBe(expected[copyEnd]);
+    expect([...shapes.slice(copyEnd + 1, copyEnd + 5)].sort()).toEqual([...expected.slice(copyEnd + 1, copyEnd + 5)].sort());
+    expect(shapes.slice(copyEnd + 5)).toEqual(expected.slice(copyEnd + 5));
+    // Every batch after provisioning names the run's schema first; the quality batch has all 14 checks.
+    const schema = /^CREATE SCHEMA IF NOT EXISTS (\w+)$/.exec(api.calls[0].sqls[0])![1];
+    for (const call of api.calls.slice(1)) expect(call.sqls[0]).toBe(`SET search_path TO ${schema}`);
+    expect(api.calls[api.calls.length - 1].sqls).toHaveLength(2 + 14);
+
+    // Both kinds staged in both partitions (the fixture has files in each), each once.
+    expect(staged).toEqual(['events/0', 'events/1', 'songs/0', 'songs/1']);
+    expect(data.commandCalls(BatchExecuteStatementCommand).filter((c) => c.args[0].input.Sqls!.some((s) => s.startsWith('COPY')))).toHaveLength(4);
+
+    // The figures are those the double returned, summed exactly; files and bytes those of the fixture.
+    const loaded = { events: 1490 + 1501, songs: 149 + 150 };
+    const rejected = 3 + 2 + 1 + 0;
+    expect(result.tables).toEqual({ staging_events: loaded.events, staging_songs: loaded.songs, load_errors: rejected, ...STAR });
+    expect(result.rows).toEqual({ read: loaded.events + loaded.songs + rejected, loaded: loaded.events + loaded.songs, rejected, rejectedByKind: REJECTED_BY_KIND });
+    expect(result.files).toEqual({ events: countFiles(path.join(FIXTURE, 'log_data')), songs: countFiles(path.join(FIXTURE, 'song_data')) });
+    expect(result.bytesRead).toBe(bytesUnder(path.join(FIXTURE, 'log_data')) + bytesUnder(path.join(FIXTURE, 'song_data')));
+    expect(result.quality.failed).toEqual([]);
+    expect(result.quality.checks).toHaveLength(14);
+    expect(result.recovery).toEqual({ stagingRounds: 1, warehouseRestarts: 0 });
+
+    // The transforms' activity results carry the rows the INSERTs affected.
+    const events = await fetchEvents(temporal.env.client, workflowId);
+    const completed = events.filter((e) => eventTypeName(e.eventType) === 'ActivityTaskCompleted');
+    const payloads = completed.map((e) => Buffer.from(e.activityTaskCompletedEventAttributes!.result!.payloads![0].data!).toString());
+    for (const [table, rows] of Object.entries(STAR)) expect(payloads).toContain(JSON.stringify({ table, rows }));
+
+    // The cluster this run created was deleted; its master password never entered the history.
+    expect(redshift.commandCalls(CreateClusterCommand)).toHaveLength(1);
+    expect(redshift.commandCalls(CreateClusterCommand)[0].args[0].input.MasterUserPassword).toBe(PASSWORD);
+    expect(redshift.commandCalls(DeleteClusterCommand)).toHaveLength(1);
+    expect(cluster.exists).toBe(false);
+    const history = JSON.stringify(await temporal.env.client.workflow.getHandle(workflowId).fetchHistory());
+    expect(history).not.toContain(PASSWORD);
+    expect(history).not.toContain(Buffer.from(PASSWORD).toString('base64').slice(0, 12));
+  });
+
+  it('a COPY still running when its worker goes silent: the next attempt waits on its statement id and submits no second COPY', async () => {
+    const cluster = new ScriptedCluster();
+    cluster.install();
+    // The COPY batches run for 4 polls each before they finish.
+    const api = new ScriptedDataApi((sqls) => (sqls.some((s) => s.startsWith('COPY')) ? 4 : 0));
+    api.install();
+    const attempts: number[] = [];
+    /** The statement id each attempt found in the heartbeat details of the one before. */
+    const resumedFrom: Array<string | undefined> = [];
+    let frozenId: string | undefined;
+    // Attempt 1 of partition 0's event COPY freezes once the cluster runs its batch (a killed or hung worker).
+    const freezingOnce: typeof sparkifyActivities.copyStagingEvents = async (copy) => {
+      const ctx = Context.current();
+      if (copy.partition !== 0) return sparkifyActivities.copyStagingEvents(copy);
+      attempts.push(ctx.info.attempt);
+      resumedFrom.push((ctx.info.heartbeatDetails as { statementId?: string } | undefined)?.statementId);
+      if (ctx.info.attempt === 1) {
+        const beat = ctx.heartbeat.bind(ctx);
+        (ctx as { heartbeat: (d?: unknown) => void }).heartbeat = (d?: unknown) => {
+          if (frozenId) return;
+          beat(d);
+          const id = (d as { statementId?: string } | undefined)?.statementId;
+          if (id && /: started/.test(String((d as { progress?: string }).progress))) frozenId = id;
+        };
+        const sleep = ctx.sleep.bind(ctx);
+        // Frozen: the last heartbeat (with the id) reaches the server (throttled to 2 s), then the
+        // server's clock runs on to the heartbeat timeout and the attempt waits like a hung worker.
+        (ctx as { sleep: (ms: number) => Promise<void> }).sleep = (ms: number) =>
+          frozenId
+            ? new Promise<void>((resolve) => setTimeout(resolve, 3000))
+                .then(() => temporal.sleepOnServerClock(40_000))
+                .then(() => new Promise<void>((_, reject) => void ctx.cancelled.catch(reject)))
+            : sleep(ms);
+      }
+      return sparkifyActivities.copyStagingEvents(copy);
+    };
+    const result = await runEtl(`redshift-resume-${Date.now()}`, { copyStagingEvents: freezingOnce });
+
+    // Attempt 1 froze; every later one started from its statement id (the server's skipped clock
+    // may time out a replacement too, before it has done anything).
+    expect(frozenId).toMatch(/^stmt-\d+$/);
+    expect(attempts[0]).toBe(1);
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    expect(resumedFrom).toEqual([undefined, ...attempts.slice(1).map(() => frozenId)]);
+    // One COPY batch per staged partition: the replacement waited on the frozen attempt's statement.
+    const copyBatches = api.calls.filter((c) => c.sqls.some((s) => s.startsWith('COPY')));
+    expect(copyBatches.map((c) => shapeOf(c.sqls)).sort()).toEqual(['set, copy events 0, copy …', 'set, copy events 1, copy …', 'set, copy songs 0, copy …', 'set, copy songs 1, copy …']);
+    expect(copyBatches.find((c) => c.sqls.includes('DELETE FROM staging_events WHERE partitions = 2 AND partition_no = 0'))!.id).toBe(frozenId);
+    // The replacement polled that statement to its end: 4 running polls in all, then FINISHED.
+    const polledFrozen = data.commandCalls(DescribeStatementCommand).filter((c) => c.args[0].input.Id === frozenId);
+    expect(polledFrozen.length).toBeGreaterThanOrEqual(5);
+    expect(result.rows.read).toBe(1490 + 3 + 1501 + 2 + 149 + 1 + 150);
+  });
+});
