@@ -28,7 +28,7 @@ export async function inSession<T>(handle: WarehouseHandle, doing: string, work:
   const earlier = (ctx.info.heartbeatDetails ?? {}) as SqlHeartbeatDetails;
   // A resumed statement stays in the details until another replaces it: a third attempt waits on it too.
   const details: SqlHeartbeatDetails = earlier.statement ? { statement: earlier.statement } : {};
-  const beat = (): void => ctx.heartbeat(details.statement || details.progress ? details : undefined);
+  const beat = (): void => ctx.heartbeat(details.statement || details.progress ? { ...details } : undefined);
   const session = await openSession(handle, doing, {
     heartbeat: (progress) => {
       details.progress = progress;

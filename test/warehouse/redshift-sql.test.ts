@@ -50,6 +50,21 @@ describe('Redshift SQL, checked by a parser that knows Redshift and by its docum
     }
   });
 
+  it('every quality check, and every query the warehouse activities run on both dialects', () => {
+    const queries = ['read_staging_epoch', 'start_staging_epoch', 'reset_staging', 'table_count', 'committed_progress', 'rejected_by_staging', 'rejected_by_kind', 'sample_load_errors'];
+    const files = [...sqlFiles('checks'), ...queries.map((q) => `queries/${q}.sql`)];
+    expect(files.length).toBe(14 + queries.length);
+    for (const file of files) {
+      for (const statement of sqlStatements(file, { table: 'songplays' }, { integers: { epoch: 2, limit: 5 } })) {
+        try {
+          parse(statement);
+        } catch (err) {
+          throw new Error(`sql/${file}: ${(err as Error).message}`);
+        }
+      }
+    }
+  });
+
   it.each(['events', 'songs'] as const)('every statement of the generated %s staging batch, the COPY against its documented grammar', (kind) => {
     const files = kind === 'events' ? sampleFiles : sampleFiles.map((f) => ({ ...f, path: f.path.replace('log_data', 'song_data') }));
     const statements = stagingBatch(kind, input(kind), files, { ...copyOptions, manifestUrl: copyOptions.manifestUrl.replace('events', kind) });
