@@ -51,7 +51,7 @@ export function addEtlOptions(command: Command, { sourceRequired }: { sourceRequ
     .option('--no-sign-request', 's3: send unsigned requests (public buckets such as udacity-dend)')
     .option('--region <name>', 's3: the bucket\'s region (default $AWS_REGION, [AWS] REGION of --config, or us-east-1)')
     .addOption(
-      new Option('--provider <name>', 'warehouse: local (embedded PostgreSQL, default) or postgres ($SPARKIFY_POSTGRES_URL)').choices(
+      new Option('--provider <name>', 'warehouse: local (embedded PostgreSQL, default), postgres ($SPARKIFY_POSTGRES_URL) or redshift ([DWH] or [CLUSTER] of --config)').choices(
         WAREHOUSE_PROVIDERS,
       ),
     )
