@@ -17,6 +17,8 @@ export const ENV = {
   maxLineBytes: 'SPARKIFY_MAX_LINE_BYTES',
   /** Seconds a named `local` warehouse's server may sit unused before it is stopped; 0: never. */
   warehouseIdleSeconds: 'SPARKIFY_WAREHOUSE_IDLE_SECONDS',
+  /** Threads that read local song files for staging (default 2); 0 reads them on the activity's thread. */
+  readThreads: 'SPARKIFY_READ_THREADS',
 } as const;
 
 /** Redshift's own limit for one JSON object (4 MB), so a row loadable here is loadable there. */
@@ -44,6 +46,20 @@ export function warehouseIdleSeconds(): number {
   const value = Number(configured);
   if (!/^[0-9]+$/.test(configured) || value > MAX_WAREHOUSE_IDLE_SECONDS) {
     throw configurationError(ENV.warehouseIdleSeconds, `must be a whole number of seconds from 0 (never stop) to ${MAX_WAREHOUSE_IDLE_SECONDS}`);
+  }
+  return value;
+}
+
+export const DEFAULT_READ_THREADS = 2;
+const MAX_READ_THREADS = 64;
+
+/** SPARKIFY_READ_THREADS, or its default; a malformed value is a non-retryable ConfigurationError. */
+export function readThreads(): number {
+  const configured = optionalSetting(ENV.readThreads);
+  if (configured === undefined) return DEFAULT_READ_THREADS;
+  const value = Number(configured);
+  if (!/^[0-9]+$/.test(configured) || value > MAX_READ_THREADS) {
+    throw configurationError(ENV.readThreads, `must be a whole number of threads from 0 (read on the activity's thread) to ${MAX_READ_THREADS}`);
   }
   return value;
 }

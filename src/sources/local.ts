@@ -5,7 +5,8 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { SourceRef, StagingKind } from '../contract';
 import { sourceChanged, sourceLoop, sourceNotFound, sourcePathError } from './errors';
 import { KIND_DIRECTORIES, sourceLocations, type SourceLocations } from '../contract/source-location';
-import type { Source, SourceFile } from './source';
+import { readOnThread, type ThreadRead } from './local-read-pool';
+import type { PlannedRead, Source, SourceFile } from './source';
 
 const READ_CHUNK = 1 << 20;
 
@@ -170,13 +171,35 @@ export class LocalSource implements Source {
       // Synchronous for the same reason as readdir above: song files are a few hundred bytes.
       content = fs.readFileSync(file);
     } catch (err) {
-      if (planned && (err as NodeJS.ErrnoException)?.code === 'ENOENT') throw sourceChanged(file, 'vanished');
-      throw sourcePathError(file, err);
+      return checkedRead(file, planned, { error: err });
     }
-    if (planned && content.length !== planned.size) {
-      throw sourceChanged(file, `changed (size ${planned.size} → ${content.length} bytes)`);
-    }
-    return content;
+    return checkedRead(file, planned, { content, size: content.length });
+  }
+
+  /** Read on a pool thread (local-read-pool.ts), checked against the plan like readFile. */
+  async readFiles(files: readonly PlannedRead[]): Promise<(Buffer | Error)[]> {
+    const absolutes: string[] = [];
+    const failures = new Map<number, Error>();
+    files.forEach((f, i) => {
+      try {
+        absolutes.push(this.absolute(f.path));
+      } catch (err) {
+        failures.set(i, err as Error);
+        absolutes.push('');
+      }
+    });
+    const pending = readOnThread(absolutes, files.map((f, i) => (failures.has(i) || !f.planned ? -1 : f.planned.size)));
+    if (!pending) return Promise.all(files.map((f) => this.readFile(f.path, f.planned).catch((err: Error) => err)));
+    const reads = await pending;
+    return files.map((f, i) => {
+      const failure = failures.get(i);
+      if (failure) return failure;
+      try {
+        return checkedRead(absolutes[i], f.planned, reads[i]);
+      } catch (err) {
+        return err as Error;
+      }
+    });
   }
 
   openStream(relative: string, planned?: SourceFile): Readable {
@@ -209,6 +232,20 @@ function isDirectorySync(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What one read of `file` means against its plan: its bytes, or the failure naming the file. */
+function checkedRead(file: string, planned: SourceFile | undefined, read: ThreadRead | { error: unknown }): Buffer {
+  if ('error' in read) {
+    const err = read.error as { code?: string; message?: string } | undefined;
+    if (planned && err?.code === 'ENOENT') throw sourceChanged(file, 'vanished');
+    // An error from a read thread arrives as plain data: give it back its Error shape.
+    throw sourcePathError(file, err instanceof Error ? err : Object.assign(new Error(err?.message), { code: err?.code }));
+  }
+  if (planned && read.size !== planned.size) {
+    throw sourceChanged(file, `changed (size ${planned.size} → ${read.size} bytes)`);
+  }
+  return read.content;
 }
 
 /** The real path of a directory (symlinks resolved); ELOOP and the like are classified. */

@@ -12,6 +12,12 @@ export interface SourceFile {
   etag?: string;
 }
 
+/** A file to read, with what the plan recorded for it when there is a plan. */
+export interface PlannedRead {
+  path: string;
+  planned?: SourceFile;
+}
+
 /** Where the Sparkify files come from. Listing streams in path order, so memory stays flat. */
 export interface Source {
   readonly ref: SourceRef;
@@ -24,6 +30,12 @@ export interface Source {
    * ETag differs fails with a non-retryable SourceChanged naming it.
    */
   readFile(path: string, planned?: SourceFile): Promise<Buffer>;
+  /**
+   * Many whole files at once, for stores where a batch is cheaper than the same reads one by one
+   * (local files: one thread round trip for hundreds of small files). Each entry is the file's
+   * bytes or the failure readFile would have thrown for it. Absent: callers use readFile.
+   */
+  readFiles?(files: readonly PlannedRead[]): Promise<(Buffer | Error)[]>;
   /** A file's bytes as a stream (event files can be large), checked against `planned` likewise. */
   openStream(path: string, planned?: SourceFile): Readable;
   /** How many whole-file reads to keep in flight: enough to hide the store's per-request latency. */

@@ -109,3 +109,58 @@ it('rejects a source type this build cannot read, and files outside the root', a
   const source = await openSource({ type: 'local', path: root });
   await expect(source.readFile('../../etc/passwd')).rejects.toMatchObject({ type: 'SourceNotFound' });
 });
+
+describe('reading batches of files (song staging)', () => {
+  const song = (n: number) => `{"song_id":"SO${n}"}`;
+  let batchRoot: string;
+  beforeEach(() => {
+    batchRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-batch-'));
+    for (const name of ['A', 'B', 'C', 'D']) {
+      fs.mkdirSync(path.join(batchRoot, 'song_data', name), { recursive: true });
+      fs.writeFileSync(path.join(batchRoot, 'song_data', name, 'TR.json'), song(name.charCodeAt(0)));
+    }
+  });
+  afterEach(() => {
+    delete process.env.SPARKIFY_READ_THREADS;
+    fs.rmSync(batchRoot, { recursive: true, force: true });
+  });
+
+  /** Reads A–D as planned after B vanished and C grew, and describes each outcome. */
+  async function readChanged(): Promise<unknown[]> {
+    const source = await openSource({ type: 'local', path: batchRoot });
+    const planned = [];
+    for await (const file of source.files('songs')) planned.push({ path: file.path, planned: file });
+    fs.rmSync(path.join(batchRoot, 'song_data/B/TR.json'));
+    fs.writeFileSync(path.join(batchRoot, 'song_data/C/TR.json'), song(67) + '    ');
+    const results = await source.readFiles!([...planned, { path: 'song_data/B/TR.json' }, { path: 'song_data/../../outside.json' }]);
+    return results.map((r) => (r instanceof Error ? { error: (r as Error & { type?: string }).type, message: r.message } : r.toString()));
+  }
+
+  const C = (root: string) => path.join(root, 'song_data/C/TR.json');
+  const B = (root: string) => path.join(root, 'song_data/B/TR.json');
+  const expected = (root: string) => [
+    song(65),
+    { error: 'SourceChanged', message: `source file ${B(root)} vanished since the staging plan was made; start a new run to load the current data` },
+    { error: 'SourceChanged', message: `source file ${C(root)} changed (size ${song(67).length} → ${song(67).length + 4} bytes) since the staging plan was made; start a new run to load the current data` },
+    song(68),
+    { error: 'SourceFileVanished', message: `source file vanished after it was listed: ${B(root)} (ENOENT); the retry lists the source again` },
+    { error: 'SourceNotFound', message: 'source not found or unreadable: song_data/../../outside.json (outside the source root)' },
+  ];
+
+  it('on the read threads: each file its bytes or the failure naming it (vanished, changed size, outside the root)', async () => {
+    expect(await readChanged()).toEqual(expected(batchRoot));
+  });
+
+  it('with SPARKIFY_READ_THREADS=0 on the calling thread, with the same outcomes', async () => {
+    process.env.SPARKIFY_READ_THREADS = '0';
+    expect(await readChanged()).toEqual(expected(batchRoot));
+  });
+
+  it('refuses a malformed SPARKIFY_READ_THREADS with a ConfigurationError naming it', async () => {
+    process.env.SPARKIFY_READ_THREADS = 'two';
+    const source = await openSource({ type: 'local', path: batchRoot });
+    await expect(source.readFiles!([{ path: 'song_data/A/TR.json' }])).rejects.toMatchObject({
+      type: 'ConfigurationError', message: expect.stringContaining('SPARKIFY_READ_THREADS'),
+    });
+  });
+});

@@ -12,7 +12,7 @@ import { StagingBatch, type CopyFormat } from './batch';
 import { checkStagingEpoch } from './epoch';
 import { loadEventFile } from './event-file';
 import { acquireParserThread, releaseParserThread, type ParserThread } from './parser-pool';
-import { prefetch } from './prefetch';
+import { prefetch, prefetchBatches, type BatchLimits } from './prefetch';
 import { advanceProgress, claimProgress, progressResult, readProgress, type PartitionProgress } from './progress';
 import { loadSongFile } from './song-file';
 
@@ -101,6 +101,17 @@ async function* plannedFiles(warehouse: CopyStagingInput['warehouse'], kind: Sta
   }
 }
 
+/** Song files per read batch, and their planned bytes at most, when the source reads batches. */
+const SONG_READ_BATCH: BatchLimits = { items: 256, weight: 1 << 20 };
+const SONG_READ_BATCHES_AHEAD = 4;
+
+/** The song files' contents, read ahead: in batches where the source reads batches, else one by one. */
+function readSongFiles(source: Source, files: AsyncIterable<PartitionFile>): AsyncIterable<{ item: PartitionFile; value: Promise<Buffer> }> {
+  const readFiles = source.readFiles?.bind(source);
+  if (!readFiles) return prefetch(files, source.readAhead, (file) => source.readFile(file.path, file.planned));
+  return prefetchBatches(files, SONG_READ_BATCH, (file) => file.planned?.size ?? 0, SONG_READ_BATCHES_AHEAD, readFiles);
+}
+
 /**
  * Loads one partition of one kind into its staging table, batch by batch. Each batch commits its
  * rows, its rejections and the partition's new progress row in one transaction, so a retry reads
@@ -183,9 +194,7 @@ export async function stagePartition(
     const files = Number(count.files) > 0
       ? plannedFiles(input.warehouse, kind, input, committed.lastFile, doing)
       : listedFiles(source, kind, input, committed.lastFile);
-    const reads = kind === 'songs'
-      ? prefetch(files, source.readAhead, (file) => source.readFile(file.path, file.planned))
-      : prefetch(files, 1, async () => undefined);
+    const reads = kind === 'songs' ? readSongFiles(source, files) : prefetch(files, 1, async () => undefined);
     for await (const { item: { path: file, planned }, value } of reads) {
       throwIfCancelled();
       await options.beforeFile?.(file, index++);
