@@ -4,18 +4,36 @@
  * retry or a re-run replaces the table rather than adding to it. The transaction first checks
  * that staging is intact: a crashed warehouse comes back with empty staging tables, and a
  * transform over them would silently load nothing (StagingLost instead, see staging/epoch.ts).
- * The same files run on PostgreSQL and Redshift.
+ * The same files run on PostgreSQL and Redshift. A dialect may wrap them in its own statements,
+ * in the same transaction: sql/<dialect>/transforms/<table>.before.sql and .after.sql
+ * (PostgreSQL: the table truncated so its rows skip the WAL, the primary key built after the insert).
  */
 import type { InsertResult, WarehouseInput } from '../contract';
+import type { SqlDialect } from '../warehouse/provider';
+import type { SqlStep } from '../warehouse/session';
+import { sqlFileExists } from '../warehouse/sql-files';
 import type { StarTable } from '../warehouse/tables';
 import { checkStagingEpochStep } from './staging/epoch';
 import { inSession } from './warehouse-activity';
 
+/** The dialect's own step before or after a table's transform; none when it has no such file. */
+function dialectStep(dialect: SqlDialect, table: StarTable, when: 'before' | 'after'): SqlStep[] {
+  const file = `${dialect}/transforms/${table}.${when}.sql`;
+  return sqlFileExists(file) ? [{ file }] : [];
+}
+
 async function runTransform(table: StarTable, input: WarehouseInput): Promise<InsertResult> {
   const doing = `inserting ${table} in ${input.warehouse.schema}`;
   return inSession(input.warehouse, doing, async (session) => {
-    const [, transform] = await session.transaction([checkStagingEpochStep(undefined, doing), { file: `transforms/${table}.sql` }]);
-    const rows = transform.statements.filter((s) => s.command === 'INSERT').reduce((total, s) => total + s.rowCount, 0);
+    const file = `transforms/${table}.sql`;
+    const results = await session.transaction([
+      checkStagingEpochStep(undefined, doing),
+      ...dialectStep(session.dialect, table, 'before'),
+      { file },
+      ...dialectStep(session.dialect, table, 'after'),
+    ]);
+    const transform = results.find((result) => result.file === file);
+    const rows = (transform?.statements ?? []).filter((s) => s.command === 'INSERT').reduce((total, s) => total + s.rowCount, 0);
     return { table, rows };
   });
 }

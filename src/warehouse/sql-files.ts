@@ -87,6 +87,11 @@ export function sqlStatements(relative: string, identifiers: SqlIdentifiers = {}
     .filter((statement) => statement !== '');
 }
 
+/** Whether sql/<relative> exists (for files a dialect may or may not have). */
+export function sqlFileExists(relative: string): boolean {
+  return cache.has(relative) || fs.existsSync(path.join(SQL_ROOT, relative));
+}
+
 /** A SQL file that must hold exactly one statement. */
 export function sqlStatement(relative: string, identifiers: SqlIdentifiers = {}): string {
   const statements = sqlStatements(relative, identifiers);

