@@ -24,6 +24,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { Worker } from '@temporalio/worker';
 import * as sparkifyActivities from '../../src/activities';
 import { createCluster, deleteCluster } from '../../src/workflows';
+import { warehouseProvider } from '../../src/warehouse/registry';
 import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
 import { eventTypeName, fetchEvents } from '../../devserver/test/helpers/history';
 
@@ -345,5 +346,47 @@ describe('the redshift provider in a run (provisionWarehouse / teardownWarehouse
     expect(redshift.commandCalls(DeleteClusterCommand)).toHaveLength(0);
     expect(createCalls()).toHaveLength(0);
     expect(sqlSent()).toEqual(['CREATE SCHEMA IF NOT EXISTS sparkify_run_b', 'DROP SCHEMA IF EXISTS sparkify_run_b CASCADE']);
+  }, 30_000);
+});
+
+describe('the redshift provider in sparkify gc (listWarehouses / removeWarehouse)', () => {
+  const provider = warehouseProvider('redshift');
+  const hooks = { heartbeat: () => undefined, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+
+  it('lists the configured cluster with the run its tags name; one without them with the reason; none when absent', async () => {
+    const cluster = new ScriptedCluster(0);
+    cluster.install();
+    expect(await provider.listWarehouses()).toEqual([]);
+    cluster.exists = true;
+    cluster.status = 'available';
+    cluster.tags = [
+      { Key: 'sparkify:managed', Value: 'true' }, { Key: 'sparkify:warehouseId', Value: 'wf_a' }, { Key: 'sparkify:namespace', Value: 'default' },
+      { Key: 'sparkify:workflowId', Value: 'etl-a' }, { Key: 'sparkify:runId', Value: 'run-a' }, { Key: 'sparkify:keepWarehouse', Value: 'false' },
+      { Key: 'sparkify:createdAt', Value: '2026-12-01T10:00:00.000Z' }, { Key: 'sparkify:temporalAddress', Value: '127.0.0.1:7233' },
+    ];
+    expect(await provider.listWarehouses()).toEqual([{
+      provider: 'redshift',
+      name: CLUSTER_ID,
+      location: `Redshift cluster ${CLUSTER_ID} (available)`,
+      owner: { namespace: 'default', workflowId: 'etl-a', runId: 'run-a', keepWarehouse: false, createdAt: '2026-12-01T10:00:00.000Z', temporalAddress: '127.0.0.1:7233' },
+    }]);
+    cluster.tags = [{ Key: 'owner', Value: 'someone' }];
+    expect(await provider.listWarehouses()).toEqual([{
+      provider: 'redshift', name: CLUSTER_ID, location: `Redshift cluster ${CLUSTER_ID} (available)`,
+      markerProblem: 'the cluster has no sparkify owner tags (not created by a sparkify run)',
+    }]);
+  }, 30_000);
+
+  it('removes only the configured cluster, waiting until it is gone; again: already gone', async () => {
+    const cluster = new ScriptedCluster(2);
+    cluster.install();
+    cluster.exists = true;
+    cluster.status = 'available';
+    await expect(provider.removeWarehouse('another-cluster', hooks)).rejects.toThrow(`not the configured Redshift cluster: another-cluster (configured: ${CLUSTER_ID})`);
+    expect(redshift.commandCalls(DeleteClusterCommand)).toHaveLength(0);
+    expect(await provider.removeWarehouse(CLUSTER_ID, hooks)).toBe(true);
+    expect(cluster.exists).toBe(false);
+    expect(await provider.removeWarehouse(CLUSTER_ID, hooks)).toBe(false);
+    expect(redshift.commandCalls(DeleteClusterCommand)).toHaveLength(1);
   }, 30_000);
 });
