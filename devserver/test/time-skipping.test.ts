@@ -22,6 +22,7 @@ import { TEMPORAL_BIN } from './helpers/child-server';
 import { eventTypeName, fetchEvents, HistoryEvent } from './helpers/history';
 import { uniqueId } from './helpers/ids';
 import { installQuietRuntime, realServerAddress } from './helpers/server';
+import { startTogether } from './helpers/start-together';
 import { within } from './helpers/wait';
 import { RunningWorker, startWorker } from './helpers/worker';
 import {
@@ -64,13 +65,18 @@ describeTimeSkipping('time skipping (devserver as the SDK test server)', () => {
 
   beforeAll(async () => {
     installQuietRuntime();
-    const [created, workflowBundle] = await Promise.all([
-      TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEMPORAL_BIN } } }),
-      bundleWorkflowCode({
-        workflowsPath: path.resolve(__dirname, 'workflows/time-skipping.ts'),
-        logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (message: string) => console.error(message), log() {} },
-      }),
-    ]);
+    const [created, workflowBundle] = await startTogether(
+      {
+        start: TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEMPORAL_BIN } } }),
+        close: (started) => started.teardown(),
+      },
+      {
+        start: bundleWorkflowCode({
+          workflowsPath: path.resolve(__dirname, 'workflows/time-skipping.ts'),
+          logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (message: string) => console.error(message), log() {} },
+        }),
+      },
+    );
     env = created;
     const activities: TimeSkippingActivities = {
       async sleepOnServerClock(sleepMs) {

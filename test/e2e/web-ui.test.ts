@@ -14,6 +14,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Page } from 'puppeteer-core';
 import { startDevServer, type DevServer } from '../../devserver/src';
+import { startTogether } from '../../devserver/test/helpers/start-together';
 import * as sparkifyActivities from '../../src/activities';
 import { bundleSparkifyWorkflows, createSparkifyWorker } from '../../src/worker';
 import { sparkifyEtl } from '../../src/workflows';
@@ -35,7 +36,10 @@ beforeAll(async () => {
   if (!Runtime._instance) Runtime.install({ logger: new DefaultLogger('WARN') });
   home = useIsolatedSparkifyHome();
   server = await startDevServer({ port: 0, uiPort: 0 });
-  [env, browser] = await Promise.all([TestWorkflowEnvironment.createFromExistingServer({ address: server.address }), launchChromium()]);
+  [env, browser] = await startTogether(
+    { start: TestWorkflowEnvironment.createFromExistingServer({ address: server.address }), close: (started) => started.teardown() },
+    { start: launchChromium(), close: (started) => started.close() },
+  );
 }, 120_000);
 
 afterAll(async () => {

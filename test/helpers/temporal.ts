@@ -8,6 +8,7 @@ import { InternalConnectionOptionsSymbol } from '@temporalio/client/lib/connecti
 import { msToTs } from '@temporalio/common/lib/time';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import { startTogether } from '../../devserver/test/helpers/start-together';
 import { bundleSparkifyWorkflows, createSparkifyWorker, type SparkifyWorkerOptions } from '../../src/worker';
 
 export interface TemporalForTests {
@@ -59,17 +60,27 @@ export async function startTemporalForTests(options: TemporalForTestsOptions = {
     runtimeInstalled = true;
   }
   const { address, timeSkipping, stopServer } = await temporalServer(options.timeSkipping ?? false);
-  // The TestService client is built only on request, as @temporalio/testing does for its test server.
-  const testConnection = timeSkipping
-    ? await Connection.connect({ address, [InternalConnectionOptionsSymbol]: { supportsTestService: true } } as ConnectionOptions)
-    : undefined;
-  const [env, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createFromExistingServer({
-      address,
-      namespace: process.env.TEMPORAL_NAMESPACE || 'default',
-    }),
-    bundleSparkifyWorkflows(),
-  ]);
+  let testConnection: Connection | undefined;
+  let env: TestWorkflowEnvironment;
+  let bundle: WorkflowBundle;
+  try {
+    // The TestService client is built only on request, as @temporalio/testing does for its test server.
+    testConnection = timeSkipping
+      ? await Connection.connect({ address, [InternalConnectionOptionsSymbol]: { supportsTestService: true } } as ConnectionOptions)
+      : undefined;
+    [env, bundle] = await startTogether(
+      {
+        start: TestWorkflowEnvironment.createFromExistingServer({ address, namespace: process.env.TEMPORAL_NAMESPACE || 'default' }),
+        close: (started) => started.teardown(),
+      },
+      { start: bundleSparkifyWorkflows() },
+    );
+  } catch (error) {
+    // A failed start leaves no server or connection behind to keep the jest worker alive.
+    await testConnection?.close();
+    await stopServer();
+    throw error;
+  }
   const fileTag = Math.random().toString(36).slice(2, 8);
   let queues = 0;
   return {
