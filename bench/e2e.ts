@@ -162,8 +162,8 @@ function printScale(report: ScaleReport): void {
   console.log(`  ours ${'run client wall'.padEnd(22)} ${fmt(up.map((u) => u.wallSeconds))}`);
   for (const kind of ['events', 'songs'] as const) {
     console.log(
-      `  ours staging ${kind.padEnd(14)} ${fmt(up.map((u) => u.staging[kind].seconds))} s, ${fmt(up.map((u) => u.staging[kind].filesPerSecond), 0)} files/s ` +
-        `(${up[0].staging[kind].files} files; the two kinds run side by side)`,
+      `  ours staging ${kind.padEnd(14)} ${fmt(up.map((u) => u.staging[kind].seconds))} s, ${fmt(up.map((u) => u.staging[kind].filesPerSecond), 0)} files/s, ` +
+        `${fmt(up.map((u) => (u.staging[kind].seconds > 0 ? u.staging[kind].rows / u.staging[kind].seconds : 0)), 0)} rows/s (${up[0].staging[kind].files} files; the two kinds run side by side)`,
     );
   }
   for (const step of Object.keys(duckdb[0].steps)) console.log(`  duckdb ${step.padEnd(20)} ${fmt(duckdb.map((d) => d.steps[step]))}`);
@@ -172,7 +172,7 @@ function printScale(report: ScaleReport): void {
   console.log(`  ceiling server COPY events  ${fmt(report.ceilingSeconds)} (${Math.round(report.events / ceiling)} rows/s)`);
   const r = report.ratios;
   console.log(
-    `  ratio to DuckDB: workflow ${r.workflowToDuckdb.toFixed(2)}x, process wall ${r.wallToDuckdb.toFixed(2)}x, ` +
+    `  ratio to DuckDB: workflow ${r.workflowToDuckdb.toFixed(2)}x, run client wall ${r.wallToDuckdb.toFixed(2)}x, ` +
       `staging ${r.stagingToDuckdbStaging.toFixed(2)}x, dimensions+fact ${r.transformsToDuckdbTransforms.toFixed(2)}x (its five tables)`,
   );
   console.log(
