@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import * as activities from '../../src/activities';
 import type { CopyStagingResult, LoadSummary, SourceRef, WarehouseHandle } from '../../src/contract';
-import { runIn, startWarehouseForTests, type WarehouseForTests } from './support';
+import { runIn, STAR_INSERTS, startWarehouseForTests, type WarehouseForTests } from './support';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 const fixtures = fs.existsSync(FIXTURES)
@@ -44,9 +44,7 @@ describe.each(fixtures)('fixture %s', (name) => {
       copies.push(await runIn(env, activities.copyStagingEvents, { warehouse, source, partition, partitions }));
       copies.push(await runIn(env, activities.copyStagingSongs, { warehouse, source, partition, partitions }));
     }
-    for (const insert of [activities.insertUsers, activities.insertSongs, activities.insertArtists, activities.insertTime, activities.insertSongplays]) {
-      await runIn(env, insert, { warehouse });
-    }
+    for (const insert of STAR_INSERTS) await runIn(env, insert, { warehouse });
     summary = await runIn(env, activities.summarizeLoad, { warehouse });
   }, 60_000);
 

@@ -9,8 +9,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Client } from 'pg';
 import * as activities from '../../src/activities';
 import { runQualityChecks } from '../../src/activities/quality';
-import type { QualityCheckResult, SourceRef, WarehouseHandle } from '../../src/contract';
-import { runIn, startWarehouseForTests, type WarehouseForTests } from './support';
+import type { QualityCheckResult, WarehouseHandle } from '../../src/contract';
+import { loadWithActivities, runIn, startWarehouseForTests, type WarehouseForTests } from './support';
 
 const ROOT = path.resolve(__dirname, '..', 'fixtures', 'sparkify-small');
 const expected = JSON.parse(fs.readFileSync(path.join(ROOT, 'expected.json'), 'utf8'));
@@ -39,14 +39,7 @@ let client: Client;
 beforeAll(async () => {
   wh = await startWarehouseForTests('quality');
   warehouse = await wh.fresh('small');
-  const env = new MockActivityEnvironment();
-  const source: SourceRef = { type: 'local', path: ROOT };
-  await runIn(env, activities.planStaging, { source, partitions: 1, warehouse });
-  await runIn(env, activities.copyStagingEvents, { warehouse, source, partition: 0, partitions: 1 });
-  await runIn(env, activities.copyStagingSongs, { warehouse, source, partition: 0, partitions: 1 });
-  for (const insert of [activities.insertUsers, activities.insertSongs, activities.insertArtists, activities.insertTime, activities.insertSongplays]) {
-    await runIn(env, insert, { warehouse });
-  }
+  await loadWithActivities(warehouse, { type: 'local', path: ROOT });
   client = await wh.pg.connect();
   await client.query(`SET search_path TO ${warehouse.schema}`);
 }, 90_000);

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Client } from 'pg';
 import * as activities from '../../src/activities';
-import type { SourceRef, WarehouseHandle } from '../../src/contract';
+import type { InsertResult, SourceRef, WarehouseHandle } from '../../src/contract';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 
 export interface WarehouseForTests {
@@ -21,6 +21,18 @@ export interface WarehouseForTests {
 }
 
 let counter = 0;
+
+/** The star tables' inserts in the workflow's order (songplays reads songs and artists, time the events). */
+export const STAR_INSERTS: Array<(input: { warehouse: WarehouseHandle }) => Promise<InsertResult>> = [activities.insertUsers, activities.insertSongs, activities.insertArtists, activities.insertTime, activities.insertSongplays];
+
+/** Loads `source` into `warehouse` as the workflow does, in one partition: plan, both copies, every star insert. */
+export async function loadWithActivities(warehouse: WarehouseHandle, source: SourceRef): Promise<void> {
+  const env = new MockActivityEnvironment();
+  await runIn(env, activities.planStaging, { source, partitions: 1, warehouse });
+  await runIn(env, activities.copyStagingEvents, { warehouse, source, partition: 0, partitions: 1 });
+  await runIn(env, activities.copyStagingSongs, { warehouse, source, partition: 0, partitions: 1 });
+  for (const insert of STAR_INSERTS) await runIn(env, insert, { warehouse });
+}
 
 /** MockActivityEnvironment.run with the activity's own argument and result types. */
 export function runIn<A extends unknown[], R>(env: MockActivityEnvironment, fn: (...args: A) => Promise<R>, ...args: A): Promise<R> {

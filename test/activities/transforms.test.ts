@@ -5,7 +5,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import * as activities from '../../src/activities';
 import type { WarehouseHandle } from '../../src/contract';
-import { runIn, startWarehouseForTests, type WarehouseForTests } from './support';
+import { runIn, STAR_INSERTS, startWarehouseForTests, type WarehouseForTests } from './support';
 
 let wh: WarehouseForTests;
 let warehouse: WarehouseHandle;
@@ -47,7 +47,7 @@ const SONGS: Song[] = [
 
 async function runAllTransforms(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const insert of [activities.insertUsers, activities.insertSongs, activities.insertArtists, activities.insertTime, activities.insertSongplays]) {
+  for (const insert of STAR_INSERTS) {
     const result = await runIn(env, insert, { warehouse });
     counts[result.table] = result.rows;
   }

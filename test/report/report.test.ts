@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Client } from 'pg';
 import * as activities from '../../src/activities';
-import type { SourceRef, WarehouseHandle } from '../../src/contract';
+import type { WarehouseHandle } from '../../src/contract';
 import { analyticsQuestions, answerQuestions, type Answer } from '../../src/report/analytics';
 import { chartedQuestions } from '../../src/report/charts';
 import { answerCsv, writeReport, type WrittenReport } from '../../src/report/report';
@@ -19,7 +19,7 @@ import { readPostmaster } from '../../src/warehouse/embedded/postmaster';
 import { localWarehouseDirectory } from '../../src/warehouse/local-provider';
 import { registeredProviders } from '../../src/warehouse/registry';
 import { sparkifyInProcess } from '../helpers/cli';
-import { runIn, startWarehouseForTests, type WarehouseForTests } from '../activities/support';
+import { loadWithActivities, runIn, startWarehouseForTests, type WarehouseForTests } from '../activities/support';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
 import { computeAnswers } from '../reference/analytics';
 
@@ -35,14 +35,7 @@ let out: string;
 beforeAll(async () => {
   wh = await startWarehouseForTests('report');
   warehouse = await wh.fresh('small');
-  const env = new MockActivityEnvironment();
-  const source: SourceRef = { type: 'local', path: ROOT };
-  await runIn(env, activities.planStaging, { source, partitions: 1, warehouse });
-  await runIn(env, activities.copyStagingEvents, { warehouse, source, partition: 0, partitions: 1 });
-  await runIn(env, activities.copyStagingSongs, { warehouse, source, partition: 0, partitions: 1 });
-  for (const insert of [activities.insertUsers, activities.insertSongs, activities.insertArtists, activities.insertTime, activities.insertSongplays]) {
-    await runIn(env, insert, { warehouse });
-  }
+  await loadWithActivities(warehouse, { type: 'local', path: ROOT });
   client = await wh.pg.connect();
   await client.query(`SET search_path TO ${warehouse.schema}`);
   answers = await answerQuestions(client);
