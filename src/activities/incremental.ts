@@ -12,10 +12,12 @@ import type {
   CreateTablesResult,
   MergeIncrementalInput,
   MergeIncrementalResult,
+  WarehouseHandle,
   WarehouseInput,
   WarehouseLockInput,
   WarehouseLockResult,
 } from '../contract';
+import type { SqlDialect } from '../warehouse/provider';
 import { warehouseProvider } from '../warehouse/registry';
 import { SQL_ROOT, sqlStatement, sqlStatements } from '../warehouse/sql-files';
 import { STAGING_TABLES, STAR_TABLES } from '../warehouse/tables';
@@ -26,6 +28,26 @@ import { inWarehouse } from './warehouse-activity';
 export const INCREMENTAL_TABLES = ['warehouse_lock', 'loaded_files', 'song_catalog', 'user_latest', 'songplay_keys', 'incremental_runs'] as const;
 
 const LOCK_POLL_MS = 2000;
+
+/**
+ * Dialects whose incremental SQL exists. Redshift's would differ in kind, not only in spelling: it
+ * enforces no unique key (the lock relies on one), and its COPY records no source file per row
+ * (the manifest counts rows per file).
+ */
+const INCREMENTAL_DIALECTS: Record<SqlDialect, boolean> = { postgres: true, redshift: false };
+
+/** The warehouse's dialect, or a non-retryable InvalidInput when it has no incremental mode. */
+function incrementalDialect(warehouse: WarehouseHandle): SqlDialect {
+  const { dialect } = warehouseProvider(warehouse.provider);
+  if (!INCREMENTAL_DIALECTS[dialect]) {
+    throw ApplicationFailure.create({
+      message: `incremental runs are not available on the ${warehouse.provider} warehouse yet (its ${dialect} SQL for the lock, manifest and merge is not written); run without incremental`,
+      type: 'InvalidInput',
+      nonRetryable: true,
+    });
+  }
+  return dialect;
+}
 
 /** The merge steps, in order: every file of sql/incremental/merge/. */
 function mergeSteps(): string[] {
@@ -69,7 +91,7 @@ async function runStatus(workflowId: string, runId: string): Promise<string> {
  * retried attempt of the same run.
  */
 export async function acquireWarehouseLock(input: WarehouseLockInput): Promise<WarehouseLockResult> {
-  const { dialect } = warehouseProvider(input.warehouse.provider);
+  const dialect = incrementalDialect(input.warehouse);
   const ctx = Context.current();
   const began = Date.now();
   const waitMs = (input.waitSeconds ?? 600) * 1000;
@@ -133,7 +155,7 @@ export async function releaseWarehouseLock(input: WarehouseLockInput): Promise<W
  * scratch space) are created afresh, and staging starts at round 1.
  */
 export async function prepareIncremental(input: WarehouseInput): Promise<CreateTablesResult> {
-  const { dialect } = warehouseProvider(input.warehouse.provider);
+  const dialect = incrementalDialect(input.warehouse);
   return inWarehouse(input.warehouse, `preparing the incremental tables in ${input.warehouse.schema}`, async (client) => {
     const created: string[] = [];
     await inTransaction(client, async () => {
@@ -170,6 +192,7 @@ async function starCounts(client: Client): Promise<Record<string, number>> {
  * warehouse crashed) finds its incremental_runs row and merges nothing again.
  */
 export async function mergeIncremental(input: MergeIncrementalInput): Promise<MergeIncrementalResult> {
+  incrementalDialect(input.warehouse);
   const doing = `merging the staged files into the star tables of ${input.warehouse.schema}`;
   return inWarehouse(input.warehouse, doing, (client) =>
     inTransaction(client, async () => {
