@@ -7,16 +7,12 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';
 import {
-  ClusterAlreadyExistsFault,
-  ClusterNotFoundFault,
   CreateClusterCommand,
   DeleteClusterCommand,
   DescribeClustersCommand,
   RedshiftClient,
   RedshiftServiceException,
-  type Cluster,
   type CreateClusterCommandInput,
-  type Tag,
 } from '@aws-sdk/client-redshift';
 import { DescribeStatementCommand, ExecuteStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -27,54 +23,14 @@ import { createCluster, deleteCluster } from '../../src/workflows';
 import { warehouseProvider } from '../../src/warehouse/registry';
 import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
 import { eventTypeName, fetchEvents } from '../../devserver/test/helpers/history';
+import { clusterEndpoint, ScriptedCluster } from '../helpers/redshift-control-plane';
 
 const redshift = mockClient(RedshiftClient);
 // The cluster workflows never reach the Data API; the provider tests script it.
 const data = mockClient(RedshiftDataClient);
 
 const CLUSTER_ID = 'sparkify-test-cluster';
-const ENDPOINT = { Address: `${CLUSTER_ID}.abc123.us-west-2.redshift.amazonaws.com`, Port: 5439 };
-
-/** A cluster as Redshift's control plane shows it over time. */
-class ScriptedCluster {
-  exists = false;
-  status = 'creating';
-  polls = 0;
-  /** Looks that answer "not found" although the cluster exists (someone else is creating it). */
-  hiddenLooks = 0;
-  tags: Tag[] = [];
-  constructor(readonly pollsWhileCreating: number) {}
-
-  install(): void {
-    redshift.reset();
-    redshift.on(DescribeClustersCommand).callsFake(() => {
-      if (!this.exists || this.hiddenLooks-- > 0) throw new ClusterNotFoundFault({ message: `Cluster ${CLUSTER_ID} not found.`, $metadata: { requestId: 'req-describe' } });
-      this.polls++;
-      if (this.status === 'creating' && this.polls > this.pollsWhileCreating) this.status = 'available';
-      if (this.status === 'deleting' && this.polls > this.pollsWhileCreating) {
-        this.exists = false;
-        throw new ClusterNotFoundFault({ message: `Cluster ${CLUSTER_ID} not found.`, $metadata: { requestId: 'req-gone' } });
-      }
-      const cluster: Cluster = { ClusterIdentifier: CLUSTER_ID, ClusterStatus: this.status, DBName: 'dwh', MasterUsername: 'dwhuser', NodeType: 'ra3.large', NumberOfNodes: 2, Tags: this.tags };
-      if (this.status === 'available') cluster.Endpoint = ENDPOINT;
-      return { Clusters: [cluster] };
-    });
-    redshift.on(CreateClusterCommand).callsFake((input: CreateClusterCommandInput) => {
-      if (this.exists) throw new ClusterAlreadyExistsFault({ message: 'Cluster already exists', $metadata: { requestId: 'req-exists' } });
-      this.exists = true;
-      this.tags = input.Tags ?? [];
-      this.status = 'creating';
-      this.polls = 0;
-      return { Cluster: { ClusterIdentifier: CLUSTER_ID, ClusterStatus: 'creating' } };
-    });
-    redshift.on(DeleteClusterCommand).callsFake(() => {
-      if (!this.exists) throw new ClusterNotFoundFault({ message: `Cluster ${CLUSTER_ID} not found.`, $metadata: { requestId: 'req-del' } });
-      this.status = 'deleting';
-      this.polls = 0;
-      return { Cluster: { ClusterIdentifier: CLUSTER_ID, ClusterStatus: 'deleting' } };
-    });
-  }
-}
+const ENDPOINT = clusterEndpoint(CLUSTER_ID);
 
 let temporal: TemporalForTests;
 const saved = { ...process.env };
@@ -114,7 +70,7 @@ function createCalls(): CreateClusterCommandInput[] {
 
 describe('createCluster', () => {
   it('creates the configured cluster once and waits through several creating polls until it is available', async () => {
-    const cluster = new ScriptedCluster(4);
+    const cluster = new ScriptedCluster(redshift, CLUSTER_ID, 4);
     cluster.install();
     const heartbeats: unknown[] = [];
     const recording = async () => {
@@ -152,7 +108,7 @@ describe('createCluster', () => {
   }, 60_000);
 
   it('after an attempt dies during the wait, the next one finds the same cluster: exactly one CreateCluster', async () => {
-    const cluster = new ScriptedCluster(6);
+    const cluster = new ScriptedCluster(redshift, CLUSTER_ID, 6);
     cluster.install();
     const attempts: number[] = [];
     // The first attempt dies after its second `creating` poll, losing everything it held in memory.
@@ -179,7 +135,7 @@ describe('createCluster', () => {
   }, 60_000);
 
   it('a worker that goes silent mid-wait (no heartbeat, no result) is replaced after the heartbeat timeout by an attempt that finds the same cluster', async () => {
-    const cluster = new ScriptedCluster(8);
+    const cluster = new ScriptedCluster(redshift, CLUSTER_ID, 8);
     cluster.install();
     const attempts: number[] = [];
     // Attempt 1 freezes after its second `creating` poll, as a killed or hung worker would: it
@@ -225,7 +181,7 @@ describe('createCluster', () => {
   }, 120_000);
 
   it('reuses an available cluster with the identifier: no CreateCluster', async () => {
-    const cluster = new ScriptedCluster(0);
+    const cluster = new ScriptedCluster(redshift, CLUSTER_ID, 0);
     cluster.install();
     cluster.exists = true;
     cluster.status = 'available';
@@ -237,7 +193,7 @@ describe('createCluster', () => {
   }, 60_000);
 
   it('treats ClusterAlreadyExists (created by someone between our look and our request) as reuse', async () => {
-    const cluster = new ScriptedCluster(1);
+    const cluster = new ScriptedCluster(redshift, CLUSTER_ID, 1);
     cluster.install();
     // The first DescribeClusters says "not found", but by the time CreateCluster arrives it exists.
     cluster.exists = true;
@@ -250,7 +206,7 @@ describe('createCluster', () => {
   }, 60_000);
 
   it('fails at once on AccessDenied, with AWS message and request id, without retrying', async () => {
-    const cluster = new ScriptedCluster(1);
+    const cluster = new ScriptedCluster(redshift, CLUSTER_ID, 1);
     cluster.install();
     const denied = new RedshiftServiceException({
       name: 'AccessDenied',
@@ -275,7 +231,7 @@ describe('createCluster', () => {
   }, 60_000);
 
   it('keeps a configured master password out of the workflow history', async () => {
-    const cluster = new ScriptedCluster(1);
+    const cluster = new ScriptedCluster(redshift, CLUSTER_ID, 1);
     cluster.install();
     const password = 'Sup3r-Secret-Redshift-pw';
     process.env.SPARKIFY_REDSHIFT_PASSWORD = password;
@@ -291,7 +247,7 @@ describe('createCluster', () => {
 
 describe('deleteCluster', () => {
   it('deletes the cluster and waits through deleting until DescribeClusters finds nothing; again: nothing to remove', async () => {
-    const cluster = new ScriptedCluster(3);
+    const cluster = new ScriptedCluster(redshift, CLUSTER_ID, 3);
     cluster.install();
     cluster.exists = true;
     cluster.status = 'available';
@@ -320,7 +276,7 @@ describe('the redshift provider in a run (provisionWarehouse / teardownWarehouse
   const sqlSent = () => data.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.Sql);
 
   it('creates the cluster for its warehouse, makes the schema through the Data API, and its teardown deletes that cluster', async () => {
-    const cluster = new ScriptedCluster(2);
+    const cluster = new ScriptedCluster(redshift, CLUSTER_ID, 2);
     cluster.install();
     scriptData();
     const handle = await run(sparkifyActivities.provisionWarehouse, { provider: 'redshift', warehouseId: 'run_a' });
@@ -335,7 +291,7 @@ describe('the redshift provider in a run (provisionWarehouse / teardownWarehouse
   }, 30_000);
 
   it('keeps a cluster it did not create (sparkify cluster create, another run): teardown drops only its schema', async () => {
-    const cluster = new ScriptedCluster(0);
+    const cluster = new ScriptedCluster(redshift, CLUSTER_ID, 0);
     cluster.install();
     cluster.exists = true;
     cluster.status = 'available';
@@ -354,7 +310,7 @@ describe('the redshift provider in sparkify gc (listWarehouses / removeWarehouse
   const hooks = { heartbeat: () => undefined, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
 
   it('lists the configured cluster with the run its tags name; one without them with the reason; none when absent', async () => {
-    const cluster = new ScriptedCluster(0);
+    const cluster = new ScriptedCluster(redshift, CLUSTER_ID, 0);
     cluster.install();
     expect(await provider.listWarehouses()).toEqual([]);
     cluster.exists = true;
@@ -378,7 +334,7 @@ describe('the redshift provider in sparkify gc (listWarehouses / removeWarehouse
   }, 30_000);
 
   it('removes only the configured cluster, waiting until it is gone; again: already gone', async () => {
-    const cluster = new ScriptedCluster(2);
+    const cluster = new ScriptedCluster(redshift, CLUSTER_ID, 2);
     cluster.install();
     cluster.exists = true;
     cluster.status = 'available';

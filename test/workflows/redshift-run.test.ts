@@ -13,14 +13,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Context } from '@temporalio/activity';
 import {
-  ClusterNotFoundFault,
   CreateClusterCommand,
   DeleteClusterCommand,
-  DescribeClustersCommand,
   RedshiftClient,
-  type Cluster,
-  type CreateClusterCommandInput,
-  type Tag,
 } from '@aws-sdk/client-redshift';
 import {
   BatchExecuteStatementCommand,
@@ -38,6 +33,7 @@ import type { SparkifyEtlInput } from '../../src/contract';
 import { sparkifyEtl } from '../../src/workflows';
 import { eventTypeName, fetchEvents } from '../../devserver/test/helpers/history';
 import { checkStatement } from '../helpers/redshift-sql';
+import { ScriptedCluster } from '../helpers/redshift-control-plane';
 import { startS3ForTests, type S3ForTests } from '../helpers/s3';
 import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
 import { countFiles, fixturePath } from './support';
@@ -48,7 +44,6 @@ const redshift = mockClient(RedshiftClient);
 const data = mockClient(RedshiftDataClient);
 
 const CLUSTER_ID = 'sparkify-run-test';
-const ENDPOINT = { Address: `${CLUSTER_ID}.abc123.us-west-2.redshift.amazonaws.com`, Port: 5439 };
 const BUCKET = 'sparkify-rs';
 const FIXTURE = fixturePath('sparkify-small');
 const PASSWORD = `Rs-master-${Math.random().toString(36).slice(2)}`;
@@ -62,42 +57,6 @@ const COPIED = {
   songs: [{ loaded: 149, rejected: 1 }, { loaded: 150, rejected: 0 }],
 } as const;
 const REJECTED_BY_KIND = { 'invalid-json': 4, 'missing-field': 2 };
-
-/** A cluster: absent, then `creating` for a poll, `available`; deleted, gone after a poll. */
-class ScriptedCluster {
-  exists = false;
-  status = 'creating';
-  polls = 0;
-  tags: Tag[] = [];
-
-  install(): void {
-    redshift.reset();
-    redshift.on(DescribeClustersCommand).callsFake(() => {
-      if (!this.exists) throw new ClusterNotFoundFault({ message: `Cluster ${CLUSTER_ID} not found.`, $metadata: {} });
-      this.polls++;
-      if (this.status === 'creating' && this.polls > 1) this.status = 'available';
-      if (this.status === 'deleting' && this.polls > 1) {
-        this.exists = false;
-        throw new ClusterNotFoundFault({ message: `Cluster ${CLUSTER_ID} not found.`, $metadata: {} });
-      }
-      const cluster: Cluster = { ClusterIdentifier: CLUSTER_ID, ClusterStatus: this.status, DBName: 'dwh', MasterUsername: 'dwhuser', Tags: this.tags };
-      if (this.status === 'available') cluster.Endpoint = ENDPOINT;
-      return { Clusters: [cluster] };
-    });
-    redshift.on(CreateClusterCommand).callsFake((input: CreateClusterCommandInput) => {
-      this.exists = true;
-      this.tags = input.Tags ?? [];
-      this.status = 'creating';
-      this.polls = 0;
-      return { Cluster: { ClusterIdentifier: CLUSTER_ID, ClusterStatus: 'creating' } };
-    });
-    redshift.on(DeleteClusterCommand).callsFake(() => {
-      this.status = 'deleting';
-      this.polls = 0;
-      return { Cluster: { ClusterIdentifier: CLUSTER_ID, ClusterStatus: 'deleting' } };
-    });
-  }
-}
 
 type Row = Record<string, string | number>;
 
@@ -279,7 +238,7 @@ function shapeOf(sqls: string[]): string {
 
 describe('sparkifyEtl with warehouse redshift', () => {
   it('creates the cluster, runs every step as Data API batches of the SQL files, reports the figures Redshift returned, and deletes the cluster', async () => {
-    const cluster = new ScriptedCluster();
+    const cluster = new ScriptedCluster(redshift, CLUSTER_ID, 1);
     cluster.install();
     const api = new ScriptedDataApi();
     api.install();
@@ -358,7 +317,7 @@ describe('sparkifyEtl with warehouse redshift', () => {
   });
 
   it('a COPY still running when its worker goes silent: the next attempt waits on its statement id and submits no second COPY', async () => {
-    const cluster = new ScriptedCluster();
+    const cluster = new ScriptedCluster(redshift, CLUSTER_ID, 1);
     cluster.install();
     // The COPY batches run for 4 polls each before they finish.
     const api = new ScriptedDataApi((sqls) => (sqls.some((s) => s.startsWith('COPY')) ? 4 : 0));
