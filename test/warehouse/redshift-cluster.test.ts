@@ -23,6 +23,7 @@ import { createCluster, deleteCluster } from '../../src/workflows';
 import { warehouseProvider } from '../../src/warehouse/registry';
 import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
 import { eventTypeName, fetchEvents } from '../../devserver/test/helpers/history';
+import { within } from '../../devserver/test/helpers/wait';
 import { clusterEndpoint, ScriptedCluster } from '../helpers/redshift-control-plane';
 
 const redshift = mockClient(RedshiftClient);
@@ -58,10 +59,15 @@ afterEach(() => {
   delete process.env.SPARKIFY_REDSHIFT_PASSWORD;
 });
 
-async function withWorker<T>(label: string, body: (taskQueue: string) => Promise<T>, activities?: Partial<typeof sparkifyActivities>): Promise<T> {
+/**
+ * Runs `body` with a worker on a fresh task queue. The wait is bounded below the test's timeout: a
+ * cluster the script never finishes fails this test with a message and stops its worker (which
+ * cancels the polling activity) instead of polling on through the next tests.
+ */
+async function withWorker<T>(label: string, body: (taskQueue: string) => Promise<T>, activities?: Partial<typeof sparkifyActivities>, boundMs = 40_000): Promise<T> {
   const taskQueue = temporal.taskQueue(label);
   const worker: Worker = await temporal.worker(taskQueue, activities ? { activities } : {});
-  return worker.runUntil(body(taskQueue));
+  return worker.runUntil(within(`the ${label} workflow`, boundMs, body(taskQueue)));
 }
 
 function createCalls(): CreateClusterCommandInput[] {
@@ -166,7 +172,7 @@ describe('createCluster', () => {
     const result = await withWorker('create-silent', (taskQueue) => {
       workflowId = `create-silent-${taskQueue}`;
       return temporal.env.client.workflow.execute(createCluster, { taskQueue, workflowId });
-    }, { createRedshiftCluster: freezingOnce });
+    }, { createRedshiftCluster: freezingOnce }, 100_000);
 
     expect(result.status).toBe('available');
     expect(attempts).toEqual([1, 2]);
@@ -272,7 +278,16 @@ describe('the redshift provider in a run (provisionWarehouse / teardownWarehouse
     data.on(ExecuteStatementCommand).resolves({ Id: 'ddl-1' });
     data.on(DescribeStatementCommand).resolves({ Id: 'ddl-1', Status: 'FINISHED' });
   }
-  const run = <R>(fn: (...args: never[]) => Promise<R>, arg: unknown): Promise<R> => new MockActivityEnvironment().run(fn as (a: unknown) => Promise<R>, arg);
+  // Bounded like withWorker: an activity still polling when the bound passes is cancelled.
+  const run = async <R>(fn: (...args: never[]) => Promise<R>, arg: unknown): Promise<R> => {
+    const env = new MockActivityEnvironment();
+    try {
+      return await within(fn.name, 20_000, env.run(fn as (a: unknown) => Promise<R>, arg));
+    } catch (error) {
+      env.cancel();
+      throw error;
+    }
+  };
   const sqlSent = () => data.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.Sql);
 
   it('creates the cluster for its warehouse, makes the schema through the Data API, and its teardown deletes that cluster', async () => {
@@ -307,7 +322,12 @@ describe('the redshift provider in a run (provisionWarehouse / teardownWarehouse
 
 describe('the redshift provider in sparkify gc (listWarehouses / removeWarehouse)', () => {
   const provider = warehouseProvider('redshift');
-  const hooks = { heartbeat: () => undefined, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+  // A removal still waiting after 20 s fails instead of polling on through the next tests.
+  const boundedHooks = (deadline = Date.now() + 20_000) => ({
+    heartbeat: () => undefined,
+    sleep: (ms: number) =>
+      Date.now() > deadline ? Promise.reject(new Error('removeWarehouse still waiting after 20 s')) : new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  });
 
   it('lists the configured cluster with the run its tags name; one without them with the reason; none when absent', async () => {
     const cluster = new ScriptedCluster(redshift, CLUSTER_ID, 0);
@@ -338,6 +358,7 @@ describe('the redshift provider in sparkify gc (listWarehouses / removeWarehouse
     cluster.install();
     cluster.exists = true;
     cluster.status = 'available';
+    const hooks = boundedHooks();
     await expect(provider.removeWarehouse('another-cluster', hooks)).rejects.toThrow(`not the configured Redshift cluster: another-cluster (configured: ${CLUSTER_ID})`);
     expect(redshift.commandCalls(DeleteClusterCommand)).toHaveLength(0);
     expect(await provider.removeWarehouse(CLUSTER_ID, hooks)).toBe(true);
