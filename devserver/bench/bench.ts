@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import { rawSequentialActivities } from './raw-protocol';
 import { BenchServer, ServerCounters, ServerMode, startBenchServer } from './server-process';
 import { sequentialNoops, singleNoopRoundTrip } from './workflows';
+import { median } from './numbers';
 
 interface BenchOptions {
   repeats: number;
@@ -83,12 +84,6 @@ function parseOptions(argv: string[]): BenchOptions {
     }
   }
   return options;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 const round2 = (value: number) => Math.round(value * 100) / 100;

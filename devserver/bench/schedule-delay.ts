@@ -15,21 +15,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startDevServer } from '../src';
 import { scheduledNoop } from './workflows';
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
+import { median, numberOption } from './numbers';
 
 async function main(): Promise<void> {
-  const repeats = option('--repeats', 3);
-  const runs = option('--runs', 10);
+  const repeats = numberOption('--repeats', 3);
+  const runs = numberOption('--runs', 10);
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const server = await startDevServer({ port: 0 });
   const connection = await Connection.connect({ address: server.address });
@@ -95,6 +85,7 @@ async function main(): Promise<void> {
       `(${repeats} repeats of ${runs} runs; load ${os.loadavg().map((v) => v.toFixed(2)).join(' ')})`,
   );
   const out = path.resolve(__dirname, '../../bench/results/latest/schedules.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
 }
 

@@ -14,23 +14,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { sleepForDays } from './workflows';
+import { median, numberOption } from './numbers';
 
 const DAY = 86_400_000;
 
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 async function main(): Promise<void> {
-  const repeats = option('--repeats', 5);
-  const days = option('--days', 30);
+  const repeats = numberOption('--repeats', 5);
+  const days = numberOption('--days', 30);
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const loadBefore = os.loadavg();
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: new DefaultLogger('ERROR') });

@@ -3,15 +3,13 @@
  * --db-filename and port — a running timer, an activity between retries, received signals, and
  * request-id idempotency. Devserver only (it restarts the server process).
  */
-import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ActivityRecorder, createActivities, Gates } from './helpers/activities';
-import { ChildServer, freePort, startChildServer } from './helpers/child-server';
+import { startRestartableServer } from './helpers/child-server';
 import { fetchEvents, fetchEventTypes } from './helpers/history';
 import { uniqueId } from './helpers/ids';
 import { devserverOnlyTest, installQuietRuntime } from './helpers/server';
@@ -37,12 +35,8 @@ afterAll(() => {
 });
 
 devserverOnlyTest('a timer, a retrying activity, signals and request ids survive SIGKILL and restart', async () => {
-  const port = await freePort();
-  const args = ['server', 'start-dev', '--port', String(port), '--db-filename', path.join(stateDir, 'state.db'), '--headless', '--log-level', 'warn'];
-  let server: ChildServer = await startChildServer(args);
-  const connection = await Connection.connect({ address: server.address });
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const client = new Client({ connection });
+  const devserver = await startRestartableServer(path.join(stateDir, 'state.db'));
+  const { client, nativeConnection } = devserver;
   const recorder = new ActivityRecorder();
   const gates = new Gates();
   const worker = await startWorker(nativeConnection, 'default', bundle, createActivities(recorder, gates));
@@ -104,10 +98,7 @@ devserverOnlyTest('a timer, a retrying activity, signals and request ids survive
     const overdue = await client.workflow.start(sleeper, { taskQueue: worker.taskQueue, workflowId: overdueId, args: [300] });
     await waitFor('overdue timer started', async () => ((await fetchEventTypes(client, overdueId)).includes('TimerStarted') ? true : undefined));
 
-    server.process.kill('SIGKILL');
-    expect(await server.exited).toBe('SIGKILL');
-    server = await startChildServer(args);
-    expect(server.address).toBe(`127.0.0.1:${port}`);
+    await devserver.killAndRestart();
 
     await signalled.signal(addSignal, 'after-restart');
     await client.workflow.getHandle(childId).signal(addSignal, 'child after restart');
@@ -153,29 +144,20 @@ devserverOnlyTest('a timer, a retrying activity, signals and request ids survive
     expect(recorder.of(inFlightKey).map((a) => a.attempt)).toEqual([1]);
   } finally {
     await worker.stop();
-    await connection.close();
-    await nativeConnection.close();
-    server.process.kill('SIGTERM');
-    await server.exited;
+    await devserver.close();
   }
 });
 
 devserverOnlyTest('accepted and completed updates survive SIGKILL and restart: results, polling and id deduplication', async () => {
-  const port = await freePort();
-  const args = ['server', 'start-dev', '--port', String(port), '--db-filename', path.join(stateDir, 'updates.db'), '--headless', '--log-level', 'warn'];
-  let server: ChildServer = await startChildServer(args);
-  const connection = await Connection.connect({ address: server.address });
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const client = new Client({ connection });
+  const devserver = await startRestartableServer(path.join(stateDir, 'updates.db'));
+  const { client, nativeConnection } = devserver;
   const worker = await startWorker(nativeConnection, 'default', bundle, {});
   try {
     const handle = await client.workflow.start(updatableCollector, { taskQueue: worker.taskQueue, workflowId: uniqueId('restart-updates') });
     expect(await handle.executeUpdate(addItemUpdate, { args: ['done'], updateId: 'completed-before-kill' })).toBe(1);
     const waiting = await handle.startUpdate(addItemUpdate, { args: ['wait'], updateId: 'accepted-before-kill', waitForStage: WorkflowUpdateStage.ACCEPTED });
 
-    server.process.kill('SIGKILL');
-    expect(await server.exited).toBe('SIGKILL');
-    server = await startChildServer(args);
+    await devserver.killAndRestart();
 
     // The completed update answers a retry with the same id from history, without running again.
     expect(await handle.executeUpdate(addItemUpdate, { args: ['done'], updateId: 'completed-before-kill' })).toBe(1);
@@ -191,9 +173,6 @@ devserverOnlyTest('accepted and completed updates survive SIGKILL and restart: r
     ]);
   } finally {
     await worker.stop();
-    await connection.close();
-    await nativeConnection.close();
-    server.process.kill('SIGTERM');
-    await server.exited;
+    await devserver.close();
   }
 }, 60_000);

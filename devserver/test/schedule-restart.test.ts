@@ -3,13 +3,12 @@
  * and takes the actions it missed while the server was down; one with a 10 s catch-up window counts
  * the older missed times instead of running them; a schedule's buffered starts are still buffered. Devserver only (it restarts the server process).
  */
-import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ActivityRecorder, createActivities } from './helpers/activities';
-import { ChildServer, freePort, startChildServer } from './helpers/child-server';
+import { startRestartableServer } from './helpers/child-server';
 import { uniqueId } from './helpers/ids';
 import { devserverOnlyTest, installQuietRuntime } from './helpers/server';
 import { waitFor } from './helpers/wait';
@@ -35,12 +34,8 @@ function scheduledTimeOf(workflowId: string): number {
 }
 
 devserverOnlyTest('schedules keep firing across SIGKILL and restart and catch up within their window; buffered starts survive', async () => {
-  const port = await freePort();
-  const args = ['server', 'start-dev', '--port', String(port), '--db-filename', path.join(stateDir, 'state.db'), '--headless', '--log-level', 'warn'];
-  let server: ChildServer = await startChildServer(args);
-  const connection = await Connection.connect({ address: server.address });
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const client = new Client({ connection });
+  const devserver = await startRestartableServer(path.join(stateDir, 'state.db'));
+  const { client, nativeConnection } = devserver;
   const worker = await startWorker(nativeConnection, 'default', bundle, createActivities(new ActivityRecorder()));
   try {
     const scheduleId = uniqueId('restart-schedule');
@@ -69,12 +64,8 @@ devserverOnlyTest('schedules keep firing across SIGKILL and restart and catch up
       return size >= 2 ? size : undefined;
     });
 
-    server.process.kill('SIGKILL');
-    expect(await server.exited).toBe('SIGKILL');
-    const killedAt = Date.now();
-    // Longer than the short window's 10 s, so that schedule misses its first times of the downtime.
-    await new Promise((resolve) => setTimeout(resolve, 12_000));
-    server = await startChildServer(args);
+    // Down longer than the short window's 10 s, so that schedule misses its first times of the downtime.
+    const killedAt = await devserver.killAndRestart(12_000);
 
     // Missed times are taken on recovery, then the schedule goes on firing every second.
     const after = await waitFor('actions after the restart', async () => {
@@ -109,9 +100,6 @@ devserverOnlyTest('schedules keep firing across SIGKILL and restart and catch up
     await buffering.delete();
   } finally {
     await worker.stop();
-    await connection.close();
-    await nativeConnection.close();
-    server.process.kill('SIGTERM');
-    await server.exited;
+    await devserver.close();
   }
 }, 90_000);

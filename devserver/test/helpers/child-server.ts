@@ -1,4 +1,6 @@
 /** The devserver as a separate process through `devserver/bin/temporal`, for launcher and restart tests. */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { ChildProcess, spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -65,4 +67,56 @@ export function portIsClosed(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(true));
   });
+}
+
+/**
+ * A devserver child on a fixed port and state file, with client and worker connections, which a
+ * test SIGKILLs and starts again on the same port and state (the connections reconnect).
+ */
+export interface RestartableServer {
+  client: Client;
+  nativeConnection: NativeConnection;
+  /** SIGKILLs the server, stays down `downMs`, starts it again; resolves with the moment of the kill. */
+  killAndRestart(downMs?: number): Promise<number>;
+  /** Closes the connections and stops the server. */
+  close(): Promise<void>;
+}
+
+export async function startRestartableServer(dbFilename: string): Promise<RestartableServer> {
+  const port = await freePort();
+  const args = ['server', 'start-dev', '--port', String(port), '--db-filename', dbFilename, '--headless', '--log-level', 'warn'];
+  let server = await startChildServer(args);
+  const stop = async () => {
+    server.process.kill('SIGTERM');
+    await server.exited;
+  };
+  let connection: Connection | undefined;
+  let nativeConnection: NativeConnection;
+  try {
+    connection = await Connection.connect({ address: server.address });
+    nativeConnection = await NativeConnection.connect({ address: server.address });
+  } catch (error) {
+    await connection?.close();
+    await stop();
+    throw error;
+  }
+  return {
+    client: new Client({ connection }),
+    nativeConnection,
+    async killAndRestart(downMs = 0) {
+      server.process.kill('SIGKILL');
+      const signal = await server.exited;
+      if (signal !== 'SIGKILL') throw new Error(`the devserver ended with ${signal}, not SIGKILL`);
+      const killedAt = Date.now();
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+      server = await startChildServer(args);
+      if (server.address !== `127.0.0.1:${port}`) throw new Error(`the restarted devserver listens on ${server.address}, not port ${port}`);
+      return killedAt;
+    },
+    async close() {
+      await connection!.close();
+      await nativeConnection.close();
+      await stop();
+    },
+  };
 }
