@@ -33,6 +33,25 @@ devserverOnlyTest('--help lists the flags and exits 0', () => {
   }
 });
 
+devserverOnlyTest('runs from a bundle that is rebuilt when a source it was built from has changed, and only then', () => {
+  const dist = path.resolve(TEMPORAL_BIN, '../../dist/bin');
+  const bundleFile = path.join(dist, 'temporal.cjs');
+  const stampFile = path.join(dist, 'temporal.inputs.json');
+  const help = () => expect(spawnSync(TEMPORAL_BIN, ['--help'], { encoding: 'utf8' }).status).toBe(0);
+  help();
+  const stamp = JSON.parse(fs.readFileSync(stampFile, 'utf8')) as { inputs: Record<string, string> };
+  expect(Object.keys(stamp.inputs)).toEqual(expect.arrayContaining(['devserver/src/main.ts', 'devserver/src/cli/args.ts']));
+  const builtAt = fs.statSync(bundleFile).mtimeMs;
+  help();
+  expect(fs.statSync(bundleFile).mtimeMs).toBe(builtAt);
+
+  // As if args.ts had been edited since the build.
+  fs.writeFileSync(stampFile, JSON.stringify({ inputs: { ...stamp.inputs, 'devserver/src/cli/args.ts': '0:0' } }));
+  help();
+  expect(fs.statSync(bundleFile).mtimeMs).toBeGreaterThan(builtAt);
+  expect(JSON.parse(fs.readFileSync(stampFile, 'utf8'))).toEqual(stamp);
+});
+
 devserverOnlyTest('a bad port is a usage error with exit status 2', () => {
   const result = spawnSync(TEMPORAL_BIN, ['--port', 'seventy'], { encoding: 'utf8' });
   expect(result.status).toBe(2);

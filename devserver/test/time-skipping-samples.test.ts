@@ -6,7 +6,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import * as path from 'node:path';
-import { TEMPORAL_BIN } from './helpers/child-server';
+import { createTimeSkippingEnv } from './helpers/child-server';
 import { uniqueId } from './helpers/ids';
 import { installQuietRuntime, realServerAddress } from './helpers/server';
 import { within } from './helpers/wait';
@@ -17,10 +17,6 @@ const describeTimeSkipping = realServerAddress ? describe.skip : describe;
 const DAY = 86_400_000;
 
 let bundle: WorkflowBundle;
-
-function createEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEMPORAL_BIN } } });
-}
 
 beforeAll(async () => {
   installQuietRuntime();
@@ -33,7 +29,7 @@ beforeAll(async () => {
 describeTimeSkipping('sleep-for-days shape', () => {
   let env: TestWorkflowEnvironment;
   beforeAll(async () => {
-    env = await createEnv();
+    env = await createTimeSkippingEnv();
   }, 30_000);
   afterAll(async () => {
     await env?.teardown();
@@ -74,7 +70,7 @@ describeTimeSkipping('sleep-for-days shape', () => {
 describeTimeSkipping('timer-examples shape', () => {
   let env: TestWorkflowEnvironment;
   beforeAll(async () => {
-    env = await createEnv();
+    env = await createTimeSkippingEnv();
   }, 30_000);
   afterAll(async () => {
     await env?.teardown();

@@ -18,11 +18,10 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TEMPORAL_BIN } from './helpers/child-server';
+import { createTimeSkippingEnv } from './helpers/child-server';
 import { eventTypeName, fetchEvents, HistoryEvent } from './helpers/history';
 import { uniqueId } from './helpers/ids';
 import { installQuietRuntime, realServerAddress } from './helpers/server';
-import { startTogether } from './helpers/start-together';
 import { within } from './helpers/wait';
 import { RunningWorker, startWorker } from './helpers/worker';
 import {
@@ -65,19 +64,12 @@ describeTimeSkipping('time skipping (devserver as the SDK test server)', () => {
 
   beforeAll(async () => {
     installQuietRuntime();
-    const [created, workflowBundle] = await startTogether(
-      {
-        start: TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEMPORAL_BIN } } }),
-        close: (started) => started.teardown(),
-      },
-      {
-        start: bundleWorkflowCode({
-          workflowsPath: path.resolve(__dirname, 'workflows/time-skipping.ts'),
-          logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (message: string) => console.error(message), log() {} },
-        }),
-      },
-    );
-    env = created;
+    // The server first, then the bundle: webpack beside it would slow the start the SDK waits 5 s for.
+    env = await createTimeSkippingEnv();
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: path.resolve(__dirname, 'workflows/time-skipping.ts'),
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (message: string) => console.error(message), log() {} },
+    });
     const activities: TimeSkippingActivities = {
       async sleepOnServerClock(sleepMs) {
         // The SDK's documented way for an activity to let the server's time pass: it releases the

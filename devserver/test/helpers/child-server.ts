@@ -1,5 +1,6 @@
 /** The devserver as a separate process through `devserver/bin/temporal`, for launcher and restart tests. */
 import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import { ChildProcess, spawn } from 'node:child_process';
 import * as net from 'node:net';
@@ -119,4 +120,20 @@ export async function startRestartableServer(dbFilename: string): Promise<Restar
       await stop();
     },
   };
+}
+
+/**
+ * TestWorkflowEnvironment.createTimeSkipping with this devserver as its test server. The SDK gives
+ * the server a fixed 5 s to accept connections and then kills it; on a saturated machine (parallel
+ * test files bundling workflows) a start can take longer, so a start that failed for that reason
+ * alone is tried once more.
+ */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const create = () => TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEMPORAL_BIN } } });
+  try {
+    return await create();
+  } catch (error) {
+    if (!/did not start within/.test(String(error))) throw error;
+    return create();
+  }
 }
