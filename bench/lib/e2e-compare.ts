@@ -68,6 +68,15 @@ export function countMismatches(ours: Record<string, number>, duckdb: Record<str
     .filter((m) => m.ours === null || m.duckdb === null || m.ours !== m.duckdb);
 }
 
+/**
+ * The time the five star tables took, from a run's per-stage times: 'transforms' (the fact beside
+ * the dimensions, whose own times overlap inside it), or for a run from before that stage,
+ * 'dimensions' and then 'fact'.
+ */
+export function transformsTime(stages: Partial<Record<string, number>>): number {
+  return stages.transforms ?? (stages.dimensions ?? 0) + (stages.fact ?? 0);
+}
+
 /** Our seconds over the peer's: 0.9 means we take 90 % of DuckDB's time. */
 export function ratioTo(oursSeconds: number, peerSeconds: number): number {
   if (!(peerSeconds > 0)) throw new Error(`the peer's time must be positive, got ${peerSeconds}`);

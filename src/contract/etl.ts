@@ -80,13 +80,19 @@ export interface IncrementalOutcome {
   usersUpdated: number;
 }
 
-/** Stages in the order they run; also the keys of `durationsMs`. */
+/**
+ * Stages in the order they run; also the keys of `durationsMs`. A full load runs 'transforms':
+ * the fact (songplays) beside the dimensions; within it 'dimensions' and 'fact' are each part's
+ * own time from the stage's start, so they overlap and 'transforms' is the wall time. (Runs from
+ * before that had 'dimensions' and then 'fact' one after the other, and no 'transforms'.)
+ */
 export const STAGES = [
   'provision',
   'lock',
   'createTables',
   'plan',
   'staging',
+  'transforms',
   'dimensions',
   'fact',
   'merge',

@@ -1,4 +1,4 @@
-import { countMismatches, E2E_DEFAULT_SCALES, parseE2eArgs, ratioTo, spread } from '../../bench/lib/e2e-compare';
+import { countMismatches, E2E_DEFAULT_SCALES, parseE2eArgs, ratioTo, spread, transformsTime } from '../../bench/lib/e2e-compare';
 import { descendants, procKb } from '../../bench/lib/process-memory';
 
 describe('end-to-end bench arguments', () => {
@@ -36,6 +36,12 @@ describe('end-to-end bench comparisons', () => {
       { table: 'time', ours: 8342, duckdb: null },
     ]);
     expect(countMismatches(ours, { ...ours }, ['songplays', 'users', 'time'])).toEqual([]);
+  });
+
+  it('the transforms take the stage that holds them side by side, or dimensions then fact in a run from before it', () => {
+    expect(transformsTime({ staging: 9, transforms: 8.5, dimensions: 6, fact: 8.25 })).toBe(8.5);
+    expect(transformsTime({ staging: 9, dimensions: 4.5, fact: 7 })).toBe(11.5);
+    expect(transformsTime({ merge: 3 })).toBe(0);
   });
 
   it('ratio is ours over the peer, and refuses a zero peer time', () => {

@@ -37,6 +37,8 @@ describe('progress', () => {
     expect(progressFraction(progress('staging', 0, 0))).toBeCloseTo(0.1);
     expect(progressFraction(progress('staging', 10, 10))).toBeCloseTo(0.1 + 0.7 * 0.5);
     expect(progressFraction(progress('dimensions'))).toBeCloseTo(0.8);
+    expect(progressFraction(progress('transforms'))).toBeCloseTo(0.8);
+    expect(progressFraction(progress('summarize'))).toBeCloseTo(0.95);
     expect(progressFraction(progress('done'))).toBe(1);
   });
 

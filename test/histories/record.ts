@@ -2,7 +2,9 @@
  * Records the example histories the replay test feeds to Worker.runReplayHistory (npm run
  * histories): sparkifyEtl runs on the committed small fixture through an in-process devserver and
  * a worker, each saved with `sparkify history <id> --json`. Run it again when a workflow change is
- * meant to change histories (and say so in the commit): the old histories then no longer replay.
+ * meant to change histories (and say so in the commit). A change guarded by `patched()` keeps the
+ * old recording beside the new one under a name saying what it predates
+ * (full-load-fact-after-dimensions.json), so both branches keep replaying.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

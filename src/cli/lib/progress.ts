@@ -4,31 +4,33 @@
  */
 import type { EtlProgress } from '../../contract';
 
-/** Share of the bar each stage ends at; staging fills its span by files done. */
-const STAGE_END: Record<string, number> = {
-  starting: 0,
-  provision: 0.05,
-  createTables: 0.08,
-  plan: 0.1,
-  staging: 0.8,
-  dimensions: 0.9,
-  fact: 0.95,
-  summarize: 0.97,
-  quality: 0.99,
-  teardown: 1,
+/**
+ * Share of the bar done when each stage starts; staging fills its span (up to the transforms) by
+ * files done. 'transforms' runs the dimensions beside the fact; runs recorded before it have
+ * 'dimensions' and then 'fact'. Stages not listed (lock, merge, unlock, an end in failure) show 0.
+ */
+const STAGE_START: Record<string, number> = {
+  provision: 0,
+  createTables: 0.05,
+  plan: 0.08,
+  staging: 0.1,
+  transforms: 0.8,
+  dimensions: 0.8,
+  fact: 0.9,
+  summarize: 0.95,
+  quality: 0.97,
+  teardown: 0.99,
   done: 1,
 };
 
+/** How much of the run is done, 0 to 1. */
 export function progressFraction(p: EtlProgress): number {
   if (p.stage === 'staging') {
     const total = p.files.events.total + p.files.songs.total;
     const done = p.files.events.done + p.files.songs.done;
-    return STAGE_END.plan + (STAGE_END.staging - STAGE_END.plan) * (total > 0 ? done / total : 0);
+    return STAGE_START.staging + (STAGE_START.transforms - STAGE_START.staging) * (total > 0 ? done / total : 0);
   }
-  const order = Object.keys(STAGE_END);
-  const index = order.indexOf(p.stage);
-  // A stage that is running has reached the end of the one before it.
-  return index > 0 ? STAGE_END[order[index - 1]] : 0;
+  return STAGE_START[p.stage] ?? 0;
 }
 
 /** One line of progress; with `elapsedMs`, the time since the watch started at the end. */
