@@ -2,12 +2,12 @@
 -- Offending: rows where any of them is NULL or differs.
 WITH derived AS (
   SELECT start_time, hour, day, week, month, year, weekday,
-         CAST(EXTRACT(HOUR FROM start_time) AS INTEGER) AS want_hour,
-         CAST(EXTRACT(DAY FROM start_time) AS INTEGER) AS want_day,
-         CAST(EXTRACT(WEEK FROM start_time) AS INTEGER) AS want_week,
-         CAST(EXTRACT(MONTH FROM start_time) AS INTEGER) AS want_month,
-         CAST(EXTRACT(YEAR FROM start_time) AS INTEGER) AS want_year,
-         CAST(EXTRACT(DOW FROM start_time) AS INTEGER) AS want_weekday
+         CAST(DATE_PART('hour', start_time) AS INTEGER) AS want_hour,
+         CAST(DATE_PART('day', start_time) AS INTEGER) AS want_day,
+         CAST(DATE_PART('week', start_time) AS INTEGER) AS want_week,
+         CAST(DATE_PART('month', start_time) AS INTEGER) AS want_month,
+         CAST(DATE_PART('year', start_time) AS INTEGER) AS want_year,
+         CAST(DATE_PART('dow', start_time) AS INTEGER) AS want_weekday
   FROM time
 ),
 offending AS (

@@ -5,12 +5,12 @@
 DELETE FROM time;
 INSERT INTO time (start_time, hour, day, week, month, year, weekday)
 SELECT start_time,
-       CAST(EXTRACT(HOUR FROM start_time) AS INTEGER),
-       CAST(EXTRACT(DAY FROM start_time) AS INTEGER),
-       CAST(EXTRACT(WEEK FROM start_time) AS INTEGER),
-       CAST(EXTRACT(MONTH FROM start_time) AS INTEGER),
-       CAST(EXTRACT(YEAR FROM start_time) AS INTEGER),
-       CAST(EXTRACT(DOW FROM start_time) AS INTEGER)
+       CAST(DATE_PART('hour', start_time) AS INTEGER),
+       CAST(DATE_PART('day', start_time) AS INTEGER),
+       CAST(DATE_PART('week', start_time) AS INTEGER),
+       CAST(DATE_PART('month', start_time) AS INTEGER),
+       CAST(DATE_PART('year', start_time) AS INTEGER),
+       CAST(DATE_PART('dow', start_time) AS INTEGER)
 FROM (
   SELECT DISTINCT TIMESTAMP 'epoch' + ts / 1000.0 * INTERVAL '1 second' AS start_time
   FROM staging_events
