@@ -1,10 +1,11 @@
 /**
  * Activities of incremental runs into a long-lived warehouse: the load lock, the persistent tables,
  * and the merge of one run's staged files into the star tables, in one transaction with their
- * manifest rows (sql/incremental/merge/*.sql, in file-name order).
+ * manifest rows (sql/incremental/merge/*.sql, in file-name order; a dialect's file of the same
+ * name in sql/<dialect>/incremental/merge/ replaces the shared one, and files only there join in
+ * name order). Each dialect does the steps its own way (IncrementalDialect); the lock's waiting
+ * and take-over rules are the same for all.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from 'pg';
@@ -19,43 +20,16 @@ import type {
 } from '../contract';
 import type { SqlDialect } from '../warehouse/provider';
 import { warehouseProvider } from '../warehouse/registry';
-import { SQL_ROOT, sqlStatement, sqlStatements } from '../warehouse/sql-files';
+import { sqlStatement, sqlStatements } from '../warehouse/sql-files';
 import { STAGING_TABLES, STAR_TABLES } from '../warehouse/tables';
 import { serverStartedAt, startStagingEpoch } from './staging/epoch';
+import { redshiftIncremental } from './incremental-redshift';
+import { INCREMENTAL_TABLES, lockHolder, mergedRun, mergeSteps, mergeValues, type IncrementalDialect, type LockHolder } from './incremental-steps';
 import { inWarehouse } from './warehouse-activity';
 
-/** The tables an incremental warehouse keeps besides the star tables (sql/<dialect>/incremental/). */
-export const INCREMENTAL_TABLES = ['warehouse_lock', 'loaded_files', 'song_catalog', 'user_latest', 'songplay_keys', 'incremental_runs'] as const;
+export { INCREMENTAL_TABLES } from './incremental-steps';
 
 const LOCK_POLL_MS = 2000;
-
-/**
- * Dialects whose incremental SQL exists. Redshift's would differ in kind, not only in spelling: it
- * enforces no unique key (the lock relies on one), and its COPY records no source file per row
- * (the manifest counts rows per file).
- */
-const INCREMENTAL_DIALECTS: Record<SqlDialect, boolean> = { postgres: true, redshift: false };
-
-/** The warehouse's dialect, or a non-retryable InvalidInput when it has no incremental mode. */
-function incrementalDialect(warehouse: WarehouseHandle): SqlDialect {
-  const { dialect } = warehouseProvider(warehouse.provider);
-  if (!INCREMENTAL_DIALECTS[dialect]) {
-    throw ApplicationFailure.create({
-      message: `incremental runs are not available on the ${warehouse.provider} warehouse yet (its ${dialect} SQL for the lock, manifest and merge is not written); run without incremental`,
-      type: 'InvalidInput',
-      nonRetryable: true,
-    });
-  }
-  return dialect;
-}
-
-/** The merge steps, in order: every file of sql/incremental/merge/. */
-function mergeSteps(): string[] {
-  return fs
-    .readdirSync(path.join(SQL_ROOT, 'incremental', 'merge'))
-    .filter((name) => name.endsWith('.sql'))
-    .sort();
-}
 
 async function inTransaction<T>(client: Client, work: () => Promise<T>): Promise<T> {
   await client.query('BEGIN');
@@ -84,6 +58,105 @@ async function runStatus(workflowId: string, runId: string): Promise<string> {
   }
 }
 
+const postgresIncremental: IncrementalDialect = {
+  withLock: (input, doing, work) =>
+    inWarehouse(input.warehouse, doing, async (client) => {
+      await client.query(sqlStatement('postgres/incremental/warehouse_lock.sql')).catch(async (err: unknown) => {
+        // Two first runs creating the table at once: the loser finds it made.
+        if (!isUniqueViolation(err)) throw err;
+      });
+      return work(async (closedRun) => {
+        if (closedRun !== undefined) {
+          const taken = await client.query(sqlStatement('incremental/lock/take_over.sql'), [input.workflowId, input.runId, closedRun]);
+          if (taken.rowCount === 1) return { holder: { workflowId: input.workflowId, runId: input.runId, since: new Date().toISOString() }, tookOver: true };
+        }
+        try {
+          const taken = await client.query(sqlStatement('incremental/lock/acquire.sql'), [input.workflowId, input.runId]);
+          if (taken.rowCount === 1) return { holder: { workflowId: input.workflowId, runId: input.runId, since: new Date().toISOString() }, tookOver: false };
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err;
+        }
+        const { rows } = await client.query(sqlStatement('incremental/lock/holder.sql'));
+        return { holder: lockHolder(rows[0]), tookOver: false };
+      });
+    }),
+
+  release: (input) =>
+    inWarehouse(input.warehouse, `releasing the load lock of ${input.warehouse.schema}`, async (client) => {
+      const { rowCount } = await client.query(sqlStatement('incremental/lock/release.sql'), [input.runId]);
+      return rowCount === 1;
+    }),
+
+  prepare: (input) =>
+    inWarehouse(input.warehouse, `preparing the incremental tables in ${input.warehouse.schema}`, async (client) => {
+      const created: string[] = [];
+      await inTransaction(client, async () => {
+        for (const table of INCREMENTAL_TABLES) await client.query(sqlStatement(`postgres/incremental/${table}.sql`));
+        for (const table of STAR_TABLES) {
+          const { rows } = await client.query(sqlStatement('queries/table_exists.sql'), [table]);
+          if (rows.length > 0) continue;
+          for (const statement of sqlStatements(`postgres/create/${table}.sql`)) await client.query(statement);
+          created.push(table);
+        }
+        for (const table of STAGING_TABLES) {
+          for (const statement of sqlStatements(`postgres/create/${table}.sql`)) await client.query(statement);
+          created.push(table);
+        }
+        await startStagingEpoch(client, 1);
+      });
+      return { tables: created, serverStartedAt: await serverStartedAt(client) };
+    }),
+
+  merge: (input) => {
+    const doing = `merging the staged files into the star tables of ${input.warehouse.schema}`;
+    return inWarehouse(input.warehouse, doing, (client) =>
+      inTransaction(client, async () => {
+        const done = await client.query(sqlStatement('incremental/run_merged.sql'), [input.runId]);
+        if (done.rows.length > 0) return mergedRun(done.rows[0], true);
+        const before = await starCounts(client);
+        let usersUpdated = 0;
+        let files = { events: 0, songs: 0 };
+        const values = mergeValues(input);
+        for (const step of mergeSteps('postgres')) {
+          for (const statement of sqlStatements(step, {}, values)) {
+            const result = await client.query(statement);
+            if (step.endsWith('_users.sql') && result.command === 'UPDATE') usersUpdated = result.rowCount ?? 0;
+          }
+          if (step.endsWith('_loaded_files.sql')) {
+            const { rows } = await client.query(sqlStatement('queries/count_planned_files.sql'));
+            files = { events: 0, songs: 0 };
+            for (const row of rows) files[String(row.staging) as 'events' | 'songs'] = Number(row.files);
+          }
+        }
+        const after = await starCounts(client);
+        const rowsAdded = Object.fromEntries(STAR_TABLES.map((t) => [t, after[t] - before[t]]));
+        await client.query(sqlStatement('incremental/record_run.sql'), [
+          input.runId, input.workflowId, files.events, files.songs, JSON.stringify(rowsAdded), usersUpdated,
+        ]);
+        return { files, rowsAdded, usersUpdated, alreadyMerged: false };
+      }),
+    );
+  },
+};
+
+async function starCounts(client: Client): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of STAR_TABLES) {
+    const { rows } = await client.query(sqlStatement('queries/table_count.sql', { table }));
+    counts[table] = Number(rows[0].row_count);
+  }
+  return counts;
+}
+
+const INCREMENTAL_BY_DIALECT: Record<SqlDialect, IncrementalDialect> = {
+  postgres: postgresIncremental,
+  redshift: redshiftIncremental,
+};
+
+function incremental(warehouse: WarehouseHandle): IncrementalDialect {
+  return INCREMENTAL_BY_DIALECT[warehouseProvider(warehouse.provider).dialect];
+}
+
 /**
  * Takes the long-lived warehouse's load lock for this run. Another open run's lock is waited for
  * (up to `waitSeconds`, then WarehouseBusy naming that run); a lock left by a run that has closed
@@ -91,35 +164,29 @@ async function runStatus(workflowId: string, runId: string): Promise<string> {
  * retried attempt of the same run.
  */
 export async function acquireWarehouseLock(input: WarehouseLockInput): Promise<WarehouseLockResult> {
-  const dialect = incrementalDialect(input.warehouse);
+  const dialect = incremental(input.warehouse);
   const ctx = Context.current();
   const began = Date.now();
   const waitMs = (input.waitSeconds ?? 600) * 1000;
   const doing = `taking the load lock of ${input.warehouse.schema}`;
-  return inWarehouse(input.warehouse, doing, async (client) => {
-    await client.query(sqlStatement(`${dialect}/incremental/warehouse_lock.sql`)).catch(async (err: unknown) => {
-      // Two first runs creating the table at once: the loser finds it made.
-      if (!isUniqueViolation(err)) throw err;
-    });
+  return dialect.withLock(input, doing, async (tryLock) => {
     let reported = '';
+    let closed: { holder: LockHolder; status: string } | undefined;
     for (;;) {
-      try {
-        const taken = await client.query(sqlStatement('incremental/lock/acquire.sql'), [input.workflowId, input.runId]);
-        if (taken.rowCount === 1) return { waitedMs: Date.now() - began };
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
+      const tried = await tryLock(closed?.holder.runId);
+      const holder = tried.holder;
+      if (holder?.runId === input.runId) {
+        if (tried.tookOver && closed) {
+          log.warn('took over the load lock of a run that has closed', { holder: closed.holder, status: closed.status, schema: input.warehouse.schema });
+          return { waitedMs: Date.now() - began, tookOverFrom: { workflowId: closed.holder.workflowId, runId: closed.holder.runId, status: closed.status } };
+        }
+        return { waitedMs: Date.now() - began };
       }
-      const { rows } = await client.query(sqlStatement('incremental/lock/holder.sql'));
-      if (rows.length === 0) continue;
-      const holder = { workflowId: String(rows[0].workflow_id), runId: String(rows[0].run_id), since: new Date(rows[0].acquired_at).toISOString() };
-      if (holder.runId === input.runId) return { waitedMs: Date.now() - began };
+      closed = undefined;
+      if (!holder) continue;
       const status = await runStatus(holder.workflowId, holder.runId);
       if (status !== 'RUNNING' && status !== 'unknown') {
-        const taken = await client.query(sqlStatement('incremental/lock/take_over.sql'), [input.workflowId, input.runId, holder.runId]);
-        if (taken.rowCount === 1) {
-          log.warn('took over the load lock of a run that has closed', { holder, status, schema: input.warehouse.schema });
-          return { waitedMs: Date.now() - began, tookOverFrom: { workflowId: holder.workflowId, runId: holder.runId, status } };
-        }
+        closed = { holder, status };
         continue;
       }
       const busy = `warehouse ${input.warehouse.warehouseId} is being loaded by run ${holder.workflowId} (${holder.runId}, ${status === 'unknown' ? 'state unknown' : 'running'}) since ${holder.since}`;
@@ -143,10 +210,7 @@ export async function acquireWarehouseLock(input: WarehouseLockInput): Promise<W
 
 /** Releases the lock if this run holds it (a run that lost it to a take-over releases nothing). */
 export async function releaseWarehouseLock(input: WarehouseLockInput): Promise<WarehouseLockResult> {
-  return inWarehouse(input.warehouse, `releasing the load lock of ${input.warehouse.schema}`, async (client) => {
-    const { rowCount } = await client.query(sqlStatement('incremental/lock/release.sql'), [input.runId]);
-    return { released: rowCount === 1, waitedMs: 0 };
-  });
+  return { released: await incremental(input.warehouse).release(input), waitedMs: 0 };
 }
 
 /**
@@ -155,34 +219,7 @@ export async function releaseWarehouseLock(input: WarehouseLockInput): Promise<W
  * scratch space) are created afresh, and staging starts at round 1.
  */
 export async function prepareIncremental(input: WarehouseInput): Promise<CreateTablesResult> {
-  const dialect = incrementalDialect(input.warehouse);
-  return inWarehouse(input.warehouse, `preparing the incremental tables in ${input.warehouse.schema}`, async (client) => {
-    const created: string[] = [];
-    await inTransaction(client, async () => {
-      for (const table of INCREMENTAL_TABLES) await client.query(sqlStatement(`${dialect}/incremental/${table}.sql`));
-      for (const table of STAR_TABLES) {
-        const { rows } = await client.query(sqlStatement('queries/table_exists.sql'), [table]);
-        if (rows.length > 0) continue;
-        for (const statement of sqlStatements(`${dialect}/create/${table}.sql`)) await client.query(statement);
-        created.push(table);
-      }
-      for (const table of STAGING_TABLES) {
-        for (const statement of sqlStatements(`${dialect}/create/${table}.sql`)) await client.query(statement);
-        created.push(table);
-      }
-      await startStagingEpoch(client, 1);
-    });
-    return { tables: created, serverStartedAt: await serverStartedAt(client) };
-  });
-}
-
-async function starCounts(client: Client): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const table of STAR_TABLES) {
-    const { rows } = await client.query(sqlStatement('queries/table_count.sql', { table }));
-    counts[table] = Number(rows[0].row_count);
-  }
-  return counts;
+  return incremental(input.warehouse).prepare(input);
 }
 
 /**
@@ -192,42 +229,5 @@ async function starCounts(client: Client): Promise<Record<string, number>> {
  * warehouse crashed) finds its incremental_runs row and merges nothing again.
  */
 export async function mergeIncremental(input: MergeIncrementalInput): Promise<MergeIncrementalResult> {
-  incrementalDialect(input.warehouse);
-  const doing = `merging the staged files into the star tables of ${input.warehouse.schema}`;
-  return inWarehouse(input.warehouse, doing, (client) =>
-    inTransaction(client, async () => {
-      const done = await client.query(sqlStatement('incremental/run_merged.sql'), [input.runId]);
-      if (done.rows.length > 0) {
-        const row = done.rows[0];
-        return {
-          files: { events: Number(row.files_events), songs: Number(row.files_songs) },
-          rowsAdded: JSON.parse(String(row.rows_added)) as Record<string, number>,
-          usersUpdated: Number(row.users_updated),
-          alreadyMerged: true,
-        };
-      }
-      const before = await starCounts(client);
-      let usersUpdated = 0;
-      let files = { events: 0, songs: 0 };
-      for (const step of mergeSteps()) {
-        const relative = `incremental/merge/${step}`;
-        const params = step.endsWith('_loaded_files.sql') ? [input.workflowId, input.runId] : [];
-        for (const statement of sqlStatements(relative)) {
-          const result = await client.query(statement, params);
-          if (step.endsWith('_users.sql') && result.command === 'UPDATE') usersUpdated = result.rowCount ?? 0;
-        }
-        if (step.endsWith('_loaded_files.sql')) {
-          const { rows } = await client.query(sqlStatement('queries/count_planned_files.sql'));
-          files = { events: 0, songs: 0 };
-          for (const row of rows) files[String(row.staging) as 'events' | 'songs'] = Number(row.files);
-        }
-      }
-      const after = await starCounts(client);
-      const rowsAdded = Object.fromEntries(STAR_TABLES.map((t) => [t, after[t] - before[t]]));
-      await client.query(sqlStatement('incremental/record_run.sql'), [
-        input.runId, input.workflowId, files.events, files.songs, JSON.stringify(rowsAdded), usersUpdated,
-      ]);
-      return { files, rowsAdded, usersUpdated, alreadyMerged: false };
-    }),
-  );
+  return incremental(input.warehouse).merge(input);
 }

@@ -11,14 +11,18 @@ import type {
   StagingPlanInput,
   StagingRoundInput,
   StagingRoundResult,
+  WarehouseHandle,
 } from '../contract';
 import { openSource } from '../sources';
 import { partitionOf } from '../sources/partition';
 import { checkStagingEpochStep, startStagingEpochStep } from './staging/epoch';
-import { manifestFilter, type ManifestFilter } from './staging/manifest-filter';
+import { manifestFilter, readManifest, type ManifestFilter } from './staging/manifest-filter';
 import { recordListing, type RecordFile } from './staging/plan-listing';
 import { stagePartition } from './staging/stage-partition';
 import { stageFromS3 } from './staging/redshift-copy';
+import { stagePlannedFromS3 } from './staging/redshift-planned-copy';
+import { readRedshiftManifest, recordRedshiftListing } from './staging/redshift-plan';
+import { redshiftSql } from '../warehouse/redshift/sql-runner';
 import type { SqlDialect } from '../warehouse/provider';
 import { warehouseProvider } from '../warehouse/registry';
 import { rowsOf } from '../warehouse/session';
@@ -26,13 +30,40 @@ import { inSession, inWarehouse } from './warehouse-activity';
 
 const LISTING_HEARTBEAT_MS = 2000;
 
+type PlanKind = (kind: StagingKind, record?: RecordFile, filter?: ManifestFilter) => Promise<StagingPlan[StagingKind]>;
+type PlanWriter = (input: StagingPlanInput & { warehouse: WarehouseHandle }, plan: PlanKind) => Promise<StagingPlan>;
+
+/** PostgreSQL: the listing streams into staging_files by COPY FROM STDIN, the manifest read on the same connection. */
+const writePostgresPlan: PlanWriter = (input, plan) =>
+  inWarehouse(input.warehouse, `writing the staging plan into ${input.warehouse.schema}`, async (client) => {
+    const recorded = async (kind: StagingKind) => {
+      const filter = input.incremental ? manifestFilter(await readManifest(client, kind), kind, input.incremental) : undefined;
+      return recordListing(client, kind, input.partitions, (record) => plan(kind, record, filter));
+    };
+    return { events: await recorded('events'), songs: await recorded('songs') };
+  });
+
+/** Redshift in an incremental run: the manifest read and the listing written in Data API batches (staging/redshift-plan.ts). */
+const writeRedshiftPlan: PlanWriter = async (input, plan) => {
+  const ctx = Context.current();
+  const hooks = { heartbeat: () => ctx.heartbeat(), sleep: (ms: number) => ctx.sleep(ms), submitted: () => undefined };
+  const recorded = async (kind: StagingKind) => {
+    const filter = input.incremental ? manifestFilter(await readRedshiftManifest(redshiftSql(input.warehouse), kind, hooks), kind, input.incremental) : undefined;
+    return recordRedshiftListing(input.warehouse, kind, input.partitions, hooks, (record) => plan(kind, record, filter));
+  };
+  return { events: await recorded('events'), songs: await recorded('songs') };
+};
+
 /**
- * Whether the plan's listing goes to staging_files for the COPYs to load. Redshift's COPY
- * activity lists its partition itself and pins exactly those objects in the manifest it writes
- * (staging/redshift-copy.ts), so there the plan only counts: the listing would otherwise have to
- * reach the cluster as a file of its own in S3 (a Data API statement holds at most 100 KB).
+ * Where the plan's listing goes, per dialect and mode; undefined: the plan only counts. Redshift's
+ * full load lists each partition in its COPY activity and pins exactly those objects in the
+ * manifest it writes (staging/redshift-copy.ts); an incremental run needs the plan in the
+ * warehouse (the merge's manifest rows read it), so there it is written.
  */
-const RECORDS_LISTING: Record<SqlDialect, boolean> = { postgres: true, redshift: false };
+const PLAN_WRITERS: Record<SqlDialect, (incremental: boolean) => PlanWriter | undefined> = {
+  postgres: () => writePostgresPlan,
+  redshift: (incremental) => (incremental ? writeRedshiftPlan : undefined),
+};
 
 /**
  * Lists the source once and says how many files and bytes each staging partition will get. With
@@ -50,7 +81,7 @@ export async function planStaging(input: StagingPlanInput): Promise<StagingPlan>
   }
   const ctx = Context.current();
   const source = await openSource(input.source);
-  const plan = async (kind: StagingKind, record?: RecordFile, filter?: ManifestFilter): Promise<StagingPlan[StagingKind]> => {
+  const plan: PlanKind = async (kind, record, filter) => {
     const filesPerPartition = new Array<number>(partitions).fill(0);
     let files = 0;
     let bytes = 0;
@@ -71,27 +102,22 @@ export async function planStaging(input: StagingPlanInput): Promise<StagingPlan>
     }
     return { files, bytes, filesPerPartition, ...filter?.counts };
   };
-  const { incremental } = input;
-  if (!input.warehouse || !RECORDS_LISTING[warehouseProvider(input.warehouse.provider).dialect]) {
+  const { incremental, warehouse } = input;
+  const writer = warehouse && PLAN_WRITERS[warehouseProvider(warehouse.provider).dialect](incremental !== undefined);
+  if (!warehouse || !writer) {
     if (incremental) {
-      const why = input.warehouse ? 'is not implemented on Redshift yet (issue 13)' : 'needs the warehouse (its manifest)';
-      throw ApplicationFailure.create({ message: `an incremental plan ${why}`, type: 'InvalidInput', nonRetryable: true });
+      throw ApplicationFailure.create({ message: 'an incremental plan needs the warehouse (its manifest)', type: 'InvalidInput', nonRetryable: true });
     }
     return { events: await plan('events'), songs: await plan('songs') };
   }
-  return inWarehouse(input.warehouse, `writing the staging plan into ${input.warehouse.schema}`, async (client) => {
-    const recorded = async (kind: StagingKind) => {
-      const filter = incremental ? await manifestFilter(client, kind, incremental) : undefined;
-      return recordListing(client, kind, partitions, (record) => plan(kind, record, filter));
-    };
-    return { events: await recorded('events'), songs: await recorded('songs') };
-  });
+  return writer({ ...input, warehouse }, plan);
 }
 
 /** How each SQL dialect stages a partition: PostgreSQL's COPY FROM STDIN, Redshift's COPY from S3. */
 const STAGE_BY_DIALECT: Record<SqlDialect, (kind: StagingKind, input: CopyStagingInput) => Promise<CopyStagingResult>> = {
   postgres: (kind, input) => stagePartition(kind, input),
-  redshift: stageFromS3,
+  // An incremental run loads its plan one COPY per file (rows attributed to their file); a full load one COPY per partition.
+  redshift: (kind, input) => (input.planned ? stagePlannedFromS3(kind, input) : stageFromS3(kind, input)),
 };
 
 /** COPYs one partition of the event logs into staging_events (rejected lines into load_errors). */

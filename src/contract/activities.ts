@@ -138,6 +138,11 @@ export interface CopyStagingInput {
    * warehouse crash empties staging; the workflow then starts round + 1 (resetStaging).
    */
   epoch?: number;
+  /**
+   * An incremental run: load the files the plan wrote into staging_files, each attributed to its
+   * rows (on Redshift one COPY per file; PostgreSQL always loads the planned files this way).
+   */
+  planned?: boolean;
 }
 
 /** What a staging COPY did; also its heartbeat details (so a retry resumes after `filesDone`). */

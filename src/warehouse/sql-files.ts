@@ -19,7 +19,11 @@ export type SqlIdentifiers = Record<string, string>;
 export interface SqlValues {
   literals?: Record<string, string>;
   integers?: Record<string, number>;
+  /** `{{name:rows}}`: a VALUES list, each row's text quoted as a literal, integers as they are, null as NULL. */
+  rows?: Record<string, SqlRow[]>;
 }
+
+export type SqlRow = Array<string | number | null>;
 
 function readSqlFile(relative: string): string {
   let text = cache.get(relative);
@@ -43,18 +47,27 @@ function invalid(relative: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({ message: `SQL file sql/${relative} ${message}`, type: 'SqlFileInvalid', nonRetryable: true });
 }
 
+function quoted(relative: string, name: string, literal: string | undefined): string {
+  if (literal === undefined || /[\r\n\0]/.test(literal)) throw invalid(relative, `needs one-line text for {{${name}}}, got ${literal === undefined ? 'none' : JSON.stringify(literal)}`);
+  return `'${literal.replace(/'/g, "''")}'`;
+}
+
+function integral(relative: string, name: string, integer: number | undefined): string {
+  if (integer === undefined || !Number.isSafeInteger(integer)) throw invalid(relative, `needs an integer for {{${name}}}, got ${integer === undefined ? 'none' : String(integer)}`);
+  return String(integer);
+}
+
+function valuesList(relative: string, name: string, rows: SqlRow[] | undefined): string {
+  if (rows === undefined || rows.length === 0) throw invalid(relative, `needs at least one row for {{${name}:rows}}`);
+  const field = (value: string | number | null): string => (value === null ? 'NULL' : typeof value === 'number' ? integral(relative, `${name}:rows`, value) : quoted(relative, `${name}:rows`, value));
+  return rows.map((row) => `(${row.map(field).join(', ')})`).join(', ');
+}
+
 function substitute(relative: string, text: string, identifiers: SqlIdentifiers, values: SqlValues = {}): string {
-  return text.replace(/\{\{(\w+)(?::(literal|integer))?\}\}/g, (_, name: string, kind: string | undefined) => {
-    if (kind === 'literal') {
-      const literal = values.literals?.[name];
-      if (literal === undefined || /[\r\n\0]/.test(literal)) throw invalid(relative, `needs one-line text for {{${name}:literal}}, got ${literal === undefined ? 'none' : JSON.stringify(literal)}`);
-      return `'${literal.replace(/'/g, "''")}'`;
-    }
-    if (kind === 'integer') {
-      const integer = values.integers?.[name];
-      if (integer === undefined || !Number.isSafeInteger(integer)) throw invalid(relative, `needs an integer for {{${name}:integer}}, got ${integer === undefined ? 'none' : String(integer)}`);
-      return String(integer);
-    }
+  return text.replace(/\{\{(\w+)(?::(literal|integer|rows))?\}\}/g, (_, name: string, kind: string | undefined) => {
+    if (kind === 'literal') return quoted(relative, `${name}:literal`, values.literals?.[name]);
+    if (kind === 'integer') return integral(relative, `${name}:integer`, values.integers?.[name]);
+    if (kind === 'rows') return valuesList(relative, name, values.rows?.[name]);
     const value = identifiers[name];
     if (value === undefined || !IDENTIFIER.test(value)) {
       throw ApplicationFailure.create({

@@ -222,6 +222,7 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
     const handle = { warehouse };
     const source = input.source;
     const partitions = input.partitions;
+    const planned = input.incremental ? { planned: true } : {};
     if (epoch > 1) {
       sawServer((await stage('staging', () => activities.resetStaging({ warehouse, epoch }))).serverStartedAt);
       progress.files.events.done = 0;
@@ -230,8 +231,8 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
     }
     const [events, songs] = await stage('staging', () =>
       allOrCancel([
-        () => stageKind('events', plan, (p) => activities.copyStagingEvents({ warehouse, source, partition: p, partitions, epoch })),
-        () => stageKind('songs', plan, (p) => activities.copyStagingSongs({ warehouse, source, partition: p, partitions, epoch })),
+        () => stageKind('events', plan, (p) => activities.copyStagingEvents({ warehouse, source, partition: p, partitions, epoch, ...planned })),
+        () => stageKind('songs', plan, (p) => activities.copyStagingSongs({ warehouse, source, partition: p, partitions, epoch, ...planned })),
       ]),
     );
     const account = await stage('staging', () => activities.verifyStaging({ warehouse, epoch }));

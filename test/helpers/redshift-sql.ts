@@ -1,6 +1,6 @@
 /**
  * Checks a statement meant for Redshift without a Redshift: node-sql-parser's Redshift dialect
- * parses it; what that parser does not know (table attributes DISTSTYLE / DISTKEY / SORTKEY,
+ * parses it; what that parser does not know (table attributes DISTSTYLE / DISTKEY / SORTKEY, LOCK,
  * IDENTITY columns, DROP … IF EXISTS, COPY, SET search_path) is first checked against
  * Redshift's documented grammar (CREATE TABLE, DROP TABLE, DROP SCHEMA, COPY and SET in the
  * Amazon Redshift Database Developer Guide) and only then removed for the parser.
@@ -67,10 +67,12 @@ export function checkStatement(statement: string): string {
   if (/^DROP SCHEMA (IF EXISTS )?\w+( CASCADE| RESTRICT)?$/.test(statement)) return 'drop schema';
   // SET search_path TO schema [, …]: the Data API session's schema (Redshift's SET reference).
   if (/^SET search_path TO [a-z_][a-z0-9_]*(, ?[a-z_][a-z0-9_]*)*$/.test(statement)) return 'set';
+  // LOCK [ TABLE ] table_name [, ...] (Redshift's LOCK reference).
+  if (/^LOCK (TABLE )?\w+(, ?\w+)*$/.test(statement)) return 'lock';
   if (/^CREATE TABLE/.test(statement)) {
     const { portable, distKey, sortKey } = redshiftTableAttributes(statement);
     const ast = parseRedshift(portable);
-    const name = /^CREATE TABLE (\w+)/.exec(statement)![1];
+    const name = /^CREATE TABLE (?:IF NOT EXISTS )?(\w+)/.exec(statement)![1];
     const columns = columnsOf(ast);
     if (columns.length === 0) throw new Error(`${name}: no columns`);
     for (const key of [...(distKey ? [distKey] : []), ...sortKey]) {

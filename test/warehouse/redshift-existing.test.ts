@@ -17,10 +17,14 @@ import { stagePartition } from '../../src/activities/staging/stage-partition';
 import { readDwhConfig } from '../../src/config/dwh-cfg';
 import { setFileSetting } from '../../src/config/env';
 import { REDSHIFT_ENV, useRedshiftConfig } from '../../src/config/redshift-settings';
-import type { CopyStagingResult, WarehouseHandle } from '../../src/contract';
-import { sqlStatements } from '../../src/warehouse/sql-files';
+import type { Client } from 'pg';
+import { INCREMENTAL_TABLES } from '../../src/activities/incremental';
+import type { CopyStagingResult, MergeIncrementalResult, StagingPlan, WarehouseHandle, WarehouseLockResult } from '../../src/contract';
+import { SQL_ROOT, sqlStatements } from '../../src/warehouse/sql-files';
 import { ALL_TABLES } from '../../src/warehouse/tables';
-import { fixturePath, readExpected } from '../workflows/support';
+import { countFiles, fixturePath, readExpected } from '../workflows/support';
+import { expectedReport, tablesReport } from '../helpers/exact-tables';
+import { redshiftTableAttributes } from '../helpers/redshift-sql';
 import { openWarehouse } from '../../src/warehouse/connection';
 import { waitFor } from '../../devserver/test/helpers/wait';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
@@ -121,3 +125,139 @@ it('runs the warehouse activities\' transactions over that connection (RedshiftS
   expect(data.calls()).toHaveLength(0);
   await run(activities.teardownWarehouse, { provider: 'redshift', warehouseId: 'existing_3' });
 }, 120_000);
+
+describe('incremental runs over that connection: the Redshift SQL where PostgreSQL can run it', () => {
+  /** Redshift's DDL for the incremental run's tables, without the table attributes PostgreSQL lacks. */
+  function createRedshiftTables(client: Client): Promise<void> {
+    const files = [
+      ...ALL_TABLES.map((table) => (fs.existsSync(path.join(SQL_ROOT, `redshift/incremental/create/${table}.sql`)) ? `redshift/incremental/create/${table}.sql` : `redshift/create/${table}.sql`)),
+      ...INCREMENTAL_TABLES.map((table) => `redshift/incremental/${table}.sql`),
+    ];
+    return files.reduce(async (done, file) => {
+      await done;
+      for (const statement of sqlStatements(file)) {
+        await client.query(/^CREATE TABLE/.test(statement) ? redshiftTableAttributes(statement).portable : statement);
+      }
+    }, Promise.resolve());
+  }
+
+  it('two runs take the lock at once: LOCK makes them one after the other, exactly one holds it', async () => {
+    const warehouse = await run<WarehouseHandle>(activities.provisionWarehouse, { provider: 'redshift', warehouseId: 'existing_4' });
+    const client = await openWarehouse(warehouse, 'holding the lock table');
+    try {
+      await client.query(sqlStatements('redshift/incremental/warehouse_lock.sql')[0]);
+      // A taker's transaction stays open 0.5 s after its INSERT (a slow cluster): without LOCK the
+      // other's INSERT would not see the row and insert a second one (no unique key on Redshift).
+      await client.query("CREATE FUNCTION slow_insert() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN PERFORM pg_sleep(0.5); RETURN NEW; END'");
+      await client.query('CREATE TRIGGER slow_insert AFTER INSERT ON warehouse_lock FOR EACH ROW EXECUTE FUNCTION slow_insert()');
+      // Both acquirers start while this transaction holds the table, so they race for the same empty table.
+      await client.query('BEGIN');
+      await client.query('LOCK warehouse_lock');
+      const tries = ['run-a', 'run-b'].map((runId) =>
+        run<WarehouseLockResult>(activities.acquireWarehouseLock, { warehouse, workflowId: `wf-${runId}`, runId, waitSeconds: 0 }).then(
+          (result) => ({ runId, result }),
+          (err: unknown) => ({ runId, err: err as Error }),
+        ),
+      );
+      await waitFor('both acquirers waiting on the table lock', async () => {
+        const watcher = await openWarehouse(warehouse, 'watching the table lock');
+        const { rows } = await watcher.query("SELECT COUNT(*)::int AS waiting FROM pg_locks WHERE relation = 'warehouse_lock'::regclass AND NOT granted").finally(() => watcher.end());
+        return rows[0].waiting === 2 ? true : undefined;
+      }, 20_000);
+      await client.query('COMMIT');
+      const outcomes = await Promise.all(tries);
+      const won = outcomes.filter((o) => 'result' in o);
+      const lost = outcomes.filter((o) => 'err' in o) as Array<{ runId: string; err: Error }>;
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect(lost[0].err.message).toContain(`is being loaded by run wf-${won[0].runId} (${won[0].runId}`);
+      const { rows } = await client.query('SELECT workflow_id, run_id FROM warehouse_lock');
+      expect(rows).toEqual([{ workflow_id: `wf-${won[0].runId}`, run_id: won[0].runId }]);
+
+      // The loser retried once the holder released: the row is its own; releasing twice releases once.
+      expect(await run(activities.releaseWarehouseLock, { warehouse, workflowId: `wf-${won[0].runId}`, runId: won[0].runId })).toEqual({ released: true, waitedMs: 0 });
+      await run(activities.acquireWarehouseLock, { warehouse, workflowId: `wf-${lost[0].runId}`, runId: lost[0].runId, waitSeconds: 0 });
+      expect((await client.query('SELECT run_id FROM warehouse_lock')).rows).toEqual([{ run_id: lost[0].runId }]);
+      expect(await run(activities.releaseWarehouseLock, { warehouse, workflowId: 'x', runId: won[0].runId })).toEqual({ released: false, waitedMs: 0 });
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      await client.end();
+    }
+    expect(data.calls()).toHaveLength(0);
+    await run(activities.teardownWarehouse, { provider: 'redshift', warehouseId: 'existing_4' });
+  }, 60_000);
+
+  it('the plan, each file\'s rows with its path and ordinal, and the merge batch give the fixture\'s exact star tables and manifest', async () => {
+    // The fixture's rows are parsed by the PostgreSQL path into a schema of their own, then moved
+    // file by file into Redshift's staging by the INSERT of sql/redshift/incremental/staging/<kind>_file.sql
+    // (the statement after COPY), which numbers each file's rows.
+    const parsed = await run<WarehouseHandle>(activities.provisionWarehouse, { provider: 'redshift', warehouseId: 'existing_5' });
+    const warehouse = await run<WarehouseHandle>(activities.provisionWarehouse, { provider: 'redshift', warehouseId: 'existing_6' });
+    const source = { type: 'local', path: fixturePath('sparkify-small') } as const;
+    const expected = readExpected('sparkify-small');
+    const client = await openWarehouse(parsed, 'parsing the fixture');
+    try {
+      for (const table of ALL_TABLES) for (const statement of sqlStatements(`postgres/create/${table}.sql`)) await client.query(statement);
+      await client.query('INSERT INTO staging_epoch (epoch) VALUES (1)');
+      for (const kind of ['events', 'songs'] as const) {
+        await new MockActivityEnvironment().run(() => stagePartition(kind, { warehouse: parsed, source, partition: 0, partitions: 1 }));
+      }
+      await client.query(`SET search_path TO ${warehouse.schema}`);
+      await createRedshiftTables(client);
+      await client.query('INSERT INTO staging_epoch (epoch) VALUES (1)');
+    } finally {
+      await client.end();
+    }
+
+    const plan = await run<StagingPlan>(activities.planStaging, { source, partitions: 1, warehouse, incremental: {} });
+    expect(plan.events.files).toBe(countFiles(path.join(fixturePath('sparkify-small'), 'log_data')));
+    expect(plan.songs.files).toBe(countFiles(path.join(fixturePath('sparkify-small'), 'song_data')));
+
+    const rs = await openWarehouse(warehouse, 'staging file by file');
+    try {
+      const planned = (await rs.query('SELECT staging, path FROM staging_files ORDER BY staging, path')).rows as Array<{ staging: 'events' | 'songs'; path: string }>;
+      expect(planned).toHaveLength(plan.events.files + plan.songs.files);
+      for (const { staging: kind, path: file } of planned) {
+        const copied = sqlStatements(`redshift/incremental/staging/${kind}_file.sql`, {}, {
+          literals: { manifest: 's3://b/m', iam_role: 'arn:aws:iam::123456789012:role/r', region: 'us-west-2', json_paths: 's3://b/j', file },
+          integers: { partitions: 1, partition: 0, max_errors: 0 },
+        });
+        const insert = copied.find((s) => s.startsWith(`INSERT INTO staging_${kind} `))!;
+        const columns = /^INSERT INTO staging_\w+ \(([^)]*), source_file/.exec(insert)![1];
+        await rs.query(`CREATE TEMPORARY TABLE staging_${kind}_load (LIKE staging_${kind})`);
+        await rs.query(`INSERT INTO staging_${kind}_load (${columns}) SELECT ${columns} FROM ${parsed.schema}.staging_${kind} WHERE source_file = $1`, [file]);
+        await rs.query(insert);
+        await rs.query(`DROP TABLE staging_${kind}_load`);
+      }
+      // Each file's rows are numbered 1..n in event (song) order.
+      const ordinals = await rs.query("SELECT COUNT(*)::int AS n, COUNT(DISTINCT (source_file, source_line))::int AS keys, SUM(CASE WHEN source_line BETWEEN 1 AND per_file THEN 1 ELSE 0 END)::int AS in_range FROM (SELECT source_file, source_line, COUNT(*) OVER (PARTITION BY source_file) AS per_file FROM staging_events) e");
+      expect(ordinals.rows[0]).toEqual({ n: expected.tables.staging_events, keys: expected.tables.staging_events, in_range: expected.tables.staging_events });
+    } finally {
+      await rs.end();
+    }
+
+    const merged = await run<MergeIncrementalResult>(activities.mergeIncremental, { warehouse, workflowId: 'wf-merge', runId: 'run-merge' });
+    expect(merged).toEqual({
+      files: { events: plan.events.files, songs: plan.songs.files },
+      rowsAdded: { songplays: expected.tables.songplays, users: expected.tables.users, songs: expected.tables.songs, artists: expected.tables.artists, time: expected.tables.time },
+      usersUpdated: 0,
+      alreadyMerged: false,
+    });
+    // A retried merge finds the run's row and merges nothing again.
+    expect(await run(activities.mergeIncremental, { warehouse, workflowId: 'wf-merge', runId: 'run-merge' })).toEqual({ ...merged, alreadyMerged: true });
+    const check = await openWarehouse(warehouse, 'reading the tables');
+    try {
+      expect(await tablesReport(check)).toEqual(expectedReport(JSON.parse(fs.readFileSync(path.join(fixturePath('sparkify-small'), 'expected.json'), 'utf8'))));
+      const manifest = await check.query("SELECT staging, COUNT(*)::int AS files, SUM(rows_loaded)::int AS loaded, SUM(rows_rejected)::int AS rejected, COUNT(DISTINCT run_id)::int AS runs FROM loaded_files GROUP BY staging ORDER BY staging");
+      expect(manifest.rows).toEqual([
+        { staging: 'events', files: plan.events.files, loaded: expected.tables.staging_events, rejected: 0, runs: 1 },
+        { staging: 'songs', files: plan.songs.files, loaded: expected.tables.staging_songs, rejected: 0, runs: 1 },
+      ]);
+    } finally {
+      await check.end();
+    }
+    expect(redshift.calls()).toHaveLength(0);
+    expect(data.calls()).toHaveLength(0);
+    for (const warehouseId of ['existing_5', 'existing_6']) await run(activities.teardownWarehouse, { provider: 'redshift', warehouseId });
+  }, 120_000);
+});

@@ -17,22 +17,15 @@ import {
   DeleteClusterCommand,
   RedshiftClient,
 } from '@aws-sdk/client-redshift';
-import {
-  BatchExecuteStatementCommand,
-  DescribeStatementCommand,
-  ExecuteStatementCommand,
-  GetStatementResultCommand,
-  RedshiftDataClient,
-  type BatchExecuteStatementCommandInput,
-  type ExecuteStatementCommandInput,
-  type Field,
-} from '@aws-sdk/client-redshift-data';
+import { BatchExecuteStatementCommand, DescribeStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as sparkifyActivities from '../../src/activities';
 import type { SparkifyEtlInput } from '../../src/contract';
 import { sparkifyEtl } from '../../src/workflows';
 import { eventTypeName, fetchEvents } from '../../devserver/test/helpers/history';
 import { checkStatement } from '../helpers/redshift-sql';
+import { DataApiDouble, type Row } from '../helpers/redshift-data-api';
 import { ScriptedCluster } from '../helpers/redshift-control-plane';
 import { startS3ForTests, type S3ForTests } from '../helpers/s3';
 import { startTemporalForTests, type TemporalForTests } from '../helpers/temporal';
@@ -58,53 +51,17 @@ const COPIED = {
 } as const;
 const REJECTED_BY_KIND = { 'invalid-json': 4, 'missing-field': 2 };
 
-type Row = Record<string, string | number>;
-
-/**
- * The Data API double: every Execute/BatchExecuteStatement recorded in order with its SQL; a
- * statement runs for `runningPolls(sqls)` DescribeStatement polls, then finishes. Query results
- * come from `answer`, rows affected by an INSERT from `affected`.
- */
-class ScriptedDataApi {
-  readonly calls: Array<{ id: string; sqls: string[] }> = [];
-  private readonly polls = new Map<string, number>();
+/** The full load's script: the figures above, per partition as its COPY batch says it staged. */
+class ScriptedDataApi extends DataApiDouble {
   /** Per staged partition, what its batch's progress INSERT said (files, last file, bytes). */
   readonly staged = new Map<string, { files: number; bytes: number; lastFile: string }>();
 
-  constructor(private readonly runningPolls: (sqls: string[]) => number = () => 0) {}
+  constructor(runningPolls?: (sqls: string[]) => number) {
+    super(data, runningPolls);
+  }
 
-  install(): void {
-    data.reset();
-    const submit = (sqls: string[]) => {
-      const id = `stmt-${this.calls.length + 1}`;
-      this.calls.push({ id, sqls });
-      this.polls.set(id, this.runningPolls(sqls));
-      for (const sql of sqls) this.noteProgress(sql);
-      return { Id: id };
-    };
-    data.on(ExecuteStatementCommand).callsFake((input: ExecuteStatementCommandInput) => submit([input.Sql!]));
-    data.on(BatchExecuteStatementCommand).callsFake((input: BatchExecuteStatementCommandInput) => submit(input.Sqls!));
-    data.on(DescribeStatementCommand).callsFake(({ Id }: { Id: string }) => {
-      const call = this.calls.find((c) => c.id === Id)!;
-      const left = this.polls.get(Id)!;
-      if (left > 0) {
-        this.polls.set(Id, left - 1);
-        return { Id, Status: 'STARTED' };
-      }
-      const results = call.sqls.map((sql, k) => {
-        const rows = this.answer(sql);
-        return { Id: `${Id}:${k + 1}`, Status: 'FINISHED' as const, HasResultSet: rows !== undefined, ResultRows: rows ? rows.length : this.affected(sql) };
-      });
-      return call.sqls.length === 1 ? { ...results[0], Id, Status: 'FINISHED' } : { Id, Status: 'FINISHED', SubStatements: results };
-    });
-    data.on(GetStatementResultCommand).callsFake(({ Id }: { Id: string }) => {
-      const [id, k] = Id.split(':');
-      const sql = this.calls.find((c) => c.id === id)!.sqls[Number(k ?? 1) - 1];
-      const rows = this.answer(sql)!;
-      const names = rows.length > 0 ? Object.keys(rows[0]) : [];
-      const field = (v: string | number): Field => (typeof v === 'number' ? { longValue: v } : { stringValue: v });
-      return { ColumnMetadata: names.map((name) => ({ name })), Records: rows.map((row) => names.map((n) => field(row[n]))), TotalNumRows: rows.length };
-    });
+  protected override submitted(sql: string): void {
+    this.noteProgress(sql);
   }
 
   /** The batch's own progress INSERT names its files, last file and bytes: kept to read back. */
@@ -197,10 +154,10 @@ const input: SparkifyEtlInput = {
   maxErrors: 10,
 };
 
-async function runEtl(workflowId: string, activities?: Partial<typeof sparkifyActivities>) {
+async function runEtl(workflowId: string, activities?: Partial<typeof sparkifyActivities>, args: SparkifyEtlInput = input) {
   const taskQueue = temporal.taskQueue(workflowId);
   const worker = await temporal.worker(taskQueue, activities ? { activities } : {});
-  return worker.runUntil(temporal.env.client.workflow.execute(sparkifyEtl, { taskQueue, workflowId, args: [input] }));
+  return worker.runUntil(temporal.env.client.workflow.execute(sparkifyEtl, { taskQueue, workflowId, args: [args] }));
 }
 
 /** Bytes of the fixture's files under `dir`, counted without project code. */
@@ -367,5 +324,200 @@ describe('sparkifyEtl with warehouse redshift', () => {
     const polledFrozen = data.commandCalls(DescribeStatementCommand).filter((c) => c.args[0].input.Id === frozenId);
     expect(polledFrozen.length).toBeGreaterThanOrEqual(5);
     expect(result.rows.read).toBe(1490 + 3 + 1501 + 2 + 149 + 1 + 150);
+  });
+});
+
+/** Rows each planned file's COPY "loads", by kind, in the incremental double. */
+const PER_FILE = { events: 7, songs: 1 } as const;
+/** What the incremental double's merge batch records for a run that planned files. */
+const MERGED = { rowsAdded: { songplays: 11, users: 2, songs: 1, artists: 1, time: 9 }, usersUpdated: 3 };
+
+interface PlannedFile {
+  staging: 'events' | 'songs';
+  partitions: number;
+  partition: number;
+  path: string;
+  size: number;
+  etag: string | null;
+}
+
+/** Fields of a VALUES list as the plan's INSERT writes them: quoted text ('' doubled), integers, NULL. */
+function valuesRows(list: string): Array<Array<string | number | null>> {
+  const rows: Array<Array<string | number | null>> = [];
+  const tuple = /\(((?:'(?:[^']|'')*'|[^()'])*)\)/g;
+  let m: RegExpExecArray | null;
+  while ((m = tuple.exec(list))) {
+    const fields = m[1].match(/'(?:[^']|'')*'|NULL|-?\d+/g)!;
+    rows.push(fields.map((f) => (f === 'NULL' ? null : f.startsWith("'") ? f.slice(1, -1).replace(/''/g, "'") : Number(f))));
+  }
+  return rows;
+}
+
+/**
+ * An incremental run's script: a warehouse whose manifest lists `manifest`; the plan the run
+ * writes into staging_files is kept and read back as Redshift would; each planned file's COPY
+ * "loads" PER_FILE rows; the merge batch records MERGED (nothing when no file was planned).
+ */
+class IncrementalDataApi extends DataApiDouble {
+  planned: PlannedFile[] = [];
+  holder: { workflowId: string; runId: string } | undefined;
+
+  constructor(private readonly manifest: PlannedFile[], private readonly tablesExist: boolean) {
+    super(data);
+  }
+
+  protected override submitted(sql: string): void {
+    let m: RegExpExecArray | null;
+    if ((m = /^DELETE FROM staging_files WHERE staging = '(\w+)' AND partitions = (\d+)$/.exec(sql))) {
+      this.planned = this.planned.filter((f) => !(f.staging === m![1] && f.partitions === Number(m![2])));
+    } else if (sql.startsWith('INSERT INTO staging_files')) {
+      for (const [staging, partitions, partition, path, size, etag] of valuesRows(sql.slice(sql.indexOf('VALUES')))) {
+        this.planned.push({ staging: staging as PlannedFile['staging'], partitions: partitions as number, partition: partition as number, path: path as string, size: size as number, etag: etag as string | null });
+      }
+    } else if ((m = /^INSERT INTO warehouse_lock .*\nSELECT 'load', '([^']*)', '([^']*)'/s.exec(sql)) && !this.holder) {
+      this.holder = { workflowId: m[1], runId: m[2] };
+    } else if ((m = /^DELETE FROM warehouse_lock WHERE lock_name = 'load' AND run_id = '([^']*)'$/.exec(sql)) && this.holder?.runId === m[1]) {
+      this.holder = undefined;
+    }
+  }
+
+  private files(kind: string, partition?: number): PlannedFile[] {
+    return this.planned.filter((f) => f.staging === kind && (partition === undefined || f.partition === partition)).sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+  }
+
+  private loaded(kind: 'events' | 'songs', partition?: number): number {
+    return this.files(kind, partition).length * PER_FILE[kind];
+  }
+
+  answer(sql: string, call: { sqls: string[] }): Row[] | undefined {
+    let m: RegExpExecArray | null;
+    if (sql === 'SELECT epoch FROM staging_epoch') return [{ epoch: 1 }];
+    if (sql.startsWith('SELECT table_name FROM information_schema.tables')) return this.tablesExist ? ['songplays', 'users', 'songs', 'artists', 'time'].map((table_name) => ({ table_name })) : [];
+    if (sql.startsWith('SELECT workflow_id, run_id, acquired_at FROM warehouse_lock')) return this.holder ? [{ workflow_id: this.holder.workflowId, run_id: this.holder.runId, acquired_at: '2026-12-02 18:00:00' }] : [];
+    if ((m = /^SELECT path, size, etag FROM loaded_files WHERE staging = '(\w+)'$/.exec(sql))) {
+      return this.manifest.filter((f) => f.staging === m![1]).map((f) => ({ path: f.path, size: f.size, ...(f.etag === null ? {} : { etag: f.etag }) }));
+    }
+    if ((m = /^SELECT path, size, etag\nFROM staging_files\nWHERE staging = '(\w+)' AND partitions = \d+ AND partition_no = (\d+)\nORDER BY path$/.exec(sql))) {
+      return this.files(m[1], Number(m[2])).map((f) => ({ path: f.path, size: f.size, ...(f.etag === null ? {} : { etag: f.etag }) }));
+    }
+    if ((m = /^SELECT files_done, .*\nFROM staging_progress\nWHERE staging = '(events|songs)' AND partitions = \d+ AND partition_no = (\d+)$/s.exec(sql))) {
+      const kind = m[1] as 'events' | 'songs';
+      const files = this.files(kind, Number(m[2]));
+      const loaded = this.loaded(kind, Number(m[2]));
+      return [{ files_done: files.length, last_file: files[files.length - 1].path, lines_read: loaded, rows_loaded: loaded, rows_rejected: 0, bytes_read: files.reduce((n, f) => n + f.size, 0) }];
+    }
+    if ((m = /^SELECT COUNT\(\*\) AS row_count FROM (\w+)$/.exec(sql))) {
+      if (m[1] === 'staging_events') return [{ row_count: this.loaded('events') }];
+      if (m[1] === 'staging_songs') return [{ row_count: this.loaded('songs') }];
+      return [{ row_count: m[1] === 'load_errors' ? 0 : STAR[m[1] as keyof typeof STAR] }];
+    }
+    if (sql.startsWith('SELECT staging,\n       SUM(files_done)')) {
+      return (['events', 'songs'] as const).filter((kind) => this.files(kind).length > 0).map((kind) => ({
+        staging: kind, files_done: String(this.files(kind).length), lines_read: String(this.loaded(kind)), rows_loaded: String(this.loaded(kind)), rows_rejected: '0',
+      }));
+    }
+    if (sql.startsWith('SELECT files_events, files_songs, rows_added, users_updated FROM incremental_runs')) {
+      // Only the merge batch's own read finds the run's row (it ends the batch that inserted it).
+      if (!call.sqls.some((s) => s.startsWith('INSERT INTO incremental_runs'))) return [];
+      const none = this.planned.length === 0;
+      return [{
+        files_events: this.files('events').length,
+        files_songs: this.files('songs').length,
+        rows_added: JSON.stringify(none ? { songplays: 0, users: 0, songs: 0, artists: 0, time: 0 } : MERGED.rowsAdded),
+        users_updated: none ? 0 : MERGED.usersUpdated,
+      }];
+    }
+    if (sql.startsWith('SELECT staging, COUNT(*) AS row_count\nFROM load_errors') || sql.startsWith('SELECT reason_kind')) return [];
+    if (/^(WITH|SELECT)\b/.test(sql)) return [];
+    return undefined;
+  }
+
+  affected(sql: string, call: { sqls: string[] }): number {
+    if (sql.startsWith('DELETE FROM warehouse_lock')) return 1;
+    // The lock's INSERT inserts when the holder it reads back is the inserting run.
+    const insert = /^INSERT INTO warehouse_lock .*\nSELECT 'load', '([^']*)', '([^']*)'/s.exec(sql);
+    if (insert) return this.holder?.runId === insert[2] && call.sqls.length > 0 ? 1 : 0;
+    return 0;
+  }
+}
+
+describe('incremental sparkifyEtl with warehouse redshift', () => {
+  it('takes the lock with LOCK, writes the plan, COPYs each planned file alone with its path on its rows, merges with the manifest rows in one batch; a second run plans and COPYs nothing', async () => {
+    const cluster = new ScriptedCluster(redshift, CLUSTER_ID, 1);
+    cluster.install();
+    const api = new IncrementalDataApi([], false);
+    api.install();
+    const incremental: SparkifyEtlInput = { ...input, incremental: { warehouseName: 'daily' } };
+    const workflowId = `redshift-incremental-${Date.now()}`;
+    const result = await runEtl(workflowId, undefined, incremental);
+
+    for (const call of api.calls) {
+      for (const sql of call.sqls) {
+        try {
+          checkStatement(sql);
+        } catch (err) {
+          throw new Error(`${(err as Error).message}\n${sql}`);
+        }
+      }
+    }
+    // The lock: one batch that starts with LOCK, then the conditional INSERT, the take-over UPDATE and the holder.
+    const lockBatches = api.calls.filter((c) => c.sqls.some((s) => s.startsWith('INSERT INTO warehouse_lock')));
+    expect(lockBatches).toHaveLength(1);
+    expect(lockBatches[0].sqls.slice(1).map((s) => s.split(/\s/)[0])).toEqual(['LOCK', 'INSERT', 'UPDATE', 'SELECT']);
+    expect(lockBatches[0].sqls[1]).toBe('LOCK warehouse_lock');
+
+    // The plan holds every fixture file once, written in batches of at most 40 statements.
+    const logFiles = countFiles(path.join(FIXTURE, 'log_data'));
+    const songFiles = countFiles(path.join(FIXTURE, 'song_data'));
+    expect(api.planned.filter((f) => f.staging === 'events')).toHaveLength(logFiles);
+    expect(api.planned.filter((f) => f.staging === 'songs')).toHaveLength(songFiles);
+    expect(new Set(api.planned.map((f) => f.path)).size).toBe(logFiles + songFiles);
+    for (const call of api.calls) expect(call.sqls.length).toBeLessThanOrEqual(40);
+
+    // One COPY per planned file; its manifest names exactly that object; the rows it loaded go to staging with that file's path.
+    const copies = api.calls.flatMap((c) => c.sqls.map((sql, k) => ({ sql, next: c.sqls.slice(k + 1) }))).filter(({ sql }) => sql.startsWith('COPY '));
+    expect(copies).toHaveLength(logFiles + songFiles);
+    const copied: string[] = [];
+    for (const { sql, next } of copies) {
+      const manifestUrl = /^COPY \w+ \([^)]*\)\nFROM '(s3:\/\/[^']+)'/.exec(sql)![1];
+      const key = manifestUrl.slice(`s3://${BUCKET}/`.length);
+      const body = await (await s3.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString();
+      const entries = (JSON.parse(body) as { entries: Array<{ url: string; mandatory: boolean }> }).entries;
+      expect(entries).toHaveLength(1);
+      expect(entries[0].mandatory).toBe(true);
+      const file = entries[0].url.slice(`s3://${BUCKET}/udacity/`.length);
+      const staged = next.find((s) => /^INSERT INTO staging_(events|songs) /.test(s))!;
+      expect(staged).toContain(`'${file}',\n       ROW_NUMBER() OVER (`);
+      copied.push(file);
+    }
+    expect(copied.sort()).toEqual(api.planned.map((f) => f.path).sort());
+
+    // The merge: one batch with the manifest INSERT and the run's row, its figures the run's.
+    const mergeBatches = api.calls.filter((c) => c.sqls.some((s) => s.startsWith('INSERT INTO loaded_files')));
+    expect(mergeBatches).toHaveLength(1);
+    expect(mergeBatches[0].sqls.filter((s) => s.startsWith('INSERT INTO incremental_runs'))).toHaveLength(1);
+    expect(result.incremental).toMatchObject({ warehouseName: 'daily', filesAdded: { events: logFiles, songs: songFiles }, rowsAdded: MERGED.rowsAdded, usersUpdated: MERGED.usersUpdated });
+    expect(result.rows.loaded).toBe(logFiles * PER_FILE.events + songFiles * PER_FILE.songs);
+    // The lock was released; the warehouse kept.
+    expect(api.holder).toBeUndefined();
+    expect(redshift.commandCalls(DeleteClusterCommand)).toHaveLength(0);
+
+    // Second run: the manifest (as the double returns it) lists every file: nothing planned, nothing COPYd.
+    const second = new IncrementalDataApi(api.planned, true);
+    second.install();
+    const again = await runEtl(`${workflowId}-again`, undefined, incremental);
+    expect(second.planned).toEqual([]);
+    expect(second.calls.flatMap((c) => c.sqls).filter((s) => s.startsWith('COPY '))).toEqual([]);
+    expect(again.incremental).toMatchObject({
+      filesAdded: { events: 0, songs: 0 },
+      filesAlreadyLoaded: { events: logFiles, songs: songFiles },
+      rowsAdded: { songplays: 0, users: 0, songs: 0, artists: 0, time: 0 },
+      usersUpdated: 0,
+    });
+    for (const id of [workflowId, `${workflowId}-again`]) {
+      const history = JSON.stringify(await temporal.env.client.workflow.getHandle(id).fetchHistory());
+      expect(history).not.toContain(PASSWORD);
+      expect(history).not.toContain(Buffer.from(PASSWORD).toString('base64').slice(0, 12));
+    }
   });
 });

@@ -1,7 +1,9 @@
 -- The manifest rows of every file this run loaded, with its rows loaded and rejected.
--- $1 workflow id, $2 run id
+-- The run's workflow and run id, and the time it is recorded at (the activity's clock: Redshift's
+-- CURRENT_TIMESTAMP runs on the leader node only).
 INSERT INTO loaded_files (staging, path, size, etag, rows_loaded, rows_rejected, workflow_id, run_id, loaded_at)
-SELECT f.staging, f.path, f.size, f.etag, COALESCE(l.row_count, 0), COALESCE(r.row_count, 0), $1, $2, CURRENT_TIMESTAMP
+SELECT f.staging, f.path, f.size, f.etag, COALESCE(l.row_count, 0), COALESCE(r.row_count, 0),
+       {{workflow_id:literal}}, {{run_id:literal}}, CAST({{now:literal}} AS TIMESTAMP)
 FROM staging_files f
 LEFT JOIN (
   SELECT 'events' AS staging, source_file, COUNT(*) AS row_count FROM staging_events GROUP BY source_file

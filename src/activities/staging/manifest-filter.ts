@@ -25,9 +25,14 @@ export function dayOfFile(filePath: string): string | undefined {
   return DAY_IN_NAME.exec(filePath.slice(filePath.lastIndexOf('/') + 1))?.[1];
 }
 
-export async function manifestFilter(client: Client, kind: StagingKind, options: IncrementalPlanFilter): Promise<ManifestFilter> {
+/** The manifest's rows of one kind on PostgreSQL. */
+export async function readManifest(client: Client, kind: StagingKind): Promise<Array<Record<string, unknown>>> {
+  return (await client.query(sqlStatement('incremental/read_manifest.sql'), [kind])).rows;
+}
+
+/** The filter over the manifest's rows of `kind` (path, size, etag). */
+export function manifestFilter(rows: Array<Record<string, unknown>>, kind: StagingKind, options: IncrementalPlanFilter): ManifestFilter {
   const loaded = new Map<string, { size: number; etag: string | null }>();
-  const { rows } = await client.query(sqlStatement('incremental/read_manifest.sql'), [kind]);
   for (const row of rows) loaded.set(String(row.path), { size: Number(row.size), etag: row.etag === null ? null : String(row.etag) });
   const windowed = kind === 'events' && (options.from !== undefined || options.to !== undefined);
   const counts: FilterCounts = { alreadyLoaded: 0, outsideWindow: 0, changed: [], changedCount: 0 };

@@ -18,7 +18,8 @@ import { partitionOf } from '../../sources/partition';
 import { s3Client } from '../../sources/s3-client';
 import type { SourceFile } from '../../sources/source';
 import { awsFailure } from '../../warehouse/redshift/aws-errors';
-import { redshiftSql } from '../../warehouse/redshift/sql-runner';
+import type { StatementHooks } from '../../warehouse/redshift/data-api';
+import { redshiftSql, type RedshiftSql } from '../../warehouse/redshift/sql-runner';
 import { sqlStatements } from '../../warehouse/sql-files';
 
 /**
@@ -71,16 +72,33 @@ export function stagingBatch(kind: StagingKind, input: CopyStagingInput, files: 
   });
 }
 
-export async function stageFromS3(kind: StagingKind, input: CopyStagingInput): Promise<CopyStagingResult> {
+/** The settings a COPY from S3 needs, after checking the input and the configuration. */
+export function copySettings(input: CopyStagingInput): { iamRole: string; manifestPrefix: string; region: string; pollMs: number } {
   const { partitions, partition } = input;
   if (!Number.isInteger(partitions) || partitions < 1 || !Number.isInteger(partition) || partition < 0 || partition >= partitions) {
     throw invalidInput(`invalid staging partition ${partition} of ${partitions} (need integers with 0 <= partition < partitions)`);
   }
   if (input.source.type !== 's3') throw invalidInput(`Redshift's COPY reads S3: the source must be s3://…, got a ${input.source.type} source`);
-  const ctx = Context.current();
   const settings = redshiftSettings();
   if (!settings.iamRole) throw configurationError(REDSHIFT_ENV.iamRole, 'is not set (the role COPY assumes to read S3; dwh.cfg [IAM_ROLE] ARN)');
   if (!settings.manifestPrefix) throw configurationError(REDSHIFT_ENV.manifestPrefix, 'is not set (s3://bucket/prefix where the COPY manifests are written)');
+  const region = input.source.region ?? settings.region ?? process.env.AWS_REGION ?? 'us-west-2';
+  return { iamRole: settings.iamRole, manifestPrefix: settings.manifestPrefix, region, pollMs: settings.pollMs };
+}
+
+/** Writes a COPY manifest object naming `urls`. */
+export async function putManifest(region: string, bucket: string, key: string, urls: string[]): Promise<void> {
+  try {
+    await s3Client({ region }).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: copyManifest(urls), ContentType: 'application/json' }));
+  } catch (err) {
+    throw awsFailure(err, `writing the COPY manifest s3://${bucket}/${key}`);
+  }
+}
+
+export async function stageFromS3(kind: StagingKind, input: CopyStagingInput): Promise<CopyStagingResult> {
+  const { partitions, partition } = input;
+  const settings = copySettings(input);
+  const ctx = Context.current();
   const doing = `staging ${kind} partition ${partition}/${partitions} into ${input.warehouse.schema} on Redshift`;
 
   const earlier = (ctx.info.heartbeatDetails ?? {}) as RedshiftStagingDetails;
@@ -99,7 +117,7 @@ export async function stageFromS3(kind: StagingKind, input: CopyStagingInput): P
   const manifestLocation = parseS3Url(settings.manifestPrefix, REDSHIFT_ENV.manifestPrefix);
   const manifestKey = `${manifestLocation.prefix}${input.warehouse.schema}/${kind}-${partition}-of-${partitions}.manifest`;
   const manifestUrl = `s3://${manifestLocation.bucket}/${manifestKey}`;
-  const region = input.source.region ?? settings.region ?? process.env.AWS_REGION ?? 'us-west-2';
+  const region = settings.region;
   const statements = stagingBatch(kind, input, files, { manifestUrl, iamRole: settings.iamRole, region });
   if (!statementId) {
     // Written before the batch; a resumed attempt's batch has read it already.
@@ -122,11 +140,17 @@ export async function stageFromS3(kind: StagingKind, input: CopyStagingInput): P
     },
   }, statementId);
 
+  return committedProgress(sql, kind, input, doing, { heartbeat: beat, sleep: (ms) => ctx.sleep(ms), submitted: () => undefined });
+}
+
+/** What the partition's progress row says was committed (read after its batch or batches). */
+export async function committedProgress(sql: RedshiftSql, kind: StagingKind, input: CopyStagingInput, doing: string, hooks: StatementHooks): Promise<CopyStagingResult> {
+  const { partitions, partition } = input;
   const progressFile = 'redshift/staging/progress.sql';
   const rows = await sql.rows({
     file: progressFile,
     statements: sqlStatements(progressFile, {}, { literals: { staging: kind }, integers: { partitions, partition } }),
-  }, { heartbeat: beat, sleep: (ms) => ctx.sleep(ms), submitted: () => undefined });
+  }, hooks);
   if (rows.length !== 1) {
     throw ApplicationFailure.create({ message: `${doing}: the batch committed but staging_progress has ${rows.length} rows for the partition`, type: 'StagingConflict' });
   }

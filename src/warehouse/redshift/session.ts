@@ -12,9 +12,12 @@ import { redshiftSql, type RedshiftSql } from './sql-runner';
 export class RedshiftSession implements WarehouseSession {
   readonly dialect = 'redshift' as const;
   private readonly sql: RedshiftSql;
+  /** An earlier attempt's statement, waited on once by the first transaction of the same files. */
+  private resume: SessionHooks['resume'];
 
   constructor(handle: WarehouseHandle, private readonly hooks: SessionHooks) {
     this.sql = redshiftSql(handle);
+    this.resume = hooks.resume;
   }
 
   /**
@@ -27,7 +30,9 @@ export class RedshiftSession implements WarehouseSession {
     const files = transactionFiles(steps);
     const statements = perStep.flat();
     const origins = perStep.flatMap((list, i) => list.map(() => steps[i].file));
-    const resume = this.hooks.resume?.files === files ? this.hooks.resume.statementId : undefined;
+    // Once: a session that runs the same files again (the lock's polls) means a new transaction.
+    const resume = this.resume?.files === files ? this.resume.statementId : undefined;
+    if (resume) this.resume = undefined;
     const outcomes = await this.sql.results(
       { file: files, statements, origins },
       {
