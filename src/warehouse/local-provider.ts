@@ -20,6 +20,17 @@ export function localWarehouseDirectory(warehouseId: string): string {
   return path.join(sparkifyHome(), directoryForWarehouse(warehouseId));
 }
 
+/**
+ * Template clusters new local warehouses are copied from (embedded/template.ts), shared by the
+ * workers of this machine. Not a warehouse: no marker, password or data directory at its top.
+ */
+export function templateDirectory(): string {
+  return path.join(sparkifyHome(), TEMPLATES_DIRECTORY);
+}
+
+/** The name of templateDirectory() under SPARKIFY_HOME. */
+export const TEMPLATES_DIRECTORY = '.templates';
+
 /** The marker naming the run that provisioned a local warehouse (see WarehouseOwner). */
 export const OWNER_MARKER = 'owner.json';
 
@@ -107,6 +118,9 @@ export class LocalWarehouseProvider implements WarehouseProvider {
         user: USER,
         initialPassword: optionalSetting(ENV.localPassword),
         onWait: (stage) => hooks.heartbeat(stage),
+        templates: templateDirectory(),
+        // Without an owner (an activity run outside a workflow) nothing says it is temporary.
+        durable: owner === undefined || owner.keepWarehouse || warehouseId.startsWith(NAMED_WAREHOUSE_PREFIX),
       });
     } catch (err) {
       // Starting can fail for passing reasons (port taken, slow disk): let the retry policy retry.

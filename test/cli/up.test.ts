@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { TEMPLATES_DIRECTORY } from '../../src/warehouse/local-provider';
 import { warehouseProvider } from '../../src/warehouse/registry';
 import { computeAnswers } from '../reference/analytics';
 import { fixturePath, readExpected } from '../workflows/support';
@@ -50,7 +51,7 @@ describe('sparkify up', () => {
       }
       expect(summary.accounted).toBe(true);
       expect(summary.warehouse).toBeUndefined();
-      expect(fs.readdirSync(home)).toEqual([]);
+      expect(fs.readdirSync(home).filter((name) => name !== TEMPLATES_DIRECTORY)).toEqual([]);
       // The report was made from the run's warehouse before it went: the answers of the reference.
       const answers = computeAnswers(fixturePath('sparkify-small'));
       const json = JSON.parse(fs.readFileSync(path.join(report, 'report.json'), 'utf8'));
@@ -98,7 +99,7 @@ describe('sparkify up', () => {
     try {
       run = await sparkify(['up', '--json', '--source', fixturePath('sparkify-corrupt'), '--report', report], { SPARKIFY_HOME: home });
       // Kept for a report that a failed run does not get, its warehouse is removed as the run would have.
-      expect(fs.readdirSync(home)).toEqual([]);
+      expect(fs.readdirSync(home).filter((name) => name !== TEMPLATES_DIRECTORY)).toEqual([]);
       expect(fs.existsSync(report)).toBe(false);
     } finally {
       fs.rmSync(home, { recursive: true, force: true });

