@@ -253,6 +253,29 @@ describe('incremental runs over that connection: the Redshift SQL where PostgreS
         { staging: 'events', files: plan.events.files, loaded: expected.tables.staging_events, rejected: 0, runs: 1 },
         { staging: 'songs', files: plan.songs.files, loaded: expected.tables.staging_songs, rejected: 0, runs: 1 },
       ]);
+
+      // A next run with one new file: a free user's later play at level paid. The merge updates
+      // that user (counted in SQL inside the batch) and appends one play and its time.
+      await check.query('DELETE FROM staging_events');
+      await check.query('DELETE FROM staging_songs');
+      await check.query('DELETE FROM staging_files');
+      await check.query("INSERT INTO staging_files (staging, partitions, partition_no, path, size, etag) VALUES ('events', 1, 0, 'log_data/extra.json', 1, NULL)");
+      const { rows: [free] } = await check.query("SELECT user_id FROM users WHERE level = 'free' ORDER BY user_id LIMIT 1");
+      await check.query(
+        `INSERT INTO staging_events (artist, auth, first_name, gender, item_in_session, last_name, length, level, location, method, page, registration, session_id, song, status, ts, user_agent, user_id, source_file, source_line, partitions, partition_no)
+         SELECT artist, auth, first_name, gender, item_in_session, last_name, length, 'paid', location, method, page, registration, session_id, song, status,
+                (SELECT MAX(ts) + 1000 FROM ${parsed.schema}.staging_events), user_agent, user_id, 'log_data/extra.json', 1, 1, 0
+         FROM ${parsed.schema}.staging_events WHERE user_id = $1 AND page = 'NextSong' ORDER BY ts LIMIT 1`,
+        [free.user_id],
+      );
+      expect(await run(activities.mergeIncremental, { warehouse, workflowId: 'wf-next', runId: 'run-next' })).toEqual({
+        files: { events: 1, songs: 0 },
+        rowsAdded: { songplays: 1, users: 0, songs: 0, artists: 0, time: 1 },
+        usersUpdated: 1,
+        alreadyMerged: false,
+      });
+      expect((await check.query('SELECT level FROM users WHERE user_id = $1', [free.user_id])).rows).toEqual([{ level: 'paid' }]);
+      expect((await check.query("SELECT rows_loaded::int AS n FROM loaded_files WHERE path = 'log_data/extra.json'")).rows).toEqual([{ n: 1 }]);
     } finally {
       await check.end();
     }
