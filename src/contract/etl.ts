@@ -83,8 +83,9 @@ export interface IncrementalOutcome {
 /**
  * Stages in the order they run; also the keys of `durationsMs`. A full load runs 'transforms':
  * the fact (songplays) beside the dimensions; within it 'dimensions' and 'fact' are each part's
- * own time from the stage's start, so they overlap and 'transforms' is the wall time. (Runs from
- * before that had 'dimensions' and then 'fact' one after the other, and no 'transforms'.)
+ * own time from the stage's start, so they overlap and 'transforms' is the wall time. 'verify'
+ * likewise holds 'summarize' beside 'quality'. (Runs from before these had 'dimensions', 'fact',
+ * 'summarize' and 'quality' one after the other, and no 'transforms' or 'verify'.)
  */
 export const STAGES = [
   'provision',
@@ -96,6 +97,7 @@ export const STAGES = [
   'dimensions',
   'fact',
   'merge',
+  'verify',
   'summarize',
   'quality',
   'unlock',

@@ -39,6 +39,7 @@ describe('progress', () => {
     expect(progressFraction(progress('dimensions'))).toBeCloseTo(0.8);
     expect(progressFraction(progress('transforms'))).toBeCloseTo(0.8);
     expect(progressFraction(progress('summarize'))).toBeCloseTo(0.95);
+    expect(progressFraction(progress('verify'))).toBeCloseTo(0.95);
     expect(progressFraction(progress('done'))).toBe(1);
   });
 

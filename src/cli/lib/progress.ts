@@ -6,8 +6,8 @@ import type { EtlProgress } from '../../contract';
 
 /**
  * Share of the bar done when each stage starts; staging fills its span (up to the transforms) by
- * files done. 'transforms' runs the dimensions beside the fact; runs recorded before it have
- * 'dimensions' and then 'fact'. Stages not listed (lock, merge, unlock, an end in failure) show 0.
+ * files done. 'transforms' runs the dimensions beside the fact, 'verify' the summary beside the
+ * quality checks; runs recorded before them have 'dimensions', 'fact', 'summarize', 'quality'. Stages not listed (lock, merge, unlock, an end in failure) show 0.
  */
 const STAGE_START: Record<string, number> = {
   provision: 0,
@@ -17,6 +17,7 @@ const STAGE_START: Record<string, number> = {
   transforms: 0.8,
   dimensions: 0.8,
   fact: 0.9,
+  verify: 0.95,
   summarize: 0.95,
   quality: 0.97,
   teardown: 0.99,
