@@ -107,22 +107,3 @@ describe('a transform on Redshift', () => {
     expect(data.commandCalls(CancelStatementCommand).map((c) => c.args[0].input)).toEqual([{ Id: 'batch-1' }]);
   });
 });
-
-describe('incremental runs on Redshift', () => {
-  it('fail at once, not retried, naming what is missing, before any AWS call', async () => {
-    data.reset();
-    const lock = { warehouse, workflowId: 'etl-1', runId: 'run-1', waitSeconds: 1 };
-    for (const attempt of [
-      () => runIn(new MockActivityEnvironment(), activities.acquireWarehouseLock, lock),
-      () => runIn(new MockActivityEnvironment(), activities.prepareIncremental, { warehouse }),
-      () => runIn(new MockActivityEnvironment(), activities.mergeIncremental, { warehouse, workflowId: 'etl-1', runId: 'run-1' }),
-    ]) {
-      await expect(attempt()).rejects.toMatchObject({
-        type: 'InvalidInput',
-        nonRetryable: true,
-        message: 'incremental runs are not available on the redshift warehouse yet (its redshift SQL for the lock, manifest and merge is not written); run without incremental',
-      });
-    }
-    expect(data.calls()).toHaveLength(0);
-  });
-});
