@@ -23,6 +23,7 @@ import { watchTreeMemory, type TreeMemory } from './lib/process-memory';
 import { fetchStagingSpans, spawnUntilReady, startDevserverProcess, stopProcess, type KindSpan } from './lib/separate-processes';
 
 const root = path.resolve(__dirname, '..');
+const WORKER_NODE_FLAGS = ['--max-semi-space-size=4'];
 
 interface UpRun {
   /** The `sparkify run --wait` client process, start to exit. */
@@ -46,7 +47,8 @@ async function runSeparate(dataset: BenchDataset, temporalAddress: string, index
   fs.chmodSync(home, 0o755);
   const taskQueue = `bench-e2e-${process.pid}-${index}`;
   const env: NodeJS.ProcessEnv = { ...process.env, SPARKIFY_HOME: home, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default' };
-  const { child: worker } = await spawnUntilReady(['src/cli/main.ts', 'worker', '--task-queue', taskQueue], env, /polling task queue/);
+  // The V8 flag of package.json's sparkify script, so the peak measured is the one `npm run sparkify -- worker` has.
+  const { child: worker } = await spawnUntilReady([...WORKER_NODE_FLAGS, 'src/cli/main.ts', 'worker', '--task-queue', taskQueue], env, /polling task queue/);
   const memory = watchTreeMemory(worker.pid as number);
   try {
     const started = process.hrtime.bigint();

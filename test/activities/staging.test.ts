@@ -179,6 +179,30 @@ describe('staging a hand-written dataset with bad rows', () => {
   });
 });
 
+describe('events parsed on a parser thread (SPARKIFY_PARSER_THREADS=1)', () => {
+  it('stage the same rows, rejections and counts as parsing in the activity', async () => {
+    const source = writeDataset(tinyFiles);
+    const previous = process.env.SPARKIFY_PARSER_THREADS;
+    try {
+      const staged: Array<{ result: CopyStagingResult; rows: unknown[]; rejected: unknown[] }> = [];
+      for (const setting of ['0', '1']) {
+        process.env.SPARKIFY_PARSER_THREADS = setting;
+        const warehouse = await wh.fresh(`parser_${setting}`);
+        const result = await runIn(new MockActivityEnvironment(), activities.copyStagingEvents, { warehouse, source, partition: 0, partitions: 1 });
+        const rows = await wh.rows(warehouse, 'SELECT * FROM staging_events ORDER BY source_file, source_line');
+        const rejected = await wh.rows(warehouse, 'SELECT * FROM load_errors ORDER BY file, line');
+        staged.push({ result, rows, rejected });
+      }
+      expect(staged[0].result.rowsLoaded + staged[0].result.rowsRejected).toBe(staged[0].result.linesRead);
+      expect(staged[1]).toEqual(staged[0]);
+    } finally {
+      if (previous === undefined) delete process.env.SPARKIFY_PARSER_THREADS;
+      else process.env.SPARKIFY_PARSER_THREADS = previous;
+      removeDataset(source);
+    }
+  }, 60_000);
+});
+
 describe('the staging plan in staging_files', () => {
   /** FNV-1a over Buffer's UTF-8 bytes, written here independently of the code under test. */
   const fnv = (text: string): number => {

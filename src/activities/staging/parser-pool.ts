@@ -8,7 +8,13 @@ export interface ChunkParser {
   end(): Promise<ParsedEvents>;
 }
 
-/** Set to 0 to parse in the activity's own thread (for debugging or comparison). */
+/**
+ * Set to 1 to parse on a worker thread per events COPY activity; by default (unset or 0) events are
+ * parsed in the activity's own thread. On 2 cores the song staging, its read threads and the
+ * PostgreSQL backends already keep both cores busy: at 1M events the threads made staging no
+ * faster, and their heaps and the file chunks waiting for their GC added ~100 MB to the worker's
+ * peak RSS (docs/scaling.md, worker memory).
+ */
 export const PARSER_THREADS_SETTING = 'SPARKIFY_PARSER_THREADS';
 
 interface Pending {
@@ -89,10 +95,10 @@ export function inlineParser(file: string, maxLineBytes: number): ChunkParser {
 const idle: ParserThread[] = [];
 
 function threadsEnabled(): boolean {
-  return process.env[PARSER_THREADS_SETTING] !== '0';
+  return process.env[PARSER_THREADS_SETTING] === '1';
 }
 
-/** A parser thread for one activity (reused across activities), or undefined when disabled. */
+/** A parser thread for one activity (reused across activities), or undefined when not enabled. */
 export function acquireParserThread(): ParserThread | undefined {
   if (!threadsEnabled()) return undefined;
   return idle.pop() ?? new ParserThread();
