@@ -7,6 +7,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import * as activities from '../../src/activities';
 import type { CopyStagingResult, SourceRef, WarehouseHandle } from '../../src/contract';
 import { stagePartition } from '../../src/activities/staging/stage-partition';
+import { acquireParserThread, ParserThread, releaseParserThread } from '../../src/activities/staging/parser-pool';
 import { eventLine, removeDataset, runIn, songFile, startWarehouseForTests, writeDataset, type WarehouseForTests } from './support';
 
 let wh: WarehouseForTests;
@@ -187,6 +188,10 @@ describe('events parsed on a parser thread (SPARKIFY_PARSER_THREADS=1)', () => {
       const staged: Array<{ result: CopyStagingResult; rows: unknown[]; rejected: unknown[] }> = [];
       for (const setting of ['0', '1']) {
         process.env.SPARKIFY_PARSER_THREADS = setting;
+        // The setting decides whether staging gets a thread, so the two runs parse in different places.
+        const thread = acquireParserThread();
+        expect(thread instanceof ParserThread).toBe(setting === '1');
+        releaseParserThread(thread);
         const warehouse = await wh.fresh(`parser_${setting}`);
         const result = await runIn(new MockActivityEnvironment(), activities.copyStagingEvents, { warehouse, source, partition: 0, partitions: 1 });
         const rows = await wh.rows(warehouse, 'SELECT * FROM staging_events ORDER BY source_file, source_line');
