@@ -4,6 +4,7 @@ import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import { sqlStatement } from '../../warehouse/sql-files';
 import { BINARY_COPY_HEADER, BINARY_COPY_TRAILER } from './binary-copy';
 import { bytesFromUtf8 } from './byte-text';
+import { abandonCopy, drained } from './copy-stream';
 import { copyText, withoutNul } from './copy-text';
 import type { ParsedEvents } from './event-parser';
 import type { ReasonKind } from './rules';
@@ -92,25 +93,6 @@ export class StagingBatch {
     if (this.failure) throw this.failure;
   }
 
-  /** Resolves on 'drain'; rejects when the stream fails or closes first. */
-  private drained(copy: CopyStreamQuery): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const done = (err?: Error): void => {
-        copy.off('drain', onDrain);
-        copy.off('error', onError);
-        copy.off('close', onClose);
-        if (err) reject(err);
-        else resolve();
-      };
-      const onDrain = (): void => done();
-      const onError = (err: Error): void => done(err);
-      const onClose = (): void => done(this.failure ?? new Error('COPY stream closed before it drained (connection lost)'));
-      copy.on('drain', onDrain);
-      copy.on('error', onError);
-      copy.on('close', onClose);
-    });
-  }
-
   /** Appends one loaded row: its COPY columns (a byte string, see byte-text.ts) plus provenance. */
   row(columns: string, file: string, line: number): void {
     if (this.format !== 'text') throw new Error(`text rows cannot join a ${this.format} COPY of ${this.staging}`);
@@ -171,7 +153,7 @@ export class StagingBatch {
     this.pendingChars = 0;
     let flowing = true;
     for (const chunk of chunks) flowing = copy.write(chunk);
-    if (!flowing) await this.drained(copy);
+    if (!flowing) await drained(copy, () => this.failure);
     this.throwIfFailed();
   }
 
@@ -209,11 +191,7 @@ export class StagingBatch {
   async rollback(): Promise<void> {
     const copy = this.copy;
     this.copy = undefined;
-    if (copy) {
-      // Failing the COPY stream makes the server abort it; the transaction is then rolled back.
-      copy.destroy(new Error('staging batch abandoned'));
-      await finished(copy).catch(() => undefined);
-    }
+    if (copy) await abandonCopy(copy, this.failure !== undefined, 'staging batch abandoned');
     await this.client.query('ROLLBACK').catch(() => undefined);
   }
 }

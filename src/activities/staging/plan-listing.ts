@@ -9,6 +9,7 @@ import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import type { StagingKind } from '../../contract';
 import type { SourceFile } from '../../sources/source';
 import { sqlStatement } from '../../warehouse/sql-files';
+import { abandonCopy, drained } from './copy-stream';
 import { COPY_NULL, copyText } from './copy-text';
 
 /** Rows are handed to the COPY stream in chunks of about this many characters. */
@@ -37,7 +38,7 @@ export async function recordListing<R>(client: Client, kind: StagingKind, partit
       const flowing = stream.write(rows.join(''));
       rows = [];
       chars = 0;
-      if (!flowing) await drained(stream);
+      if (!flowing) await drained(stream, () => failure);
     };
     const result = await list((file, partition) => {
       const etag = file.etag === undefined ? COPY_NULL : copyText(file.etag);
@@ -47,6 +48,8 @@ export async function recordListing<R>(client: Client, kind: StagingKind, partit
       return chars >= WRITE_CHUNK ? write() : undefined;
     });
     if (chars > 0) await write();
+    // A failure heard already would not be heard again by finished() below.
+    if (failure) throw failure;
     stream.end();
     await finished(stream);
     copy = undefined;
@@ -55,31 +58,8 @@ export async function recordListing<R>(client: Client, kind: StagingKind, partit
     return result;
   } catch (err) {
     const cause = failure ?? err;
-    if (copy) {
-      // Failing the COPY stream makes the server abort it; the transaction is then rolled back.
-      copy.destroy(new Error('staging plan abandoned'));
-      await finished(copy).catch(() => undefined);
-    }
+    if (copy) await abandonCopy(copy, failure !== undefined, 'staging plan abandoned');
     await client.query('ROLLBACK').catch(() => undefined);
     throw cause;
   }
-}
-
-/** Resolves on 'drain'; rejects when the stream fails or closes first. */
-function drained(stream: CopyStreamQuery): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (err?: Error): void => {
-      stream.off('drain', onDrain);
-      stream.off('error', onError);
-      stream.off('close', onClose);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onDrain = (): void => done();
-    const onError = (err: Error): void => done(err);
-    const onClose = (): void => done(new Error('COPY stream closed before it drained (connection lost)'));
-    stream.on('drain', onDrain);
-    stream.on('error', onError);
-    stream.on('close', onClose);
-  });
 }
