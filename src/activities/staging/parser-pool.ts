@@ -9,11 +9,11 @@ export interface ChunkParser {
 }
 
 /**
- * Set to 0 to parse events in the activity's own thread; by default each events COPY activity
- * parses on a worker thread. Parsing inline takes ~70-100 MB off the worker's peak RSS at 1M events
- * and was no slower on 2 cores, but with it the fault test that resets the warehouse connections
- * mid-COPY hung in 2 of 5 runs (not understood yet; docs/scaling.md, worker memory), so threads
- * stay the default.
+ * Set to 1 to parse on a worker thread per events COPY activity; by default (unset or 0) events are
+ * parsed in the activity's own thread. On 2 cores the song staging, its read threads and the
+ * PostgreSQL backends already keep both cores busy: at 1M events the threads made staging no
+ * faster, and their heaps and the file chunks waiting for their GC added ~100 MB to the worker's
+ * peak RSS (docs/scaling.md, worker memory).
  */
 export const PARSER_THREADS_SETTING = 'SPARKIFY_PARSER_THREADS';
 
@@ -95,10 +95,10 @@ export function inlineParser(file: string, maxLineBytes: number): ChunkParser {
 const idle: ParserThread[] = [];
 
 function threadsEnabled(): boolean {
-  return process.env[PARSER_THREADS_SETTING] !== '0';
+  return process.env[PARSER_THREADS_SETTING] === '1';
 }
 
-/** A parser thread for one activity (reused across activities), or undefined when disabled. */
+/** A parser thread for one activity (reused across activities), or undefined when not enabled. */
 export function acquireParserThread(): ParserThread | undefined {
   if (!threadsEnabled()) return undefined;
   return idle.pop() ?? new ParserThread();
