@@ -184,6 +184,18 @@ export interface LoadErrorSample {
 }
 
 /**
+ * Which quality checks a checkQuality call runs. 'dimensions': those that read only the dimension
+ * tables (named after one: users_, songs_, artists_, time_), which can run as soon as the
+ * dimensions are built, beside the fact insert. 'remaining': every other check (songplays, staging
+ * accounting, all tables). 'all' (the default): every check.
+ */
+export type QualityScope = 'all' | 'dimensions' | 'remaining';
+
+export interface CheckQualityInput extends WarehouseInput {
+  scope?: QualityScope;
+}
+
+/**
  * What one data-quality check (sql/checks/<check>.sql) found. Every check file returns the same
  * shape: `offending_rows` (the count, repeated on every row) and `example` (text describing one
  * offending row, at most 5 rows; a single row with a NULL example when nothing offends).

@@ -74,6 +74,31 @@ it('passes every check on the fixture, through the activity, each with count 0',
   expect(results).toEqual(CHECKS.map((check) => ({ check, offendingRows: 0, examples: [] })));
 });
 
+const DIMENSION_CHECKS = ['artists_primary_key', 'songs_primary_key', 'time_fields_consistent', 'time_primary_key', 'users_level_known', 'users_primary_key'];
+
+it('runs the dimension checks and the remaining ones apart: together every check, each once', async () => {
+  const env = new MockActivityEnvironment();
+  const dimensions = await runIn(env, activities.checkQuality, { warehouse, scope: 'dimensions' });
+  const remaining = await runIn(env, activities.checkQuality, { warehouse, scope: 'remaining' });
+  expect(dimensions.map((r) => r.check)).toEqual(DIMENSION_CHECKS);
+  expect(remaining.map((r) => r.check)).toEqual(CHECKS.filter((check) => !DIMENSION_CHECKS.includes(check)));
+  await expect(runIn(env, activities.checkQuality, { warehouse, scope: 'some' as never })).rejects.toThrow(/invalid quality check scope "some"/);
+});
+
+it('holds every dimension check to the dimension tables: it may run before songplays is loaded', () => {
+  // Every table a check's SQL names after FROM or JOIN (its CTEs aside).
+  const tablesRead = (check: string): string[] => {
+    const sql = fs.readFileSync(path.resolve(__dirname, '..', '..', 'sql', 'checks', `${check}.sql`), 'utf8').replace(/--.*$/gm, '');
+    const ctes = new Set([...sql.matchAll(/(\w+)\s+AS\s*\(/gi)].map((m) => m[1].toLowerCase()));
+    const named = [...sql.matchAll(/\b(?:FROM|JOIN)\s+([a-z_]+)/gi)].map((m) => m[1].toLowerCase());
+    return [...new Set(named.filter((table) => !ctes.has(table)))].sort();
+  };
+  const dimensionTables = ['artists', 'songs', 'time', 'users'];
+  for (const check of DIMENSION_CHECKS) expect({ check, tables: tablesRead(check).filter((t) => !dimensionTables.includes(t)) }).toEqual({ check, tables: [] });
+  // The reader finds tables at all: a remaining check names songplays.
+  expect(tablesRead('songplays_user_in_users')).toEqual(['songplays', 'users']);
+});
+
 it('finds a duplicated primary key (Redshift does not enforce keys)', async () => {
   const userId = await one('SELECT MIN(user_id) FROM users');
   const results = await checksAfter([

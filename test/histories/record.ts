@@ -4,7 +4,8 @@
  * a worker, each saved with `sparkify history <id> --json`. Run it again when a workflow change is
  * meant to change histories (and say so in the commit). A change guarded by `patched()` keeps the
  * old recording beside the new one under a name saying what it predates
- * (full-load-fact-after-dimensions.json, full-load-summarize-then-quality.json), so every branch
+ * (full-load-fact-after-dimensions.json, full-load-summarize-then-quality.json,
+ * full-load-all-checks-after-fact.json), so every branch
  * keeps replaying.
  */
 import * as fs from 'node:fs';

@@ -31,8 +31,10 @@ afterAll(async () => {
 
 test('every committed history replays against the workflow code', async () => {
   // Full loads recorded before a patch keep its old branch replaying: full-load-fact-after-dimensions.json before
-  // FACT_BESIDE_DIMENSIONS, full-load-summarize-then-quality.json before SUMMARY_BESIDE_QUALITY.
+  // FACT_BESIDE_DIMENSIONS, full-load-summarize-then-quality.json before SUMMARY_BESIDE_QUALITY,
+  // full-load-all-checks-after-fact.json before DIMENSION_CHECKS_BESIDE_FACT.
   expect(names).toEqual([
+    'full-load-all-checks-after-fact.json',
     'full-load-fact-after-dimensions.json',
     'full-load-summarize-then-quality.json',
     'full-load.json',

@@ -50,6 +50,25 @@ it('fails the run with DataQualityFailed naming the checks and examples, and tea
   expect(localWarehouseExists(warehouseIdFor(workflowId))).toBe(false);
 }, 90_000);
 
+/** The run's activities as 'scheduled X' and 'completed X' in history order; checkQuality with its scope. */
+async function activitySteps(workflowId: string): Promise<string[]> {
+  const history = await suite.temporal.env.client.workflow.getHandle(workflowId).fetchHistory();
+  const names = new Map<string, string>();
+  const steps: string[] = [];
+  for (const event of history.events ?? []) {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled) {
+      let name = scheduled.activityType?.name ?? '?';
+      if (name === 'checkQuality') name += `(${JSON.parse(Buffer.from(scheduled.input!.payloads![0].data!).toString()).scope ?? 'all'})`;
+      names.set(String(event.eventId), name);
+      steps.push(`scheduled ${name}`);
+    }
+    const completed = event.activityTaskCompletedEventAttributes;
+    if (completed) steps.push(`completed ${names.get(String(completed.scheduledEventId))}`);
+  }
+  return steps;
+}
+
 it("completes with quality 'warn', listing every check with its count and the failed ones; `report --workflow-id` reads its kept warehouse", async () => {
   const result = await suite.runEtl('quality-warn', { source, quality: 'warn', keepWarehouse: true });
   suite.keep(result.warehouse!);
@@ -59,6 +78,17 @@ it("completes with quality 'warn', listing every check with its count and the fa
   expect(result.quality.checks.filter((c) => c.offendingRows > 0)).toEqual(LEVEL_FAILURES);
   expect(result.durationsMs.quality).toBeGreaterThanOrEqual(0);
   expect(result.tables.songplays).toBe(2);
+  // The dimensions' checks ran once the four dimensions were built, the remaining ones after songplays.
+  const steps = await activitySteps('quality-warn');
+  const at = (step: string): number => {
+    expect(steps).toContain(step);
+    return steps.indexOf(step);
+  };
+  expect(steps.filter((step) => step.startsWith('scheduled checkQuality'))).toEqual(['scheduled checkQuality(dimensions)', 'scheduled checkQuality(remaining)']);
+  for (const dimension of ['insertUsers', 'insertTime', 'insertSongs', 'insertArtists']) {
+    expect(at('scheduled checkQuality(dimensions)')).toBeGreaterThan(at(`completed ${dimension}`));
+  }
+  expect(at('scheduled checkQuality(remaining)')).toBeGreaterThan(at('completed insertSongplays'));
 
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-report-'));
   const address = process.env.TEMPORAL_ADDRESS;
