@@ -83,8 +83,10 @@ export interface IncrementalOutcome {
 /**
  * Stages in the order they run; also the keys of `durationsMs`. A full load runs 'transforms':
  * the fact (songplays) beside the dimensions; within it 'dimensions' and 'fact' are each part's
- * own time from the stage's start, so they overlap and 'transforms' is the wall time. 'verify'
- * likewise holds 'summarize' beside 'quality'. (Runs from before these had 'dimensions', 'fact',
+ * own time from the stage's start, so they overlap and 'transforms' is the wall time;
+ * 'dimensionChecks' (the quality checks of the dimension tables) runs after 'dimensions', beside
+ * 'fact'. 'verify' likewise holds 'summarize' beside 'quality' (the remaining checks, or all of
+ * them where no 'dimensionChecks' ran). (Runs from before these had 'dimensions', 'fact',
  * 'summarize' and 'quality' one after the other, and no 'transforms' or 'verify'.)
  */
 export const STAGES = [
@@ -96,6 +98,7 @@ export const STAGES = [
   'transforms',
   'dimensions',
   'fact',
+  'dimensionChecks',
   'merge',
   'verify',
   'summarize',

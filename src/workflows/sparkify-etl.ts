@@ -286,7 +286,7 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
               await allOrCancel([() => activities.insertSongs(handle), () => activities.insertArtists(handle)]);
             });
             if (checksBesideFact) {
-              dimensionChecks = await overlapping('quality', () => activities.checkQuality({ ...handle, scope: 'dimensions' }));
+              dimensionChecks = await overlapping('dimensionChecks', () => activities.checkQuality({ ...handle, scope: 'dimensions' }));
             }
           },
         ]),
