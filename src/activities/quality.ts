@@ -1,7 +1,8 @@
 /**
  * The data-quality gate: the checks in sql/checks/ (all, or one scope of them: see QualityScope)
- * run against the star schema, in one snapshot that first checks staging is intact (several checks read staging; after a crash they
- * would judge an emptied staging, so StagingLost instead and the workflow stages again).
+ * run against the star schema, in one snapshot that first checks staging is intact (several
+ * checks read staging; after a crash they would judge an emptied staging, so StagingLost instead
+ * and the workflow stages again).
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from 'pg';
