@@ -4,60 +4,12 @@
  * connection and roll back without waiting for an answer that cannot come. Before this was so, a
  * staging activity kept heartbeating forever with no connection (test/faults saw it hang).
  */
-import * as net from 'node:net';
 import { Client } from 'pg';
 import { StagingBatch } from '../../src/activities/staging/batch';
 import { recordListing } from '../../src/activities/staging/plan-listing';
 import type { WarehouseHandle } from '../../src/contract';
+import { TcpProxy } from '../helpers/tcp-proxy';
 import { startWarehouseForTests, type WarehouseForTests } from './support';
-
-/**
- * A TCP proxy to PostgreSQL that, once the client has sent `holdAfter`, stops passing the
- * server's bytes on (the COPY's CopyInResponse never arrives), and can reset every connection.
- */
-class HoldingProxy {
-  private readonly sockets = new Set<net.Socket>();
-  private server!: net.Server;
-  port = 0;
-
-  constructor(private readonly targetPort: number, private readonly holdAfter: string) {}
-
-  async start(): Promise<void> {
-    this.server = net.createServer((client) => {
-      const upstream = net.connect(this.targetPort, '127.0.0.1');
-      let holding = false;
-      this.sockets.add(client).add(upstream);
-      client.on('data', (chunk: Buffer) => {
-        if (chunk.includes(this.holdAfter)) holding = true;
-        upstream.write(chunk);
-      });
-      upstream.on('data', (chunk: Buffer) => {
-        if (!holding) client.write(chunk);
-      });
-      const end = (): void => {
-        client.destroy();
-        upstream.destroy();
-      };
-      for (const socket of [client, upstream]) {
-        socket.on('error', end);
-        socket.on('close', end);
-      }
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as net.AddressInfo).port;
-  }
-
-  /** Resets (RST) every connection, as a network failure would. */
-  cutAll(): void {
-    for (const socket of this.sockets) socket.resetAndDestroy();
-    this.sockets.clear();
-  }
-
-  async stop(): Promise<void> {
-    this.cutAll();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 /** `promise`'s outcome, or a rejection naming what did not finish within `ms`. */
 function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
@@ -77,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => wh?.stop(), 60_000);
 
 /** A client through `proxy`, on the warehouse's schema; its connection errors are collected. */
-async function connectThrough(proxy: HoldingProxy, errors: Error[]): Promise<Client> {
+async function connectThrough(proxy: TcpProxy, errors: Error[]): Promise<Client> {
   const client = new Client({ host: '127.0.0.1', port: proxy.port, user: wh.pg.user, password: wh.pg.password, database: wh.pg.database });
   client.on('error', (err) => errors.push(err));
   await client.connect();
@@ -94,7 +46,7 @@ async function lost(errors: Error[]): Promise<void> {
 
 describe('a COPY whose connection is lost before the server accepted it', () => {
   it('a staging batch throws the connection error and rolls back at once', async () => {
-    const proxy = new HoldingProxy(wh.pg.port, 'COPY staging_songs');
+    const proxy = new TcpProxy(wh.pg.port, { holdServerAfter: 'COPY staging_songs' });
     await proxy.start();
     const errors: Error[] = [];
     const client = await connectThrough(proxy, errors);
@@ -113,7 +65,7 @@ describe('a COPY whose connection is lost before the server accepted it', () => 
 
   for (const pending of [1, 0]) {
     it(`the plan's listing throws the connection error at once (${pending === 1 ? 'a listed row' : 'nothing'} waiting to be written)`, async () => {
-      const proxy = new HoldingProxy(wh.pg.port, 'COPY staging_files');
+      const proxy = new TcpProxy(wh.pg.port, { holdServerAfter: 'COPY staging_files' });
       await proxy.start();
       const errors: Error[] = [];
       const client = await connectThrough(proxy, errors);

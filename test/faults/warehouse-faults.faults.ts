@@ -5,13 +5,13 @@
  * Each run must end with exactly the reference tables, and leave no process or directory behind.
  */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SparkifyEtlResult } from '../../src/contract';
 import { generateDataset } from '../../src/generator';
 import { warehouseIdFor } from '../../src/workflows/input';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
+import { TcpProxy } from '../helpers/tcp-proxy';
 import { computeExpected, type Expected } from '../reference/compute';
 import {
   Devserver,
@@ -102,66 +102,13 @@ describe('SIGKILL of the warehouse PostgreSQL (local provider)', () => {
   }
 });
 
-/** A TCP proxy to PostgreSQL that can cut every connection at once. */
-class CuttingProxy {
-  private readonly sockets = new Set<net.Socket>();
-  private server!: net.Server;
-  port = 0;
-  /** Largest number of bytes one client sent through one connection (COPY data is the bulk). */
-  maxClientBytes = 0;
-  private perConnection = new WeakMap<net.Socket, number>();
-
-  constructor(private readonly targetPort: number) {}
-
-  async start(): Promise<void> {
-    this.server = net.createServer((client) => {
-      const upstream = net.connect(this.targetPort, '127.0.0.1');
-      this.sockets.add(client);
-      this.sockets.add(upstream);
-      this.perConnection.set(client, 0);
-      client.on('data', (chunk) => {
-        const sent = (this.perConnection.get(client) ?? 0) + chunk.length;
-        this.perConnection.set(client, sent);
-        this.maxClientBytes = Math.max(this.maxClientBytes, sent);
-      });
-      client.pipe(upstream);
-      upstream.pipe(client);
-      const end = () => {
-        client.destroy();
-        upstream.destroy();
-        this.sockets.delete(client);
-        this.sockets.delete(upstream);
-      };
-      client.on('error', end);
-      upstream.on('error', end);
-      client.on('close', end);
-      upstream.on('close', end);
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as net.AddressInfo).port;
-  }
-
-  /** Resets every open connection (RST), as a network failure would. */
-  cutAll(): number {
-    const n = this.sockets.size;
-    for (const socket of this.sockets) socket.resetAndDestroy();
-    this.sockets.clear();
-    return n;
-  }
-
-  async stop(): Promise<void> {
-    this.cutAll();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 describe('a connection cut mid-COPY (postgres provider behind a TCP proxy)', () => {
   let pg: TestPostgres;
-  let proxy: CuttingProxy;
+  let proxy: TcpProxy;
   let devserver: Devserver;
   beforeAll(async () => {
     pg = await startTestPostgres('faults_proxy');
-    proxy = new CuttingProxy(pg.port);
+    proxy = new TcpProxy(pg.port);
     await proxy.start();
     devserver = new Devserver(await freePort(), undefined);
     await devserver.start();
