@@ -1,8 +1,8 @@
 /**
- * Threads that read many small local files (song files, a few hundred bytes each) with blocking
- * calls: an open, a read and a close per file cost more than the COPY of its row here, and on the
- * activity's thread they would share one core with everything else the worker does. Requests go
- * round-robin over the threads; each answers its own in order.
+ * Threads that read many small local files (song files, a few hundred bytes each), or stat them
+ * for a listing, with blocking calls: an open, a read and a close per file cost more than the
+ * COPY of its row here, and on the activity's thread they would share one core with everything
+ * else the worker does. Requests go round-robin over the threads; each answers its own in order.
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -11,17 +11,21 @@ import { readThreads } from '../config/env';
 /** One file's outcome: its bytes (and real size), or the error code and message of the failed call. */
 export type ThreadRead = { content: Buffer; size: number } | { error: { code?: string; message: string } };
 
+/** One file's size, or the error code and message of the failed stat. */
+export type ThreadStat = { size: number } | { error: { code?: string; message: string } };
+
 interface Reply {
   id: number;
-  bytes: Uint8Array;
-  lengths: Float64Array;
+  /** Read replies only: the files' bytes, back to back, and each file's share of them. */
+  bytes?: Uint8Array;
+  lengths?: Float64Array;
   sizes: Float64Array;
   /** The files that failed, by index. */
   errors: { index: number; code?: string; message: string }[];
 }
 
 interface Pending {
-  resolve(reads: ThreadRead[]): void;
+  resolve(reply: Reply): void;
   reject(err: Error): void;
 }
 
@@ -36,20 +40,7 @@ class ReadThread {
       const waiter = this.pending.get(reply.id);
       if (!waiter) return;
       this.pending.delete(reply.id);
-      const failed = new Map(reply.errors.map(({ index, ...error }) => [index, error]));
-      const reads: ThreadRead[] = [];
-      let offset = 0;
-      for (let i = 0; i < reply.lengths.length; i++) {
-        const error = failed.get(i);
-        if (error) {
-          reads.push({ error });
-          continue;
-        }
-        const length = reply.lengths[i];
-        reads.push({ content: Buffer.from(reply.bytes.buffer, reply.bytes.byteOffset + offset, length), size: reply.sizes[i] });
-        offset += length;
-      }
-      waiter.resolve(reads);
+      waiter.resolve(reply);
       if (this.pending.size === 0) this.worker.unref();
     });
     const fail = (err: Error) => {
@@ -67,16 +58,48 @@ class ReadThread {
     return this.failure !== undefined;
   }
 
-  read(id: number, files: string[], sizes: number[]): Promise<ThreadRead[]> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.ref();
-      const planned = Float64Array.from(sizes);
-      // Paths never hold NUL: joined, they cross as one string.
-      this.worker.postMessage({ id, paths: files.join('\0'), sizes: planned }, [planned.buffer]);
+  async read(id: number, files: string[], sizes: number[]): Promise<ThreadRead[]> {
+    const planned = Float64Array.from(sizes);
+    const reply = await this.request({ id, op: 'read', paths: files.join('\0'), sizes: planned }, [planned.buffer]);
+    const failed = failures(reply);
+    const reads: ThreadRead[] = [];
+    let offset = 0;
+    for (let i = 0; i < files.length; i++) {
+      const error = failed.get(i);
+      if (error) {
+        reads.push({ error });
+        continue;
+      }
+      const length = (reply.lengths as Float64Array)[i];
+      const bytes = reply.bytes as Uint8Array;
+      reads.push({ content: Buffer.from(bytes.buffer, bytes.byteOffset + offset, length), size: reply.sizes[i] });
+      offset += length;
+    }
+    return reads;
+  }
+
+  async stat(id: number, files: string[]): Promise<ThreadStat[]> {
+    const reply = await this.request({ id, op: 'stat', paths: files.join('\0') }, []);
+    const failed = failures(reply);
+    return files.map((_, i) => {
+      const error = failed.get(i);
+      return error ? { error } : { size: reply.sizes[i] };
     });
   }
+
+  private request(message: { id: number; op: 'read' | 'stat'; paths: string; sizes?: Float64Array }, transfer: ArrayBuffer[]): Promise<Reply> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.pending.set(message.id, { resolve, reject });
+      this.worker.ref();
+      // Paths never hold NUL: joined, they cross as one string.
+      this.worker.postMessage(message, transfer);
+    });
+  }
+}
+
+function failures(reply: Reply): Map<number, { code?: string; message: string }> {
+  return new Map(reply.errors.map(({ index, ...error }) => [index, error]));
 }
 
 const threads: ReadThread[] = [];
@@ -89,10 +112,18 @@ let nextId = 0;
  * pool grows to the setting's size and keeps its threads (idle ones do not hold the process).
  */
 export function readOnThread(files: string[], sizes: number[]): Promise<ThreadRead[]> | undefined {
+  return poolThread()?.read(++nextId, files, sizes);
+}
+
+/** The sizes of the files (absolute paths) from a pool thread; undefined when the pool is disabled. */
+export function statOnThread(files: string[]): Promise<ThreadStat[]> | undefined {
+  return poolThread()?.stat(++nextId, files);
+}
+
+function poolThread(): ReadThread | undefined {
   const count = readThreads();
   if (count === 0) return undefined;
   for (let i = threads.length - 1; i >= 0; i--) if (threads[i].failed) threads.splice(i, 1);
   while (threads.length < count) threads.push(new ReadThread());
-  const thread = threads[nextThread++ % threads.length];
-  return thread.read(++nextId, files, sizes);
+  return threads[nextThread++ % threads.length];
 }

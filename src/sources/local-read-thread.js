@@ -1,6 +1,7 @@
-// A local read thread (see local-read-pool.ts): reads whole files with blocking calls off the
-// activity's thread and sends them back in one transferred buffer per request. Plain JavaScript
-// and node:fs only, so the thread needs no TypeScript loader and stays small.
+// A local read thread (see local-read-pool.ts): reads whole files (or only their sizes) with
+// blocking calls off the activity's thread and sends them back in one transferred buffer per
+// request. Plain JavaScript and node:fs only, so the thread needs no TypeScript loader and stays
+// small.
 'use strict';
 const fs = require('node:fs');
 const { parentPort } = require('node:worker_threads');
@@ -22,11 +23,26 @@ function readInto(file, out, offset, room) {
   }
 }
 
-// Request: { id, paths: absolute paths joined by NUL (one string clones faster than an array of
-// them), sizes: Float64Array of planned sizes, -1 when not planned }.
+// Stat request: { id, op: 'stat', paths }. Reply: { id, sizes: each file's size or -1, errors }.
+function statFiles(id, files) {
+  const sizes = new Float64Array(files.length).fill(-1);
+  const errors = [];
+  for (let i = 0; i < files.length; i++) {
+    try {
+      sizes[i] = fs.statSync(files[i]).size;
+    } catch (err) {
+      errors.push({ index: i, code: err && err.code, message: String(err && err.message) });
+    }
+  }
+  parentPort.postMessage({ id, sizes, errors }, [sizes.buffer]);
+}
+
+// Read request: { id, op: 'read', paths: absolute paths joined by NUL (one string clones faster
+// than an array of them), sizes: Float64Array of planned sizes, -1 when not planned }.
 // Reply: { id, bytes (transferred), lengths: bytes per file or -1, sizes: real sizes, errors }.
-parentPort.on('message', ({ id, paths, sizes }) => {
+parentPort.on('message', ({ id, op, paths, sizes }) => {
   const files = paths.split('\0');
+  if (op === 'stat') return statFiles(id, files);
   let capacity = 0;
   for (const size of sizes) capacity += size >= 0 ? size + 1 : 0;
   let out = Buffer.allocUnsafeSlow(Math.max(capacity, 1));

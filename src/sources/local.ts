@@ -5,10 +5,17 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { SourceRef, StagingKind } from '../contract';
 import { sourceChanged, sourceLoop, sourceNotFound, sourcePathError } from './errors';
 import { KIND_DIRECTORIES, sourceLocations, type SourceLocations } from '../contract/source-location';
-import { readOnThread, type ThreadRead } from './local-read-pool';
+import { readOnThread, statOnThread, type ThreadRead, type ThreadStat } from './local-read-pool';
 import type { PlannedRead, Source, SourceFile } from './source';
 
 const READ_CHUNK = 1 << 20;
+/**
+ * A listing's files are stat'ed on the read threads in batches of this many, up to STATS_AHEAD
+ * batches ahead of its consumer: the walk and the consumer (the plan's COPY) keep the activity's
+ * thread, and the stats (half the listing's time) run beside them.
+ */
+const STAT_BATCH = 1024;
+const STATS_AHEAD = 3;
 
 /** A listed file: its path relative to the source root (`song_data/…`) and on this machine. */
 interface ListedFile {
@@ -59,16 +66,29 @@ export class LocalSource implements Source {
   }
 
   async *files(kind: StagingKind): AsyncIterable<SourceFile> {
-    for (const { relative, absolute } of this.listing(kind)) {
-      // Synchronous, like the walk: a stat costs microseconds, its thread-pool round trip far more.
-      let size: number;
-      try {
-        size = fs.statSync(absolute).size;
-      } catch (err) {
-        throw sourcePathError(absolute, err);
+    const ahead: { files: ListedFile[]; stats: Promise<ThreadStat[]> }[] = [];
+    let batch: ListedFile[] = [];
+    const send = (): boolean => {
+      const stats = statOnThread(batch.map((file) => file.absolute));
+      if (!stats) return false;
+      // Awaited in turn below; a listing abandoned half-way must not leave a rejection unheard.
+      stats.catch(() => undefined);
+      ahead.push({ files: batch, stats });
+      batch = [];
+      return true;
+    };
+    for (const file of this.listing(kind)) {
+      batch.push(file);
+      if (batch.length < STAT_BATCH) continue;
+      if (!send()) {
+        yield* statHere(batch);
+        batch = [];
       }
-      yield { path: relative, size };
+      const due = ahead.length >= STATS_AHEAD ? ahead.shift() : undefined;
+      if (due) yield* sized(due.files, await due.stats);
     }
+    if (batch.length > 0 && !send()) yield* statHere(batch);
+    for (const due of ahead) yield* sized(due.files, await due.stats);
   }
 
   async *paths(kind: StagingKind): AsyncIterable<string> {
@@ -223,6 +243,30 @@ export class LocalSource implements Source {
     });
     checked.on('close', () => stream.destroy());
     return checked;
+  }
+}
+
+/** Listed files with their sizes from a read thread; a failed stat fails the listing, naming the file. */
+function* sized(files: ListedFile[], stats: ThreadStat[]): Iterable<SourceFile> {
+  for (let i = 0; i < files.length; i++) {
+    const stat = stats[i];
+    // An error from a read thread arrives as plain data: give it back its Error shape.
+    if ('error' in stat) throw sourcePathError(files[i].absolute, Object.assign(new Error(stat.error.message), { code: stat.error.code }));
+    yield { path: files[i].relative, size: stat.size };
+  }
+}
+
+/** Listed files with their sizes, stat'ed on this thread (the read threads are disabled). */
+function* statHere(files: ListedFile[]): Iterable<SourceFile> {
+  for (const { relative, absolute } of files) {
+    let size: number;
+    try {
+      // Synchronous, like the walk: a stat costs microseconds, its thread-pool round trip far more.
+      size = fs.statSync(absolute).size;
+    } catch (err) {
+      throw sourcePathError(absolute, err);
+    }
+    yield { path: relative, size };
   }
 }
 

@@ -164,3 +164,51 @@ describe('reading batches of files (song staging)', () => {
     });
   });
 });
+
+describe('listing many files (stat\'ed in batches on the read threads)', () => {
+  const COUNT = 5000;
+  const name = (i: number) => `TR${String(i).padStart(5, '0')}.json`;
+  let bigRoot: string;
+  beforeAll(() => {
+    bigRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-listing-'));
+    fs.mkdirSync(path.join(bigRoot, 'song_data', 'A'), { recursive: true });
+    for (let i = 0; i < COUNT; i++) fs.writeFileSync(path.join(bigRoot, 'song_data', 'A', name(i)), 'x'.repeat(i % 7));
+  });
+  afterEach(() => delete process.env.SPARKIFY_READ_THREADS);
+  afterAll(() => fs.rmSync(bigRoot, { recursive: true, force: true }));
+
+  const expected = Array.from({ length: COUNT }, (_, i) => ({ path: `song_data/A/${name(i)}`, size: i % 7 }));
+
+  /** Lists the songs, deleting `vanishing` (a file far ahead of the batches in flight) once the first file is out. */
+  async function listDeleting(vanishing?: number): Promise<Array<{ path: string; size: number }>> {
+    const source = await openSource({ type: 'local', path: bigRoot });
+    const out = [];
+    for await (const file of source.files('songs')) {
+      if (out.length === 0 && vanishing !== undefined) fs.rmSync(path.join(bigRoot, 'song_data', 'A', name(vanishing)));
+      out.push(file);
+    }
+    return out;
+  }
+
+  it.each([['on the read threads', undefined], ['with SPARKIFY_READ_THREADS=0', '0']])('%s: every file in path order with its size', async (_, threads) => {
+    if (threads !== undefined) process.env.SPARKIFY_READ_THREADS = threads;
+    expect(await listDeleting()).toEqual(expected);
+  });
+
+  it.each([['on the read threads', undefined], ['with SPARKIFY_READ_THREADS=0', '0']])(
+    '%s: a file that vanished between its directory\'s listing and its stat fails the listing, naming it',
+    async (_, threads) => {
+      if (threads !== undefined) process.env.SPARKIFY_READ_THREADS = threads;
+      const vanished = path.join(bigRoot, 'song_data', 'A', name(4500));
+      try {
+        await expect(listDeleting(4500)).rejects.toMatchObject({
+          type: 'SourceFileVanished',
+          nonRetryable: false,
+          message: `source file vanished after it was listed: ${vanished} (ENOENT); the retry lists the source again`,
+        });
+      } finally {
+        fs.writeFileSync(vanished, 'x'.repeat(4500 % 7));
+      }
+    },
+  );
+});
