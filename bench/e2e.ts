@@ -4,7 +4,9 @@
  * star schema from the same files (bench/duckdb/*.sql) and PostgreSQL's own COPY FROM file of the
  * events (the staging ceiling). Medians over repeats; per-kind staging files/s from the run's
  * history; peak memory of the worker process and of its PostgreSQL, the server's memory settings;
- * the load average.
+ * the load average. The runs share one template cluster, as a user's runs after the first do (each
+ * run has its own SPARKIFY_HOME, with .templates linked to the bench's); the first provision on the
+ * machine, which builds the template with initdb, is timed and reported on its own.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,6 +15,7 @@ import * as path from 'node:path';
 import type { Client } from 'pg';
 import * as activities from '../src/activities';
 import { openWarehouse } from '../src/warehouse/connection';
+import { TEMPLATES_DIRECTORY } from '../src/warehouse/local-provider';
 import { sqlStatement } from '../src/warehouse/sql-files';
 import { serverCopy, writeEventCsv } from './lib/ceiling';
 import { benchDataset, type BenchDataset } from './lib/datasets';
@@ -42,9 +45,10 @@ interface UpRun {
  * One run as three processes: a `sparkify worker` of its own (own SPARKIFY_HOME, own task queue,
  * so its peak RSS is this run's) and `sparkify run --wait --json` against the bench's devserver.
  */
-async function runSeparate(dataset: BenchDataset, temporalAddress: string, index: number): Promise<UpRun> {
+async function runSeparate(dataset: BenchDataset, temporalAddress: string, index: number, templates: string): Promise<UpRun> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-e2e-home-'));
   fs.chmodSync(home, 0o755);
+  fs.symlinkSync(templates, path.join(home, TEMPLATES_DIRECTORY));
   const taskQueue = `bench-e2e-${process.pid}-${index}`;
   const env: NodeJS.ProcessEnv = { ...process.env, SPARKIFY_HOME: home, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default' };
   // The V8 flag of package.json's sparkify script, so the peak measured is the one `npm run sparkify -- worker` has.
@@ -127,13 +131,26 @@ interface ScaleReport {
   ratios: { workflowToDuckdb: number; wallToDuckdb: number; stagingToDuckdbStaging: number; transformsToDuckdbTransforms: number };
 }
 
-async function benchScale(events: number, repeats: number, threads: number, temporalAddress: string): Promise<ScaleReport> {
+/**
+ * The first provision on this machine, in the bench's own SPARKIFY_HOME: it builds the template
+ * cluster (initdb) that every run then copies. Its warehouse is torn down at once.
+ */
+async function firstProvision(): Promise<{ seconds: number }> {
+  const target = { provider: 'local' as const, warehouseId: `bench_e2e_first_${process.pid}` };
+  const started = process.hrtime.bigint();
+  await runActivity(activities.provisionWarehouse, target);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await runActivity(activities.teardownWarehouse, target);
+  return { seconds };
+}
+
+async function benchScale(events: number, repeats: number, threads: number, temporalAddress: string, templates: string): Promise<ScaleReport> {
   const dataset = await benchDataset(events);
   const up: UpRun[] = [];
   const duckdb: PeerRun[] = [];
   for (let r = 0; r < repeats; r++) {
     // Alternated so that a change in the machine's load falls on both sides.
-    up.push(await runSeparate(dataset, temporalAddress, r));
+    up.push(await runSeparate(dataset, temporalAddress, r, templates));
     process.stdout.write('u');
     duckdb.push(await runDuckdbPeer(dataset.root, threads));
     process.stdout.write('d');
@@ -199,11 +216,14 @@ async function main(): Promise<void> {
       `${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
   );
   const reports: ScaleReport[] = [];
+  const first = await firstProvision();
+  const templates = path.join(home, TEMPLATES_DIRECTORY);
+  console.log(`first provision on this machine (initdb builds the template cluster): ${first.seconds.toFixed(2)} s; every run below copies that template`);
   const devserver = await startDevserverProcess({ ...process.env });
   try {
     for (const scale of args.scales) {
       process.stdout.write(`scale ${scale}: `);
-      const report = await benchScale(scale, args.repeats, args.threads, devserver.address);
+      const report = await benchScale(scale, args.repeats, args.threads, devserver.address, templates);
       printScale(report);
       reports.push(report);
     }
@@ -215,6 +235,7 @@ async function main(): Promise<void> {
     generatedAt: new Date().toISOString(),
     machine: { loadAverageAtEnd: os.loadavg(), cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     args: { scales: args.scales, repeats: args.repeats, threads: args.threads },
+    firstProvisionSeconds: first.seconds,
     scales: reports,
   };
   fs.mkdirSync(path.dirname(args.out), { recursive: true });
