@@ -6,7 +6,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from 'pg';
-import type { CheckQualityInput, QualityCheckResult, QualityScope } from '../contract';
+import type { CheckQualityInput, QualityCheckResult, QualityScope, QualityShare } from '../contract';
 import { rowsOf, type SqlStep, type StepResult } from '../warehouse/session';
 import { sqlFileNames, sqlStatement } from '../warehouse/sql-files';
 import { checkStagingEpochStep } from './staging/epoch';
@@ -22,11 +22,21 @@ function readsOnlyDimensions(check: string): boolean {
   return DIMENSION_TABLES.some((table) => check.startsWith(`${table}_`));
 }
 
-/** The checks of `scope`, by file name (sql/checks/<name>.sql), in the order they run and are reported. */
-export function qualityCheckNames(scope: QualityScope = 'all'): string[] {
+/** The checks of `scope` (of its `share`), by file name (sql/checks/<name>.sql), in the order they run and are reported. */
+export function qualityCheckNames(scope: QualityScope = 'all', share?: QualityShare): string[] {
   const checks = sqlFileNames('checks');
-  if (scope === 'all') return checks;
-  return checks.filter((check) => readsOnlyDimensions(check) === (scope === 'dimensions'));
+  const inScope = scope === 'all' ? checks : checks.filter((check) => readsOnlyDimensions(check) === (scope === 'dimensions'));
+  return share ? inScope.filter((_, i) => i % share.of === share.index) : inScope;
+}
+
+/** Why `share` is not a share (0 <= index < of, whole numbers), or undefined when it is one. */
+function invalidShare(share: QualityShare): string | undefined {
+  const { index, of } = share as { index: unknown; of: unknown };
+  if (!Number.isInteger(of) || (of as number) < 1) return `share.of must be a whole number of at least 1, got ${String(of)}`;
+  if (!Number.isInteger(index) || (index as number) < 0 || (index as number) >= (of as number)) {
+    return `share.index must be a whole number from 0 to ${(of as number) - 1}, got ${String(index)}`;
+  }
+  return undefined;
 }
 
 function checkResult(check: string, rows: Array<Record<string, unknown>>): QualityCheckResult {
@@ -56,8 +66,12 @@ export async function checkQuality(input: CheckQualityInput): Promise<QualityChe
       nonRetryable: true,
     });
   }
-  const doing = `checking data quality${scope === 'all' ? '' : ` (${scope} checks)`} in ${input.warehouse.schema}`;
-  const checks = qualityCheckNames(scope);
+  const { share } = input;
+  const invalid = share === undefined ? undefined : invalidShare(share);
+  if (invalid) throw ApplicationFailure.create({ message: `invalid quality check share: ${invalid}`, type: 'InvalidInput', nonRetryable: true });
+  const part = `${scope === 'all' ? '' : `${scope} checks`}${share ? `${scope === 'all' ? '' : ', '}share ${share.index + 1} of ${share.of}` : ''}`;
+  const doing = `checking data quality${part ? ` (${part})` : ''} in ${input.warehouse.schema}`;
+  const checks = qualityCheckNames(scope, share);
   return inSession(input.warehouse, doing, async (session) => {
     const steps: SqlStep[] = [checkStagingEpochStep(undefined, doing), ...checks.map((check) => ({ file: `checks/${check}.sql` }))];
     const [, ...results] = await session.transaction(steps, { snapshot: true });

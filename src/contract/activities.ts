@@ -191,8 +191,20 @@ export interface LoadErrorSample {
  */
 export type QualityScope = 'all' | 'dimensions' | 'remaining';
 
+/**
+ * One of `of` shares of a scope's checks: every `of`-th check in file-name order, starting at the
+ * `index`-th (0-based). The shares of a scope together run each of its checks exactly once, each
+ * share in its own session, side by side.
+ */
+export interface QualityShare {
+  index: number;
+  of: number;
+}
+
 export interface CheckQualityInput extends WarehouseInput {
   scope?: QualityScope;
+  /** Only this share of the scope's checks (default: all of them). */
+  share?: QualityShare;
 }
 
 /**

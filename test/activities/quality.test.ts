@@ -85,6 +85,31 @@ it('runs the dimension checks and the remaining ones apart: together every check
   await expect(runIn(env, activities.checkQuality, { warehouse, scope: 'some' as never })).rejects.toThrow(/invalid quality check scope "some"/);
 });
 
+it('splits a scope into shares: every share-th check from its index, together each check of the scope once', async () => {
+  const env = new MockActivityEnvironment();
+  const remaining = CHECKS.filter((check) => !DIMENSION_CHECKS.includes(check));
+  const first = await runIn(env, activities.checkQuality, { warehouse, scope: 'remaining', share: { index: 0, of: 2 } });
+  const second = await runIn(env, activities.checkQuality, { warehouse, scope: 'remaining', share: { index: 1, of: 2 } });
+  expect(first.map((r) => r.check)).toEqual(['rows_accounted', 'songplays_level_known', 'songplays_song_in_songs', 'songplays_user_in_users']);
+  expect(second.map((r) => r.check)).toEqual(['songplays_artist_in_artists', 'songplays_primary_key', 'songplays_start_time_in_time', 'star_tables_not_empty']);
+  expect([...first, ...second].map((r) => r.check).sort()).toEqual(remaining);
+  const thirds = await Promise.all([0, 1, 2].map((index) => runIn(env, activities.checkQuality, { warehouse, share: { index, of: 3 } })));
+  expect(thirds.map((results) => results.map((r) => r.check))).toEqual([0, 1, 2].map((index) => CHECKS.filter((_, i) => i % 3 === index)));
+  const one = await runIn(env, activities.checkQuality, { warehouse, share: { index: 0, of: 1 } });
+  expect(one.map((r) => r.check)).toEqual(CHECKS);
+  for (const [share, message] of [
+    [{ index: 2, of: 2 }, 'share.index must be a whole number from 0 to 1, got 2'],
+    [{ index: -1, of: 2 }, 'share.index must be a whole number from 0 to 1, got -1'],
+    [{ index: 0.5, of: 2 }, 'share.index must be a whole number from 0 to 1, got 0.5'],
+    [{ index: 0, of: 0 }, 'share.of must be a whole number of at least 1, got 0'],
+    [{ index: 0 }, 'share.of must be a whole number of at least 1, got undefined'],
+  ] as const) {
+    await expect(runIn(env, activities.checkQuality, { warehouse, share: share as never })).rejects.toMatchObject({
+      type: 'InvalidInput', nonRetryable: true, message: `invalid quality check share: ${message}`,
+    });
+  }
+});
+
 it('holds every dimension check to the dimension tables: it may run before songplays is loaded', () => {
   // Every table a check's SQL names after FROM or JOIN (its CTEs aside).
   const tablesRead = (check: string): string[] => {

@@ -32,10 +32,12 @@ afterAll(async () => {
 test('every committed history replays against the workflow code', async () => {
   // Full loads recorded before a patch keep its old branch replaying: full-load-fact-after-dimensions.json before
   // FACT_BESIDE_DIMENSIONS, full-load-summarize-then-quality.json before SUMMARY_BESIDE_QUALITY,
-  // full-load-all-checks-after-fact.json before DIMENSION_CHECKS_BESIDE_FACT.
+  // full-load-all-checks-after-fact.json before DIMENSION_CHECKS_BESIDE_FACT,
+  // full-load-remaining-checks-in-one.json before REMAINING_CHECKS_IN_SHARES.
   expect(names).toEqual([
     'full-load-all-checks-after-fact.json',
     'full-load-fact-after-dimensions.json',
+    'full-load-remaining-checks-in-one.json',
     'full-load-summarize-then-quality.json',
     'full-load.json',
     'incremental-first.json',

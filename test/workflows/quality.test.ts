@@ -50,7 +50,7 @@ it('fails the run with DataQualityFailed naming the checks and examples, and tea
   expect(localWarehouseExists(warehouseIdFor(workflowId))).toBe(false);
 }, 90_000);
 
-/** The run's activities as 'scheduled X' and 'completed X' in history order; checkQuality with its scope. */
+/** The run's activities as 'scheduled X' and 'completed X' in history order; checkQuality with its scope and share. */
 async function activitySteps(workflowId: string): Promise<string[]> {
   const history = await suite.temporal.env.client.workflow.getHandle(workflowId).fetchHistory();
   const names = new Map<string, string>();
@@ -59,7 +59,10 @@ async function activitySteps(workflowId: string): Promise<string[]> {
     const scheduled = event.activityTaskScheduledEventAttributes;
     if (scheduled) {
       let name = scheduled.activityType?.name ?? '?';
-      if (name === 'checkQuality') name += `(${JSON.parse(Buffer.from(scheduled.input!.payloads![0].data!).toString()).scope ?? 'all'})`;
+      if (name === 'checkQuality') {
+        const input = JSON.parse(Buffer.from(scheduled.input!.payloads![0].data!).toString());
+        name += `(${input.scope ?? 'all'}${input.share ? ` ${input.share.index + 1}/${input.share.of}` : ''})`;
+      }
       names.set(String(event.eventId), name);
       steps.push(`scheduled ${name}`);
     }
@@ -78,17 +81,25 @@ it("completes with quality 'warn', listing every check with its count and the fa
   expect(result.quality.checks.filter((c) => c.offendingRows > 0)).toEqual(LEVEL_FAILURES);
   expect(result.durationsMs.quality).toBeGreaterThanOrEqual(0);
   expect(result.tables.songplays).toBe(2);
-  // The dimensions' checks ran once the four dimensions were built, the remaining ones after songplays.
+  // The dimensions' checks ran once the four dimensions were built, the remaining ones (in two shares) after songplays.
   const steps = await activitySteps('quality-warn');
   const at = (step: string): number => {
     expect(steps).toContain(step);
     return steps.indexOf(step);
   };
-  expect(steps.filter((step) => step.startsWith('scheduled checkQuality'))).toEqual(['scheduled checkQuality(dimensions)', 'scheduled checkQuality(remaining)']);
+  expect(steps.filter((step) => step.startsWith('scheduled checkQuality'))).toEqual([
+    'scheduled checkQuality(dimensions)',
+    'scheduled checkQuality(remaining 1/2)',
+    'scheduled checkQuality(remaining 2/2)',
+  ]);
   for (const dimension of ['insertUsers', 'insertTime', 'insertSongs', 'insertArtists']) {
     expect(at('scheduled checkQuality(dimensions)')).toBeGreaterThan(at(`completed ${dimension}`));
   }
-  expect(at('scheduled checkQuality(remaining)')).toBeGreaterThan(at('completed insertSongplays'));
+  // The remaining checks' two shares after songplays, side by side: both scheduled before either completed.
+  for (const share of ['1/2', '2/2']) expect(at(`scheduled checkQuality(remaining ${share})`)).toBeGreaterThan(at('completed insertSongplays'));
+  expect(Math.max(at('scheduled checkQuality(remaining 1/2)'), at('scheduled checkQuality(remaining 2/2)'))).toBeLessThan(
+    Math.min(at('completed checkQuality(remaining 1/2)'), at('completed checkQuality(remaining 2/2)')),
+  );
 
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-report-'));
   const address = process.env.TEMPORAL_ADDRESS;
