@@ -1,24 +1,42 @@
 /**
- * Threads that read many small local files (song files, a few hundred bytes each), or stat them
- * for a listing, with blocking calls: an open, a read and a close per file cost more than the
- * COPY of its row here, and on the activity's thread they would share one core with everything
- * else the worker does. Requests go round-robin over the threads; each answers its own in order.
+ * Threads that read many small local files (song files, a few hundred bytes each), or list a tree
+ * of them with their sizes, with blocking calls: an open, a read and a close per file cost more
+ * than the COPY of its row here, and on the activity's thread they would share one core with
+ * everything else the worker does. Requests go round-robin over the threads (a listing stays on
+ * the thread it opened on); each answers its own in order.
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { readThreads } from '../config/env';
+import type { WalkFailureData } from './local-walk';
 
 /** One file's outcome: its bytes (and real size), or the error code and message of the failed call. */
 export type ThreadRead = { content: Buffer; size: number } | { error: { code?: string; message: string } };
 
-/** One file's size, or the error code and message of the failed stat. */
-export type ThreadStat = { size: number } | { error: { code?: string; message: string } };
+/** The next files of a listing: relative paths and sizes (or the failed stat), and whether it ended. */
+export interface ListedBatch {
+  files: Array<{ relative: string } & ({ size: number } | { error: { code?: string; message: string } })>;
+  done: boolean;
+  /** Why the walk stopped, after the files of this batch. */
+  failure?: WalkFailureData;
+}
+
+/** A listing on one read thread: ask for its next files (several requests may be out), close it when abandoned. */
+export interface ThreadListing {
+  next(count: number): Promise<ListedBatch>;
+  close(): void;
+}
 
 interface Reply {
   id: number;
-  /** Read replies only: the files' bytes, back to back, and each file's share of them. */
+  /** Read replies: the files' bytes, back to back, and each file's share of them. */
   bytes?: Uint8Array;
   lengths?: Float64Array;
+  /** List replies: the relative paths joined by NUL (and the absolute ones, when not stat'ed), whether the listing ended, and why it stopped. */
+  paths?: string;
+  absolutes?: string;
+  done?: boolean;
+  failure?: WalkFailureData;
   sizes: Float64Array;
   /** The files that failed, by index. */
   errors: { index: number; code?: string; message: string }[];
@@ -80,16 +98,37 @@ class ReadThread {
     return reads;
   }
 
-  async stat(id: number, files: string[]): Promise<ThreadStat[]> {
-    const reply = await this.request({ id, op: 'stat', paths: files.join('\0') }, []);
-    const failed = failures(reply);
-    return files.map((_, i) => {
-      const error = failed.get(i);
-      return error ? { error } : { size: reply.sizes[i] };
-    });
+  /** A listing walked on this thread; its files stat'ed on `statter` when given (else here). */
+  list(listing: number, directory: string, relativeTop: string, statter?: ReadThread): ThreadListing {
+    this.post({ op: 'open', listing, directory, relativeTop });
+    return {
+      next: async (count) => {
+        let reply = await this.request({ id: ++nextId, op: 'list', listing, count, withSizes: statter === undefined }, []);
+        if (statter && reply.absolutes) {
+          const { sizes, errors } = await statter.request({ id: ++nextId, op: 'stat', paths: reply.absolutes }, []);
+          reply = { ...reply, sizes, errors };
+        }
+        const failed = failures(reply);
+        const relatives = reply.paths ? reply.paths.split('\0') : [];
+        const files = relatives.map((relative, i) => {
+          const error = failed.get(i);
+          return error ? { relative, error } : { relative, size: reply.sizes[i] };
+        });
+        return { files, done: reply.done === true, ...(reply.failure ? { failure: reply.failure } : {}) };
+      },
+      close: () => this.post({ op: 'close', listing }),
+    };
   }
 
-  private request(message: { id: number; op: 'read' | 'stat'; paths: string; sizes?: Float64Array }, transfer: ArrayBuffer[]): Promise<Reply> {
+  /** A message that gets no reply. */
+  private post(message: object): void {
+    if (!this.failure) this.worker.postMessage(message);
+  }
+
+  private request(
+    message: { id: number; op: 'read' | 'list' | 'stat'; paths?: string; sizes?: Float64Array; listing?: number; count?: number; withSizes?: boolean },
+    transfer: ArrayBuffer[],
+  ): Promise<Reply> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.pending.set(message.id, { resolve, reject });
@@ -107,6 +146,7 @@ function failures(reply: Reply): Map<number, { code?: string; message: string }>
 const threads: ReadThread[] = [];
 let nextThread = 0;
 let nextId = 0;
+let nextListing = 0;
 
 /**
  * Reads the files (absolute paths; planned sizes, or -1 when unknown) on a pool thread. Undefined
@@ -117,15 +157,22 @@ export function readOnThread(files: string[], sizes: number[]): Promise<ThreadRe
   return poolThread()?.read(++nextId, files, sizes);
 }
 
-/** The sizes of the files (absolute paths) from a pool thread; undefined when the pool is disabled. */
-export function statOnThread(files: string[]): Promise<ThreadStat[]> | undefined {
-  return poolThread()?.stat(++nextId, files);
+/**
+ * The *.json files under `directory` with their sizes, listed on pool threads (local-walk.js),
+ * as paths relative to the source root (`relativeTop/…`); undefined when the pool is disabled.
+ */
+export function listOnThread(directory: string, relativeTop: string): ThreadListing | undefined {
+  const walker = poolThread();
+  // With two threads or more, one walks and the next stats what it found (half the time each).
+  const statter = walker && readThreads() > 1 ? poolThread() : undefined;
+  return walker?.list(++nextListing, directory, relativeTop, statter !== walker ? statter : undefined);
 }
 
+/** The next of the setting's first threads (started when missing; a lowered setting leaves the rest idle). */
 function poolThread(): ReadThread | undefined {
   const count = readThreads();
   if (count === 0) return undefined;
   for (let i = threads.length - 1; i >= 0; i--) if (threads[i].failed) threads.splice(i, 1);
   while (threads.length < count) threads.push(new ReadThread());
-  return threads[nextThread++ % threads.length];
+  return threads[nextThread++ % count];
 }

@@ -1,10 +1,74 @@
-// A local read thread (see local-read-pool.ts): reads whole files (or only their sizes) with
-// blocking calls off the activity's thread and sends them back in one transferred buffer per
-// request. Plain JavaScript and node:fs only, so the thread needs no TypeScript loader and stays
-// small.
+// A local read thread (see local-read-pool.ts): reads whole files, or lists
+// a directory tree with its files' sizes, with blocking calls off the activity's thread and sends
+// them back in one transferred buffer per request. Plain JavaScript and node:fs only, so the
+// thread needs no TypeScript loader and stays small.
 'use strict';
 const fs = require('node:fs');
 const { parentPort } = require('node:worker_threads');
+const { listTree } = require('./local-walk.js');
+
+/** Open listings by id: the walk, paused between requests. */
+const listings = new Map();
+
+// Open request: { op: 'open', listing, directory, relativeTop } (no reply).
+// List request: { id, op: 'list', listing, count, withSizes }: the next `count` files of the listing.
+// Reply: { id, paths: relative paths joined by NUL, sizes (withSizes) or absolutes: the absolute
+// paths joined by NUL (for a stat request to another thread), errors (failed stats, by index),
+// done, failure: why the walk stopped (after the files sent), or undefined }.
+// Close request: { op: 'close', listing } (no reply): a listing abandoned before its end.
+function listNext(id, listing, count, withSizes) {
+  const walk = listings.get(listing);
+  const relatives = [];
+  const absolutes = [];
+  const sizes = new Float64Array(count).fill(-1);
+  const errors = [];
+  let done = walk === undefined;
+  let failure;
+  while (!done && relatives.length < count) {
+    let next;
+    try {
+      next = walk.next();
+    } catch (err) {
+      failure = err && err.walkFailure ? err.walkFailure : { kind: 'path', path: '', code: err && err.code, message: String(err && err.message) };
+      done = true;
+      break;
+    }
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const index = relatives.length;
+    relatives.push(next.value.relative);
+    if (!withSizes) {
+      absolutes.push(next.value.absolute);
+      continue;
+    }
+    try {
+      sizes[index] = fs.statSync(next.value.absolute).size;
+    } catch (err) {
+      errors.push({ index, code: err && err.code, message: String(err && err.message) });
+    }
+  }
+  if (done) listings.delete(listing);
+  const used = sizes.slice(0, relatives.length);
+  const located = withSizes ? {} : { absolutes: absolutes.join('\0') };
+  parentPort.postMessage({ id, paths: relatives.join('\0'), sizes: used, ...located, errors, done, failure }, [used.buffer]);
+}
+
+// Stat request: { id, op: 'stat', paths: absolute paths joined by NUL }.
+// Reply: { id, sizes: each file's size or -1, errors (by index) }.
+function statFiles(id, files) {
+  const sizes = new Float64Array(files.length).fill(-1);
+  const errors = [];
+  for (let i = 0; i < files.length; i++) {
+    try {
+      sizes[i] = fs.statSync(files[i]).size;
+    } catch (err) {
+      errors.push({ index: i, code: err && err.code, message: String(err && err.message) });
+    }
+  }
+  parentPort.postMessage({ id, sizes, errors }, [sizes.buffer]);
+}
 
 /** Reads `file` into `out` at `offset`: at most `room` bytes; returns how many it read. */
 function readInto(file, out, offset, room) {
@@ -23,24 +87,17 @@ function readInto(file, out, offset, room) {
   }
 }
 
-// Stat request: { id, op: 'stat', paths }. Reply: { id, sizes: each file's size or -1, errors }.
-function statFiles(id, files) {
-  const sizes = new Float64Array(files.length).fill(-1);
-  const errors = [];
-  for (let i = 0; i < files.length; i++) {
-    try {
-      sizes[i] = fs.statSync(files[i]).size;
-    } catch (err) {
-      errors.push({ index: i, code: err && err.code, message: String(err && err.message) });
-    }
-  }
-  parentPort.postMessage({ id, sizes, errors }, [sizes.buffer]);
-}
-
 // Read request: { id, op: 'read', paths: absolute paths joined by NUL (one string clones faster
 // than an array of them), sizes: Float64Array of planned sizes, -1 when not planned }.
 // Reply: { id, bytes (transferred), lengths: bytes per file or -1, sizes: real sizes, errors }.
-parentPort.on('message', ({ id, op, paths, sizes }) => {
+parentPort.on('message', ({ id, op, paths, sizes, listing, directory, relativeTop, count, withSizes }) => {
+  if (op === 'open') return void listings.set(listing, listTree(directory, relativeTop));
+  if (op === 'list') return listNext(id, listing, count, withSizes);
+  if (op === 'close') {
+    const walk = listings.get(listing);
+    listings.delete(listing);
+    return void (walk && walk.return());
+  }
   const files = paths.split('\0');
   if (op === 'stat') return statFiles(id, files);
   let capacity = 0;

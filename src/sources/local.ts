@@ -5,23 +5,18 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { SourceRef, StagingKind } from '../contract';
 import { sourceChanged, sourceLoop, sourceNotFound, sourcePathError } from './errors';
 import { KIND_DIRECTORIES, sourceLocations, type SourceLocations } from '../contract/source-location';
-import { readOnThread, statOnThread, type ThreadRead, type ThreadStat } from './local-read-pool';
+import { listOnThread, readOnThread, type ListedBatch, type ThreadRead } from './local-read-pool';
+import { listTree, WalkFailure, type ListedFile, type WalkFailureData } from './local-walk';
 import type { PlannedRead, Source, SourceFile } from './source';
 
 const READ_CHUNK = 1 << 20;
 /**
- * A listing's files are stat'ed on the read threads in batches of this many, up to STATS_AHEAD
- * batches ahead of its consumer: the walk and the consumer (the plan's COPY) keep the activity's
- * thread, and the stats (half the listing's time) run beside them.
+ * A listing with sizes runs on the read threads (one walks, the next stats what it found), in
+ * batches of this many files, up to LIST_AHEAD batches ahead of its consumer: the consumer (the
+ * plan's COPY) keeps the activity's thread, the readdirs and stats run beside it.
  */
-const STAT_BATCH = 1024;
-const STATS_AHEAD = 3;
-
-/** A listed file: its path relative to the source root (`song_data/…`) and on this machine. */
-interface ListedFile {
-  relative: string;
-  absolute: string;
-}
+const LIST_BATCH = 1024;
+const LIST_AHEAD = 3;
 
 /**
  * A local directory in the Sparkify layout: song_data/**\/*.json, log_data/YYYY/MM/*.json and an
@@ -66,101 +61,48 @@ export class LocalSource implements Source {
   }
 
   async *files(kind: StagingKind): AsyncIterable<SourceFile> {
-    const ahead: { files: ListedFile[]; stats: Promise<ThreadStat[]> }[] = [];
-    let batch: ListedFile[] = [];
-    const send = (): boolean => {
-      const stats = statOnThread(batch.map((file) => file.absolute));
-      if (!stats) return false;
-      // Awaited in turn below; a listing abandoned half-way must not leave a rejection unheard.
-      stats.catch(() => undefined);
-      ahead.push({ files: batch, stats });
-      batch = [];
-      return true;
-    };
-    for (const file of this.listing(kind)) {
-      batch.push(file);
-      if (batch.length < STAT_BATCH) continue;
-      if (!send()) {
-        yield* statHere(batch);
-        batch = [];
-      }
-      const due = ahead.length >= STATS_AHEAD ? ahead.shift() : undefined;
-      if (due) yield* sized(due.files, await due.stats);
+    const directory = this.directories[kind];
+    if (directory === undefined) return;
+    const listing = listOnThread(directory, KIND_DIRECTORIES[kind]);
+    if (!listing) {
+      yield* statHere(this.listing(kind));
+      return;
     }
-    if (batch.length > 0 && !send()) yield* statHere(batch);
-    for (const due of ahead) yield* sized(due.files, await due.stats);
+    const ahead: Promise<ListedBatch>[] = [];
+    try {
+      for (;;) {
+        while (ahead.length < LIST_AHEAD) {
+          const batch = listing.next(LIST_BATCH);
+          // Awaited in turn below; a listing abandoned half-way must not leave a rejection unheard.
+          batch.catch(() => undefined);
+          ahead.push(batch);
+        }
+        const batch = await (ahead.shift() as Promise<ListedBatch>);
+        for (const file of batch.files) {
+          // An error from a read thread arrives as plain data: give it back its Error shape.
+          if ('error' in file) throw sourcePathError(this.absolute(file.relative), Object.assign(new Error(file.error.message), { code: file.error.code }));
+          yield { path: file.relative, size: file.size };
+        }
+        if (batch.failure) throw walkError(batch.failure);
+        if (batch.done) return;
+      }
+    } finally {
+      listing.close();
+    }
   }
 
   async *paths(kind: StagingKind): AsyncIterable<string> {
     for (const { relative } of this.listing(kind)) yield relative;
   }
 
-  /** The relative paths of one kind in path order, walked synchronously (see walk). */
+  /** The files of one kind in path order, walked on this thread (local-walk.js). */
   private *listing(kind: StagingKind): Iterable<ListedFile> {
     const directory = this.directories[kind];
     if (directory === undefined) return;
-    if (!isDirectorySync(directory)) return;
-    const real = realDirectory(directory);
-    // The top directory and everything above it (the source root included): a link to any of
-    // them would list this tree again.
-    const above = new Set<string>();
-    for (let dir = real; !above.has(dir); dir = path.dirname(dir)) above.add(dir);
-    yield* this.walk(directory, KIND_DIRECTORIES[kind], real, above);
-  }
-
-  /**
-   * Depth-first over sorted entries. A directory sorts as its name plus "/", which makes the
-   * depth-first order equal to sorting the full relative paths. `above` holds the real paths of
-   * the directories being walked and of those above them, so a symlink back to one of them is a
-   * loop, reported at once.
-   */
-  private *walk(absoluteDir: string, relativeDir: string, realDir: string, above: Set<string>): Iterable<ListedFile> {
-    let entries: fs.Dirent[];
     try {
-      // Synchronous on purpose: a local readdir or small read costs microseconds, far less than a
-      // thread-pool round trip and its promises (Sparkify has ~1 directory per 5 song files). A
-      // synchronous generator also passes each path up the recursion without a promise per level.
-      entries = fs.readdirSync(absoluteDir, { withFileTypes: true });
+      yield* listTree(directory, KIND_DIRECTORIES[kind]);
     } catch (err) {
-      throw sourcePathError(absoluteDir, err);
-    }
-    const keyed: { key: string; entry: fs.Dirent; isDir: boolean; real?: string }[] = [];
-    for (const entry of entries) {
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      let real: string | undefined;
-      if (entry.isSymbolicLink()) {
-        const link = path.join(absoluteDir, entry.name);
-        let target: fs.Stats | undefined;
-        try {
-          target = fs.statSync(link, { throwIfNoEntry: false });
-        } catch (err) {
-          throw sourcePathError(link, err);
-        }
-        isDir = target?.isDirectory() ?? false;
-        isFile = target?.isFile() ?? false;
-        if (isDir) {
-          real = realDirectory(link);
-          if (above.has(real)) throw sourceLoop(link, real);
-        }
-      }
-      if (isDir) keyed.push({ key: entry.name + '/', entry, isDir: true, real });
-      else if (isFile && entry.name.endsWith('.json')) keyed.push({ key: entry.name, entry, isDir: false });
-    }
-    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    for (const { entry, isDir, real } of keyed) {
-      const relative = `${relativeDir}/${entry.name}`;
-      if (isDir) {
-        const dirReal = real ?? path.join(realDir, entry.name);
-        above.add(dirReal);
-        try {
-          yield* this.walk(path.join(absoluteDir, entry.name), relative, dirReal, above);
-        } finally {
-          above.delete(dirReal);
-        }
-      } else {
-        yield { relative, absolute: absoluteDir + path.sep + entry.name };
-      }
+      throw err instanceof WalkFailure ? walkError(err.walkFailure) : err;
     }
   }
 
@@ -246,18 +188,8 @@ export class LocalSource implements Source {
   }
 }
 
-/** Listed files with their sizes from a read thread; a failed stat fails the listing, naming the file. */
-function* sized(files: ListedFile[], stats: ThreadStat[]): Iterable<SourceFile> {
-  for (let i = 0; i < files.length; i++) {
-    const stat = stats[i];
-    // An error from a read thread arrives as plain data: give it back its Error shape.
-    if ('error' in stat) throw sourcePathError(files[i].absolute, Object.assign(new Error(stat.error.message), { code: stat.error.code }));
-    yield { path: files[i].relative, size: stat.size };
-  }
-}
-
 /** Listed files with their sizes, stat'ed on this thread (the read threads are disabled). */
-function* statHere(files: ListedFile[]): Iterable<SourceFile> {
+function* statHere(files: Iterable<ListedFile>): Iterable<SourceFile> {
   for (const { relative, absolute } of files) {
     let size: number;
     try {
@@ -267,14 +199,6 @@ function* statHere(files: ListedFile[]): Iterable<SourceFile> {
       throw sourcePathError(absolute, err);
     }
     yield { path: relative, size };
-  }
-}
-
-function isDirectorySync(dir: string): boolean {
-  try {
-    return fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  } catch {
-    return false;
   }
 }
 
@@ -292,11 +216,8 @@ function checkedRead(file: string, planned: SourceFile | undefined, read: Thread
   return read.content;
 }
 
-/** The real path of a directory (symlinks resolved); ELOOP and the like are classified. */
-function realDirectory(dir: string): string {
-  try {
-    return fs.realpathSync(dir);
-  } catch (err) {
-    throw sourcePathError(dir, err);
-  }
+/** The source failure a stopped walk names: a symlink loop, or the path that could not be read (classified by its code). */
+function walkError(failure: WalkFailureData): Error {
+  if (failure.kind === 'loop') return sourceLoop(failure.path, failure.real ?? '');
+  return sourcePathError(failure.path, Object.assign(new Error(failure.message), { code: failure.code }));
 }

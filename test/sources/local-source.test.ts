@@ -165,7 +165,7 @@ describe('reading batches of files (song staging)', () => {
   });
 });
 
-describe('listing many files (stat\'ed in batches on the read threads)', () => {
+describe('listing many files (walked and stat\'ed in batches on the read threads)', () => {
   const COUNT = 5000;
   const name = (i: number) => `TR${String(i).padStart(5, '0')}.json`;
   let bigRoot: string;
@@ -190,12 +190,15 @@ describe('listing many files (stat\'ed in batches on the read threads)', () => {
     return out;
   }
 
-  it.each([['on the read threads', undefined], ['with SPARKIFY_READ_THREADS=0', '0']])('%s: every file in path order with its size', async (_, threads) => {
+  // Two threads (the default): one walks, the other stats; one thread does both; none: the activity's thread.
+  const MODES = [['on the read threads', undefined], ['with SPARKIFY_READ_THREADS=1', '1'], ['with SPARKIFY_READ_THREADS=0', '0']] as const;
+
+  it.each(MODES)('%s: every file in path order with its size', async (_, threads) => {
     if (threads !== undefined) process.env.SPARKIFY_READ_THREADS = threads;
     expect(await listDeleting()).toEqual(expected);
   });
 
-  it.each([['on the read threads', undefined], ['with SPARKIFY_READ_THREADS=0', '0']])(
+  it.each(MODES)(
     '%s: a file that vanished between its directory\'s listing and its stat fails the listing, naming it',
     async (_, threads) => {
       if (threads !== undefined) process.env.SPARKIFY_READ_THREADS = threads;
