@@ -6,7 +6,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from 'pg';
-import type { CheckQualityInput, QualityCheckResult, QualityScope, QualityShare } from '../contract';
+import { QUALITY_SCOPES, type CheckQualityInput, type QualityCheckResult, type QualityScope, type QualityShare } from '../contract';
 import { rowsOf, type SqlStep, type StepResult } from '../warehouse/session';
 import { sqlFileNames, sqlStatement } from '../warehouse/sql-files';
 import { checkStagingEpochStep } from './staging/epoch';
@@ -59,9 +59,9 @@ export async function runQualityChecks(client: Client): Promise<QualityCheckResu
 
 export async function checkQuality(input: CheckQualityInput): Promise<QualityCheckResult[]> {
   const scope = input.scope ?? 'all';
-  if (!['all', 'dimensions', 'remaining'].includes(scope)) {
+  if (!(QUALITY_SCOPES as readonly string[]).includes(scope)) {
     throw ApplicationFailure.create({
-      message: `invalid quality check scope "${String(scope)}" (need all, dimensions or remaining)`,
+      message: `invalid quality check scope "${String(scope)}" (need one of: ${QUALITY_SCOPES.join(', ')})`,
       type: 'InvalidInput',
       nonRetryable: true,
     });

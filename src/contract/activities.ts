@@ -189,7 +189,8 @@ export interface LoadErrorSample {
  * dimensions are built, beside the fact insert. 'remaining': every other check (songplays, staging
  * accounting, all tables). 'all' (the default): every check.
  */
-export type QualityScope = 'all' | 'dimensions' | 'remaining';
+export const QUALITY_SCOPES = ['all', 'dimensions', 'remaining'] as const;
+export type QualityScope = (typeof QUALITY_SCOPES)[number];
 
 /**
  * One of `of` shares of a scope's checks: every `of`-th check in file-name order, starting at the

@@ -5,5 +5,6 @@
 export type * from './source';
 export type * from './warehouse';
 export type * from './activities';
+export { QUALITY_SCOPES } from './activities';
 export type * from './cluster';
 export * from './etl';
