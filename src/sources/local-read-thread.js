@@ -1,13 +1,13 @@
-// A local read thread (see local-read-pool.ts): reads whole files, or lists
-// a directory tree with its files' sizes, with blocking calls off the activity's thread and sends
-// them back in one transferred buffer per request. Plain JavaScript and node:fs only, so the
-// thread needs no TypeScript loader and stays small.
+// A local read thread (see local-read-pool.ts): reads whole files, or lists a directory tree with
+// its files' sizes, with blocking calls off the activity's thread and sends them back in one
+// transferred buffer per request. Plain JavaScript and node:fs only, so the thread needs no
+// TypeScript loader and stays small.
 'use strict';
 const fs = require('node:fs');
 const { parentPort } = require('node:worker_threads');
 const { listTree } = require('./local-walk.js');
 
-/** Open listings by id: the walk, paused between requests. */
+/** Open listings by id: the walk, paused between requests, and the directory it lists. */
 const listings = new Map();
 
 // Open request: { op: 'open', listing, directory, relativeTop } (no reply).
@@ -17,19 +17,18 @@ const listings = new Map();
 // done, failure: why the walk stopped (after the files sent), or undefined }.
 // Close request: { op: 'close', listing } (no reply): a listing abandoned before its end.
 function listNext(id, listing, count, withSizes) {
-  const walk = listings.get(listing);
+  const open = listings.get(listing);
   const relatives = [];
   const absolutes = [];
-  const sizes = new Float64Array(count).fill(-1);
-  const errors = [];
-  let done = walk === undefined;
+  let done = open === undefined;
   let failure;
   while (!done && relatives.length < count) {
     let next;
     try {
-      next = walk.next();
+      next = open.walk.next();
     } catch (err) {
-      failure = err && err.walkFailure ? err.walkFailure : { kind: 'path', path: '', code: err && err.code, message: String(err && err.message) };
+      // Anything but a WalkFailure is a fault of the walk itself: it names the listed directory.
+      failure = err && err.walkFailure ? err.walkFailure : { kind: 'path', path: open.directory, code: err && err.code, message: String(err && err.message) };
       done = true;
       break;
     }
@@ -37,27 +36,18 @@ function listNext(id, listing, count, withSizes) {
       done = true;
       break;
     }
-    const index = relatives.length;
     relatives.push(next.value.relative);
-    if (!withSizes) {
-      absolutes.push(next.value.absolute);
-      continue;
-    }
-    try {
-      sizes[index] = fs.statSync(next.value.absolute).size;
-    } catch (err) {
-      errors.push({ index, code: err && err.code, message: String(err && err.message) });
-    }
+    absolutes.push(next.value.absolute);
   }
   if (done) listings.delete(listing);
-  const used = sizes.slice(0, relatives.length);
-  const located = withSizes ? {} : { absolutes: absolutes.join('\0') };
-  parentPort.postMessage({ id, paths: relatives.join('\0'), sizes: used, ...located, errors, done, failure }, [used.buffer]);
+  const paths = relatives.join('\0');
+  if (!withSizes) return parentPort.postMessage({ id, paths, absolutes: absolutes.join('\0'), sizes: new Float64Array(0), errors: [], done, failure });
+  const { sizes, errors } = statAll(absolutes);
+  parentPort.postMessage({ id, paths, sizes, errors, done, failure }, [sizes.buffer]);
 }
 
-// Stat request: { id, op: 'stat', paths: absolute paths joined by NUL }.
-// Reply: { id, sizes: each file's size or -1, errors (by index) }.
-function statFiles(id, files) {
+/** Each file's size (-1 when its stat failed) and the failures by index. */
+function statAll(files) {
   const sizes = new Float64Array(files.length).fill(-1);
   const errors = [];
   for (let i = 0; i < files.length; i++) {
@@ -67,6 +57,13 @@ function statFiles(id, files) {
       errors.push({ index: i, code: err && err.code, message: String(err && err.message) });
     }
   }
+  return { sizes, errors };
+}
+
+// Stat request: { id, op: 'stat', paths: absolute paths joined by NUL }.
+// Reply: { id, sizes: each file's size or -1, errors (by index) }.
+function statFiles(id, files) {
+  const { sizes, errors } = statAll(files);
   parentPort.postMessage({ id, sizes, errors }, [sizes.buffer]);
 }
 
@@ -91,12 +88,12 @@ function readInto(file, out, offset, room) {
 // than an array of them), sizes: Float64Array of planned sizes, -1 when not planned }.
 // Reply: { id, bytes (transferred), lengths: bytes per file or -1, sizes: real sizes, errors }.
 parentPort.on('message', ({ id, op, paths, sizes, listing, directory, relativeTop, count, withSizes }) => {
-  if (op === 'open') return void listings.set(listing, listTree(directory, relativeTop));
+  if (op === 'open') return void listings.set(listing, { walk: listTree(directory, relativeTop), directory });
   if (op === 'list') return listNext(id, listing, count, withSizes);
   if (op === 'close') {
-    const walk = listings.get(listing);
+    const open = listings.get(listing);
     listings.delete(listing);
-    return void (walk && walk.return());
+    return void (open && open.walk.return());
   }
   const files = paths.split('\0');
   if (op === 'stat') return statFiles(id, files);
