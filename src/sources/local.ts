@@ -79,8 +79,7 @@ export class LocalSource implements Source {
         }
         const batch = await (ahead.shift() as Promise<ListedBatch>);
         for (const file of batch.files) {
-          // An error from a read thread arrives as plain data: give it back its Error shape.
-          if ('error' in file) throw sourcePathError(this.absolute(file.relative), Object.assign(new Error(file.error.message), { code: file.error.code }));
+          if ('error' in file) throw sourcePathError(this.absolute(file.relative), threadError(file.error));
           yield { path: file.relative, size: file.size };
         }
         if (batch.failure) throw walkError(batch.failure);
@@ -207,8 +206,7 @@ function checkedRead(file: string, planned: SourceFile | undefined, read: Thread
   if ('error' in read) {
     const err = read.error as { code?: string; message?: string } | undefined;
     if (planned && err?.code === 'ENOENT') throw sourceChanged(file, 'vanished');
-    // An error from a read thread arrives as plain data: give it back its Error shape.
-    throw sourcePathError(file, err instanceof Error ? err : Object.assign(new Error(err?.message), { code: err?.code }));
+    throw sourcePathError(file, err instanceof Error ? err : threadError(err ?? {}));
   }
   if (planned && read.size !== planned.size) {
     throw sourceChanged(file, `changed (size ${planned.size} → ${read.size} bytes)`);
@@ -219,5 +217,10 @@ function checkedRead(file: string, planned: SourceFile | undefined, read: Thread
 /** The source failure a stopped walk names: a symlink loop, or the path that could not be read (classified by its code). */
 function walkError(failure: WalkFailureData): Error {
   if (failure.kind === 'loop') return sourceLoop(failure.path, failure.real ?? '');
-  return sourcePathError(failure.path, Object.assign(new Error(failure.message), { code: failure.code }));
+  return sourcePathError(failure.path, threadError(failure));
+}
+
+/** An error from a read thread (or the walk) arrives as plain data: its Error shape back, code included. */
+function threadError(data: { code?: string; message?: string }): Error {
+  return Object.assign(new Error(data.message), { code: data.code });
 }
