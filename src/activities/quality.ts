@@ -30,12 +30,10 @@ export function qualityCheckNames(scope: QualityScope = 'all', share?: QualitySh
 }
 
 /** Why `share` is not a share (0 <= index < of, whole numbers), or undefined when it is one. */
-function invalidShare(share: QualityShare): string | undefined {
-  const { index, of } = share as { index: unknown; of: unknown };
-  if (!Number.isInteger(of) || (of as number) < 1) return `share.of must be a whole number of at least 1, got ${String(of)}`;
-  if (!Number.isInteger(index) || (index as number) < 0 || (index as number) >= (of as number)) {
-    return `share.index must be a whole number from 0 to ${(of as number) - 1}, got ${String(index)}`;
-  }
+function invalidShare({ index, of }: QualityShare): string | undefined {
+  // Typed as numbers, but they may arrive as any JSON from history or the Temporal CLI.
+  if (!Number.isInteger(of) || of < 1) return `share.of must be a whole number of at least 1, got ${String(of)}`;
+  if (!Number.isInteger(index) || index < 0 || index >= of) return `share.index must be a whole number from 0 to ${of - 1}, got ${String(index)}`;
   return undefined;
 }
 
@@ -69,8 +67,8 @@ export async function checkQuality(input: CheckQualityInput): Promise<QualityChe
   const { share } = input;
   const invalid = share === undefined ? undefined : invalidShare(share);
   if (invalid) throw ApplicationFailure.create({ message: `invalid quality check share: ${invalid}`, type: 'InvalidInput', nonRetryable: true });
-  const part = `${scope === 'all' ? '' : `${scope} checks`}${share ? `${scope === 'all' ? '' : ', '}share ${share.index + 1} of ${share.of}` : ''}`;
-  const doing = `checking data quality${part ? ` (${part})` : ''} in ${input.warehouse.schema}`;
+  const parts = [...(scope === 'all' ? [] : [`${scope} checks`]), ...(share ? [`share ${share.index + 1} of ${share.of}`] : [])];
+  const doing = `checking data quality${parts.length > 0 ? ` (${parts.join(', ')})` : ''} in ${input.warehouse.schema}`;
   const checks = qualityCheckNames(scope, share);
   return inSession(input.warehouse, doing, async (session) => {
     const steps: SqlStep[] = [checkStagingEpochStep(undefined, doing), ...checks.map((check) => ({ file: `checks/${check}.sql` }))];
