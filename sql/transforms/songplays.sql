@@ -8,7 +8,8 @@
 -- first_name, last_name, gender, location, user_agent, song, artist, length; NULLs last):
 -- events equal in all of these give equal rows, so every run, on PostgreSQL or Redshift, gives
 -- the same table. The catalog is built with GROUP BY rather than a window filter so the planner
--- knows its size (about one row per song) and hashes it, not the events.
+-- knows its size (about one row per song) and hashes it, not the events. start_time as in
+-- time.sql (milliseconds times an interval, no DECIMAL division).
 DELETE FROM songplays;
 INSERT INTO songplays (songplay_id, start_time, user_id, level, song_id, artist_id, session_id, location, user_agent)
 WITH keyed AS (
@@ -36,7 +37,7 @@ SELECT ROW_NUMBER() OVER (
                   e.last_name NULLS LAST, e.gender NULLS LAST, e.location NULLS LAST,
                   e.user_agent NULLS LAST, e.song NULLS LAST, e.artist NULLS LAST, e.length NULLS LAST
        ),
-       TIMESTAMP 'epoch' + e.ts / 1000.0 * INTERVAL '1 second',
+       TIMESTAMP 'epoch' + e.ts * INTERVAL '1 millisecond',
        NULLIF(e.user_id, ''),
        e.level,
        c.song_id,

@@ -27,7 +27,7 @@ matches AS (
    AND c.rounded_duration = p.rounded_length
 )
 SELECT p.songplay_id,
-       TIMESTAMP 'epoch' + p.ts / 1000.0 * INTERVAL '1 second',
+       TIMESTAMP 'epoch' + p.ts * INTERVAL '1 millisecond',
        NULLIF(p.user_id, ''),
        p.level,
        m.song_id,

@@ -8,7 +8,7 @@ SELECT start_time,
        CAST(EXTRACT(YEAR FROM start_time) AS INTEGER),
        CAST(EXTRACT(DOW FROM start_time) AS INTEGER)
 FROM (
-  SELECT DISTINCT TIMESTAMP 'epoch' + ts / 1000.0 * INTERVAL '1 second' AS start_time
+  SELECT DISTINCT TIMESTAMP 'epoch' + ts * INTERVAL '1 millisecond' AS start_time
   FROM staging_events
   WHERE page = 'NextSong'
 ) plays
