@@ -1,17 +1,18 @@
 /** Activities that create, shape and remove the warehouse. */
 import { Context } from '@temporalio/activity';
 import type {
+  CreateTablesInput,
   CreateTablesResult,
   ProvisionWarehouseInput,
   TeardownWarehouseInput,
   TeardownWarehouseResult,
   WarehouseHandle,
-  WarehouseInput,
   WarehouseOwner,
 } from '../contract';
 import { DEFAULT_ADDRESS } from '../client/connection';
 import { inProcessTemporal } from '../shared/in-process-temporal';
 import { warehouseProvider } from '../warehouse/registry';
+import { sqlFileExists } from '../warehouse/sql-files';
 import { ALL_TABLES } from '../warehouse/tables';
 import { startStagingEpochStep } from './staging/epoch';
 import { inSession } from './warehouse-activity';
@@ -47,10 +48,19 @@ function temporalOf(): Pick<WarehouseOwner, 'temporalAddress' | 'temporalPid'> {
   return { temporalAddress: process.env.TEMPORAL_ADDRESS || DEFAULT_ADDRESS };
 }
 
-/** Drops and recreates every table of the pipeline, in one transaction; staging starts at round 1. */
-export async function createTables(input: WarehouseInput): Promise<CreateTablesResult> {
+/**
+ * Drops and recreates every table of the pipeline, in one transaction; staging starts at round 1.
+ * Tables that do not outlive the run get the dialect's sql/<dialect>/create/run_scoped.sql too,
+ * when it has one.
+ */
+export async function createTables(input: CreateTablesInput): Promise<CreateTablesResult> {
   return inSession(input.warehouse, `creating tables in ${input.warehouse.schema}`, async (session) => {
-    await session.transaction([...ALL_TABLES.map((table) => ({ file: `${session.dialect}/create/${table}.sql` })), startStagingEpochStep(1)]);
+    const runScoped = `${session.dialect}/create/run_scoped.sql`;
+    await session.transaction([
+      ...ALL_TABLES.map((table) => ({ file: `${session.dialect}/create/${table}.sql` })),
+      ...(input.keptAfterRun === false && sqlFileExists(runScoped) ? [{ file: runScoped }] : []),
+      startStagingEpochStep(1),
+    ]);
     return { tables: [...ALL_TABLES], serverStartedAt: await session.serverStartedAt() };
   });
 }

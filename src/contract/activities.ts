@@ -22,6 +22,17 @@ export interface TeardownWarehouseResult {
   removed: boolean;
 }
 
+/** Input of createTables. */
+export interface CreateTablesInput extends WarehouseInput {
+  /**
+   * Whether the tables outlive this run (a kept warehouse). false: the run removes the warehouse
+   * at its end, so a dialect may keep the star tables out of its crash recovery, as staging is
+   * (PostgreSQL: UNLOGGED); a crash then empties them together with staging, which every later
+   * activity detects (StagingLost). Absent: true.
+   */
+  keptAfterRun?: boolean;
+}
+
 export interface CreateTablesResult {
   /** The tables (re)created, in creation order. */
   tables: string[];

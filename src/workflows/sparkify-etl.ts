@@ -149,7 +149,9 @@ export async function sparkifyEtl(rawInput: SparkifyEtlInput): Promise<SparkifyE
       await stage('lock', () => activities.acquireWarehouseLock({ ...asked, waitSeconds: incremental.lockWaitSeconds }));
       lock = asked;
     }
-    const created = await stage('createTables', () => (incremental ? activities.prepareIncremental(handle) : activities.createTables(handle)));
+    const created = await stage('createTables', () =>
+      incremental ? activities.prepareIncremental(handle) : activities.createTables({ ...handle, keptAfterRun: target.keepWarehouse }),
+    );
     sawServer(created.serverStartedAt);
     const source = input.source;
     const partitions = input.partitions;
