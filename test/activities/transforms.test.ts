@@ -193,3 +193,36 @@ it('summarizeLoad counts every table and the rejected rows by kind; sampleLoadEr
     { file: FB, line: 9, reasonKind: 'wrong-type', reason: 'why' },
   ]);
 });
+
+it('songplays: among matching song rows, the first in song order gives both ids (one song_id with two artist_ids: the smaller)', async () => {
+  const tie = await wh.fresh('song_artist_tie');
+  const songs: Array<[songId: string, artistId: string, duration: number]> = [
+    // Same song_id and match key, two artists: song order (song_id, title, artist_id) puts AR8 first.
+    ['SOX', 'AR9', 42.0],
+    ['SOX', 'AR8', 42.0],
+    // The same key but a greater song_id: never chosen, though its artist_id is the least.
+    ['SOY', 'AR1', 42.0],
+    // A smaller song_id whose duration does not match.
+    ['SOW', 'AR0', 43.0],
+  ];
+  for (const [songId, artistId, duration] of songs) {
+    await wh.rows(
+      tie,
+      `INSERT INTO staging_songs (num_songs, artist_id, artist_latitude, artist_longitude, artist_location, artist_name, song_id,
+         title, duration, year, source_file, source_line)
+       VALUES (1, $1, NULL, NULL, NULL, 'Band', $2, 'Dup', $3, 2000, 'song_data/x.json', 1)`,
+      [artistId, songId, duration],
+    );
+  }
+  await wh.rows(
+    tie,
+    `INSERT INTO staging_events (artist, auth, first_name, gender, item_in_session, last_name, length, level, location, method, page,
+       registration, session_id, song, status, ts, user_agent, user_id, source_file, source_line)
+     VALUES ('Band', 'Logged In', 'F', 'F', 0, 'L', 42.000001, 'free', 'here', 'PUT', 'NextSong', NULL, 1, 'Dup', 200, $1, 'ua', '5', 'log_data/x.json', 1)`,
+    [T1],
+  );
+  for (const insert of STAR_INSERTS) await runIn(env, insert, { warehouse: tie });
+  expect(await wh.rows(tie, 'SELECT song_id, artist_id FROM songplays')).toEqual([{ song_id: 'SOX', artist_id: 'AR8' }]);
+  // The songs table makes the same choice for SOX.
+  expect(await wh.rows(tie, "SELECT artist_id FROM songs WHERE song_id = 'SOX'")).toEqual([{ artist_id: 'AR8' }]);
+});
