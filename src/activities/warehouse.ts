@@ -50,12 +50,12 @@ function temporalOf(): Pick<WarehouseOwner, 'temporalAddress' | 'temporalPid'> {
 
 /**
  * Drops and recreates every table of the pipeline, in one transaction; staging starts at round 1.
- * Tables that do not outlive the run get the dialect's sql/<dialect>/create/run_scoped.sql too,
+ * Tables that do not outlive the run get the dialect's sql/<dialect>/run_scoped/star_tables.sql too,
  * when it has one.
  */
 export async function createTables(input: CreateTablesInput): Promise<CreateTablesResult> {
   return inSession(input.warehouse, `creating tables in ${input.warehouse.schema}`, async (session) => {
-    const runScoped = `${session.dialect}/create/run_scoped.sql`;
+    const runScoped = `${session.dialect}/run_scoped/star_tables.sql`;
     await session.transaction([
       ...ALL_TABLES.map((table) => ({ file: `${session.dialect}/create/${table}.sql` })),
       ...(input.keptAfterRun === false && sqlFileExists(runScoped) ? [{ file: runScoped }] : []),

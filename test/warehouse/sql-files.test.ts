@@ -23,6 +23,10 @@ it('gives every star table a primary key, and Redshift its distribution and sort
   expect(sqlStatements('redshift/create/songplays.sql')[1]).toContain('IDENTITY');
 });
 
+it('makes only the star tables UNLOGGED for a warehouse removed with its run (PostgreSQL)', () => {
+  expect(sqlStatements('postgres/run_scoped/star_tables.sql').sort()).toEqual(STAR_TABLES.map((t) => `ALTER TABLE ${t} SET UNLOGGED`).sort());
+});
+
 it('writes each transform once, in SQL both PostgreSQL and Redshift run: clear, then INSERT … SELECT', () => {
   for (const table of STAR_TABLES) {
     const statements = sqlStatements(`transforms/${table}.sql`);
