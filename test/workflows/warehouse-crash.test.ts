@@ -1,9 +1,10 @@
 /**
  * A warehouse crash during a run, for real: the local warehouse's PostgreSQL postmaster is killed
  * with SIGKILL (crash recovery then empties the UNLOGGED staging tables, staging_progress and
- * staging_epoch with them, and the star tables too in a warehouse removed with its run). The run must stage everything again and end with exactly the
- * reference tables, reporting the restart; never complete with a partial load. Also: a COPY that
- * reports counts the warehouse does not hold fails the run with LoadNotAccounted.
+ * staging_epoch with them, and the star tables too in a warehouse removed with its run). The run
+ * must stage everything again and end with exactly the reference tables, reporting the restart;
+ * never complete with a partial load. Also: a COPY that reports counts the warehouse does not
+ * hold fails the run with LoadNotAccounted.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
