@@ -10,16 +10,14 @@
  */
 import type { InsertResult, WarehouseInput } from '../contract';
 import type { SqlDialect } from '../warehouse/provider';
-import type { SqlStep } from '../warehouse/session';
-import { sqlFileExists } from '../warehouse/sql-files';
+import { stepIfFileExists, type SqlStep } from '../warehouse/session';
 import type { StarTable } from '../warehouse/tables';
 import { checkStagingEpochStep } from './staging/epoch';
 import { inSession } from './warehouse-activity';
 
 /** The dialect's own step before or after a table's transform; none when it has no such file. */
 function dialectStep(dialect: SqlDialect, table: StarTable, when: 'before' | 'after'): SqlStep[] {
-  const file = `${dialect}/transforms/${table}.${when}.sql`;
-  return sqlFileExists(file) ? [{ file }] : [];
+  return stepIfFileExists(`${dialect}/transforms/${table}.${when}.sql`);
 }
 
 async function runTransform(table: StarTable, input: WarehouseInput): Promise<InsertResult> {

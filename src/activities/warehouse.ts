@@ -12,7 +12,7 @@ import type {
 import { DEFAULT_ADDRESS } from '../client/connection';
 import { inProcessTemporal } from '../shared/in-process-temporal';
 import { warehouseProvider } from '../warehouse/registry';
-import { sqlFileExists } from '../warehouse/sql-files';
+import { stepIfFileExists } from '../warehouse/session';
 import { ALL_TABLES } from '../warehouse/tables';
 import { startStagingEpochStep } from './staging/epoch';
 import { inSession } from './warehouse-activity';
@@ -55,10 +55,9 @@ function temporalOf(): Pick<WarehouseOwner, 'temporalAddress' | 'temporalPid'> {
  */
 export async function createTables(input: CreateTablesInput): Promise<CreateTablesResult> {
   return inSession(input.warehouse, `creating tables in ${input.warehouse.schema}`, async (session) => {
-    const runScoped = `${session.dialect}/run_scoped/star_tables.sql`;
     await session.transaction([
       ...ALL_TABLES.map((table) => ({ file: `${session.dialect}/create/${table}.sql` })),
-      ...(input.keptAfterRun === false && sqlFileExists(runScoped) ? [{ file: runScoped }] : []),
+      ...(input.keptAfterRun === false ? stepIfFileExists(`${session.dialect}/run_scoped/star_tables.sql`) : []),
       startStagingEpochStep(1),
     ]);
     return { tables: [...ALL_TABLES], serverStartedAt: await session.serverStartedAt() };

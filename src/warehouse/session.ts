@@ -5,7 +5,7 @@
  * PostgreSQL, the Redshift Data API (one batch call) or pg over TLS for Redshift.
  */
 import type { SqlIdentifiers, SqlValues } from './sql-files';
-import { sqlStatements } from './sql-files';
+import { sqlFileExists, sqlStatements } from './sql-files';
 import type { SqlDialect } from './provider';
 
 /** The statements of one SQL file (sql/<file>), with the values its placeholders take. */
@@ -19,6 +19,11 @@ export interface SqlStep {
    * once the batch has ended, before the transaction's results are used.
    */
   check?(result: StepResult): void;
+}
+
+/** The step that runs sql/`file`, or none when the file does not exist (statements a dialect may or may not have). */
+export function stepIfFileExists(file: string): SqlStep[] {
+  return sqlFileExists(file) ? [{ file }] : [];
 }
 
 export interface StatementResult {
