@@ -229,6 +229,11 @@ export class Engine {
     return this.journal ? this.journal.flush() : Promise.resolve();
   }
 
+  /** Resolves once every change reported so far is durable (at once in memory); ends no operation. */
+  durable(): Promise<void> {
+    return this.journal ? this.journal.flush() : Promise.resolve();
+  }
+
   /**
    * Ends an operation like `commit()`, then `then()` once every change so far is durable. In memory
    * that is at once, so a handler answers in the same turn instead of after a promise hop.

@@ -51,15 +51,22 @@ function waitForStage(engine: Engine, located: Located, stage: number, context: 
       stopListening?.();
       settle();
     };
+    // Listeners fire while a worker's completion is still being applied, before its events are
+    // written: the stage is answered once they are durable (after that operation, a microtask
+    // later), so a crash cannot take back an acceptance or an outcome a caller was told of.
+    const answer = () =>
+      void Promise.resolve()
+        .then(() => engine.durable())
+        .then(() => resolve(updateResponse(current(engine, located))), reject);
     const check = () => {
       if (done) return;
       const now = current(engine, located);
       if (now.update.abortedWith) return finish(() => reject(now.update.abortedWith));
-      if (stageOf(now.update) >= stage) return finish(() => resolve(updateResponse(now)));
+      if (stageOf(now.update) >= stage) return finish(answer);
       now.update.listeners.add(check);
     };
     stopListening = context.onCancel(() => finish(() => reject(new RpcError(status.CANCELLED, 'update wait canceled by the caller'))));
-    timer = setTimeout(() => finish(() => resolve(updateResponse(current(engine, located)))), engine.options.longPollTimeoutMs);
+    timer = setTimeout(() => finish(answer), engine.options.longPollTimeoutMs);
     timer.unref();
     check();
   });

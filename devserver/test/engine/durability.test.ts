@@ -3,11 +3,14 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowUpdateStage } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { startDevServer } from '../../src';
+import { Journal } from '../../src/persistence/journal';
 import { waitFor } from '../helpers/wait';
+import { bundleConformanceWorkflows, startWorker } from '../helpers/worker';
+import { addItemUpdate, updatableCollector } from '../workflows';
 
 const EventType = temporal.api.enums.v1.EventType;
 
@@ -92,3 +95,54 @@ test('a state file serves one server at a time; a lock left by a dead process is
   await second.stop();
   expect(fs.existsSync(`${dbFilename}.lock`)).toBe(false);
 }, 10_000);
+
+test('an update is answered as accepted only once its acceptance is durable: the state file copied at that moment holds it', async () => {
+  const dbFilename = path.join(dir, 'updates.jsonl');
+  const crashCopy = path.join(dir, 'updates-at-answer.jsonl');
+  // Once `late` is set, every journal write starts 300 ms late: an answer sent before its write
+  // then reaches the caller while the file does not hold it yet.
+  let late = false;
+  const write = (Journal.prototype as unknown as { writeBatch: () => Promise<void> }).writeBatch;
+  const lateWrites = jest
+    .spyOn(Journal.prototype as unknown as { writeBatch: () => Promise<void> }, 'writeBatch')
+    .mockImplementation(async function (this: Journal) {
+      if (late) await new Promise((resolve) => setTimeout(resolve, 300));
+      return write.call(this);
+    });
+  const conformance = await bundleConformanceWorkflows();
+  const server = await startDevServer({ port: 0, dbFilename });
+  const connection = await Connection.connect({ address: server.address });
+  const native = await NativeConnection.connect({ address: server.address });
+  const taskQueue = `update-durable-${randomUUID()}`;
+  const workflowId = `update-durable-${randomUUID()}`;
+  let worker: { stop(): Promise<void> } | undefined;
+  try {
+    // No worker yet: the update is admitted (and written) first, its acceptance comes later.
+    const handle = await new Client({ connection }).workflow.start(updatableCollector, { taskQueue, workflowId });
+    const accepted = handle.startUpdate(addItemUpdate, { args: ['wait'], updateId: 'accepted', waitForStage: WorkflowUpdateStage.ACCEPTED });
+    // Time for the admission's own write (milliseconds). Were it slower, the acceptance would share
+    // that late write and the test could pass without the fix, never fail with it.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    late = true;
+    worker = await startWorker(native, 'default', conformance, {}, { taskQueue });
+    await accepted;
+    // A crash now keeps exactly what the file holds.
+    fs.copyFileSync(dbFilename, crashCopy);
+  } finally {
+    await worker?.stop();
+    await connection.close();
+    await native.close();
+    await server.stop();
+    lateWrites.mockRestore();
+  }
+  const recovered = await startDevServer({ port: 0, dbFilename: crashCopy });
+  const connection2 = await Connection.connect({ address: recovered.address });
+  try {
+    const history = await new Client({ connection: connection2 }).workflow.getHandle(workflowId).fetchHistory();
+    const types = (history.events ?? []).map((event) => event.eventType);
+    expect(types).toContain(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+  } finally {
+    await connection2.close();
+    await recovered.stop();
+  }
+}, 40_000);
