@@ -10,7 +10,7 @@ import { startDevServer } from '../../src';
 import { Journal } from '../../src/persistence/journal';
 import { waitFor } from '../helpers/wait';
 import { bundleConformanceWorkflows, startWorker } from '../helpers/worker';
-import { addItemUpdate, updatableCollector } from '../workflows';
+import { addItemUpdate, sleeper, updatableCollector } from '../workflows';
 
 const EventType = temporal.api.enums.v1.EventType;
 
@@ -96,53 +96,94 @@ test('a state file serves one server at a time; a lock left by a dead process is
   expect(fs.existsSync(`${dbFilename}.lock`)).toBe(false);
 }, 10_000);
 
-test('an update is answered as accepted only once its acceptance is durable: the state file copied at that moment holds it', async () => {
-  const dbFilename = path.join(dir, 'updates.jsonl');
-  const crashCopy = path.join(dir, 'updates-at-answer.jsonl');
-  // Once `late` is set, every journal write starts 300 ms late: an answer sent before its write
-  // then reaches the caller while the file does not hold it yet.
+/**
+ * Journal writes that start 300 ms late once `late` is set: an answer sent before its write then
+ * reaches the caller while the state file does not hold it yet.
+ */
+function lateJournalWrites(): { setLate(): void; restore(): void } {
   let late = false;
-  const write = (Journal.prototype as unknown as { writeBatch: () => Promise<void> }).writeBatch;
-  const lateWrites = jest
-    .spyOn(Journal.prototype as unknown as { writeBatch: () => Promise<void> }, 'writeBatch')
-    .mockImplementation(async function (this: Journal) {
-      if (late) await new Promise((resolve) => setTimeout(resolve, 300));
-      return write.call(this);
-    });
-  const conformance = await bundleConformanceWorkflows();
-  const server = await startDevServer({ port: 0, dbFilename });
-  const connection = await Connection.connect({ address: server.address });
-  const native = await NativeConnection.connect({ address: server.address });
-  const taskQueue = `update-durable-${randomUUID()}`;
-  const workflowId = `update-durable-${randomUUID()}`;
-  let worker: { stop(): Promise<void> } | undefined;
+  const prototype = Journal.prototype as unknown as { writeBatch: () => Promise<void> };
+  const write = prototype.writeBatch;
+  const spy = jest.spyOn(prototype, 'writeBatch').mockImplementation(async function (this: Journal) {
+    if (late) await new Promise((resolve) => setTimeout(resolve, 300));
+    return write.call(this);
+  });
+  return { setLate: () => void (late = true), restore: () => spy.mockRestore() };
+}
+
+/** The event types of `workflowId` in a server recovered from `dbFilename` (a crash at the moment it was copied). */
+async function recoveredEventTypes(dbFilename: string, workflowId: string): Promise<number[]> {
+  const recovered = await startDevServer({ port: 0, dbFilename });
+  const connection = await Connection.connect({ address: recovered.address });
   try {
-    // No worker yet: the update is admitted (and written) first, its acceptance comes later.
-    const handle = await new Client({ connection }).workflow.start(updatableCollector, { taskQueue, workflowId });
-    const accepted = handle.startUpdate(addItemUpdate, { args: ['wait'], updateId: 'accepted', waitForStage: WorkflowUpdateStage.ACCEPTED });
-    // Time for the admission's own write (milliseconds). Were it slower, the acceptance would share
-    // that late write and the test could pass without the fix, never fail with it.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    late = true;
-    worker = await startWorker(native, 'default', conformance, {}, { taskQueue });
-    await accepted;
-    // A crash now keeps exactly what the file holds.
-    fs.copyFileSync(dbFilename, crashCopy);
+    const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
+    return (history.events ?? []).map((event) => Number(event.eventType));
   } finally {
-    await worker?.stop();
     await connection.close();
-    await native.close();
-    await server.stop();
-    lateWrites.mockRestore();
-  }
-  const recovered = await startDevServer({ port: 0, dbFilename: crashCopy });
-  const connection2 = await Connection.connect({ address: recovered.address });
-  try {
-    const history = await new Client({ connection: connection2 }).workflow.getHandle(workflowId).fetchHistory();
-    const types = (history.events ?? []).map((event) => event.eventType);
-    expect(types).toContain(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
-  } finally {
-    await connection2.close();
     await recovered.stop();
   }
-}, 40_000);
+}
+
+describe('what a caller was told survives a crash at that moment (the state file copied then holds it)', () => {
+  let conformance: Awaited<ReturnType<typeof bundleConformanceWorkflows>>;
+  beforeAll(async () => {
+    conformance = await bundleConformanceWorkflows();
+  }, 30_000);
+
+  test('an update answered as accepted', async () => {
+    const dbFilename = path.join(dir, 'updates.jsonl');
+    const crashCopy = path.join(dir, 'updates-at-answer.jsonl');
+    const writes = lateJournalWrites();
+    const server = await startDevServer({ port: 0, dbFilename });
+    const connection = await Connection.connect({ address: server.address });
+    const native = await NativeConnection.connect({ address: server.address });
+    const taskQueue = `update-durable-${randomUUID()}`;
+    const workflowId = `update-durable-${randomUUID()}`;
+    let worker: { stop(): Promise<void> } | undefined;
+    try {
+      // No worker yet: the update is admitted (and written) first, its acceptance comes later.
+      const handle = await new Client({ connection }).workflow.start(updatableCollector, { taskQueue, workflowId });
+      const accepted = handle.startUpdate(addItemUpdate, { args: ['wait'], updateId: 'accepted', waitForStage: WorkflowUpdateStage.ACCEPTED });
+      // Time for the admission's own write (milliseconds). Were it slower, the acceptance would share
+      // that late write and the test could pass without the fix, never fail with it.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      writes.setLate();
+      worker = await startWorker(native, 'default', conformance, {}, { taskQueue });
+      await accepted;
+      fs.copyFileSync(dbFilename, crashCopy);
+    } finally {
+      await worker?.stop();
+      await connection.close();
+      await native.close();
+      await server.stop();
+      writes.restore();
+    }
+    expect(await recoveredEventTypes(crashCopy, workflowId)).toContain(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+  }, 40_000);
+
+  test("a workflow's result, awaited while the workflow runs", async () => {
+    const dbFilename = path.join(dir, 'result.jsonl');
+    const crashCopy = path.join(dir, 'result-at-answer.jsonl');
+    const writes = lateJournalWrites();
+    const server = await startDevServer({ port: 0, dbFilename });
+    const connection = await Connection.connect({ address: server.address });
+    const native = await NativeConnection.connect({ address: server.address });
+    const workflowId = `result-durable-${randomUUID()}`;
+    const worker = await startWorker(native, 'default', conformance, {});
+    try {
+      // The start is written before it is answered; later writes are late, among them the timer's
+      // firing and the completion, while the result's long poll waits.
+      const handle = await new Client({ connection }).workflow.start(sleeper, { taskQueue: worker.taskQueue, workflowId, args: [1000] });
+      writes.setLate();
+      expect(await handle.result()).toBe('slept 1000 ms');
+      fs.copyFileSync(dbFilename, crashCopy);
+    } finally {
+      await worker.stop();
+      await connection.close();
+      await native.close();
+      await server.stop();
+      writes.restore();
+    }
+    expect(await recoveredEventTypes(crashCopy, workflowId)).toContain(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  }, 40_000);
+});
