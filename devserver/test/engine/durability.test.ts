@@ -124,6 +124,54 @@ async function recoveredEventTypes(dbFilename: string, workflowId: string): Prom
   }
 }
 
+interface LateWritingServer {
+  client: Client;
+  /** Makes every journal write from now on start 300 ms late. */
+  setLate(): void;
+  /** Starts a conformance worker on `taskQueue` (or a queue of its own); stopped with the server. */
+  startWorker(taskQueue?: string): Promise<{ taskQueue: string }>;
+  /** Copies the state file as a crash at this moment would leave it. */
+  crash(): void;
+}
+
+/**
+ * Runs `body` against a journaled server whose writes can be made late, then returns the event
+ * types of `workflowId` in a server recovered from the copy `body` took with crash().
+ */
+async function eventsAfterCrash(
+  name: string,
+  workflowId: string,
+  conformance: Awaited<ReturnType<typeof bundleConformanceWorkflows>>,
+  body: (server: LateWritingServer) => Promise<void>,
+): Promise<number[]> {
+  const dbFilename = path.join(dir, `${name}.jsonl`);
+  const crashCopy = path.join(dir, `${name}-at-answer.jsonl`);
+  const writes = lateJournalWrites();
+  const server = await startDevServer({ port: 0, dbFilename });
+  const connection = await Connection.connect({ address: server.address });
+  const native = await NativeConnection.connect({ address: server.address });
+  const workers: Array<{ stop(): Promise<void> }> = [];
+  try {
+    await body({
+      client: new Client({ connection }),
+      setLate: writes.setLate,
+      startWorker: async (taskQueue) => {
+        const worker = await startWorker(native, 'default', conformance, {}, taskQueue ? { taskQueue } : {});
+        workers.push(worker);
+        return worker;
+      },
+      crash: () => fs.copyFileSync(dbFilename, crashCopy),
+    });
+  } finally {
+    for (const worker of workers) await worker.stop();
+    await connection.close();
+    await native.close();
+    await server.stop();
+    writes.restore();
+  }
+  return recoveredEventTypes(crashCopy, workflowId);
+}
+
 describe('what a caller was told survives a crash at that moment (the state file copied then holds it)', () => {
   let conformance: Awaited<ReturnType<typeof bundleConformanceWorkflows>>;
   beforeAll(async () => {
@@ -131,59 +179,34 @@ describe('what a caller was told survives a crash at that moment (the state file
   }, 30_000);
 
   test('an update answered as accepted', async () => {
-    const dbFilename = path.join(dir, 'updates.jsonl');
-    const crashCopy = path.join(dir, 'updates-at-answer.jsonl');
-    const writes = lateJournalWrites();
-    const server = await startDevServer({ port: 0, dbFilename });
-    const connection = await Connection.connect({ address: server.address });
-    const native = await NativeConnection.connect({ address: server.address });
     const taskQueue = `update-durable-${randomUUID()}`;
     const workflowId = `update-durable-${randomUUID()}`;
-    let worker: { stop(): Promise<void> } | undefined;
-    try {
+    const events = await eventsAfterCrash('updates', workflowId, conformance, async (server) => {
       // No worker yet: the update is admitted (and written) first, its acceptance comes later.
-      const handle = await new Client({ connection }).workflow.start(updatableCollector, { taskQueue, workflowId });
+      const handle = await server.client.workflow.start(updatableCollector, { taskQueue, workflowId });
       const accepted = handle.startUpdate(addItemUpdate, { args: ['wait'], updateId: 'accepted', waitForStage: WorkflowUpdateStage.ACCEPTED });
       // Time for the admission's own write (milliseconds). Were it slower, the acceptance would share
       // that late write and the test could pass without the fix, never fail with it.
       await new Promise((resolve) => setTimeout(resolve, 200));
-      writes.setLate();
-      worker = await startWorker(native, 'default', conformance, {}, { taskQueue });
+      server.setLate();
+      await server.startWorker(taskQueue);
       await accepted;
-      fs.copyFileSync(dbFilename, crashCopy);
-    } finally {
-      await worker?.stop();
-      await connection.close();
-      await native.close();
-      await server.stop();
-      writes.restore();
-    }
-    expect(await recoveredEventTypes(crashCopy, workflowId)).toContain(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+      server.crash();
+    });
+    expect(events).toContain(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
   }, 40_000);
 
   test("a workflow's result, awaited while the workflow runs", async () => {
-    const dbFilename = path.join(dir, 'result.jsonl');
-    const crashCopy = path.join(dir, 'result-at-answer.jsonl');
-    const writes = lateJournalWrites();
-    const server = await startDevServer({ port: 0, dbFilename });
-    const connection = await Connection.connect({ address: server.address });
-    const native = await NativeConnection.connect({ address: server.address });
     const workflowId = `result-durable-${randomUUID()}`;
-    const worker = await startWorker(native, 'default', conformance, {});
-    try {
+    const events = await eventsAfterCrash('result', workflowId, conformance, async (server) => {
+      const worker = await server.startWorker();
       // The start is written before it is answered; later writes are late, among them the timer's
       // firing and the completion, while the result's long poll waits.
-      const handle = await new Client({ connection }).workflow.start(sleeper, { taskQueue: worker.taskQueue, workflowId, args: [1000] });
-      writes.setLate();
+      const handle = await server.client.workflow.start(sleeper, { taskQueue: worker.taskQueue, workflowId, args: [1000] });
+      server.setLate();
       expect(await handle.result()).toBe('slept 1000 ms');
-      fs.copyFileSync(dbFilename, crashCopy);
-    } finally {
-      await worker.stop();
-      await connection.close();
-      await native.close();
-      await server.stop();
-      writes.restore();
-    }
-    expect(await recoveredEventTypes(crashCopy, workflowId)).toContain(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+      server.crash();
+    });
+    expect(events).toContain(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
   }, 40_000);
 });
