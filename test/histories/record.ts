@@ -5,8 +5,8 @@
  * meant to change histories (and say so in the commit). A change guarded by `patched()` keeps the
  * old recording beside the new one under a name saying what it predates
  * (full-load-fact-after-dimensions.json, full-load-summarize-then-quality.json,
- * full-load-all-checks-after-fact.json, full-load-remaining-checks-in-one.json), so every branch
- * keeps replaying.
+ * full-load-all-checks-after-fact.json, full-load-remaining-checks-in-one.json,
+ * full-load-dimensions-in-pairs.json), so every branch keeps replaying.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

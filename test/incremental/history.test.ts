@@ -33,9 +33,11 @@ test('every committed history replays against the workflow code', async () => {
   // Full loads recorded before a patch keep its old branch replaying: full-load-fact-after-dimensions.json before
   // FACT_BESIDE_DIMENSIONS, full-load-summarize-then-quality.json before SUMMARY_BESIDE_QUALITY,
   // full-load-all-checks-after-fact.json before DIMENSION_CHECKS_BESIDE_FACT,
-  // full-load-remaining-checks-in-one.json before REMAINING_CHECKS_IN_SHARES.
+  // full-load-remaining-checks-in-one.json before REMAINING_CHECKS_IN_SHARES,
+  // full-load-dimensions-in-pairs.json before DIMENSIONS_ONE_AT_A_TIME.
   expect(names).toEqual([
     'full-load-all-checks-after-fact.json',
+    'full-load-dimensions-in-pairs.json',
     'full-load-fact-after-dimensions.json',
     'full-load-remaining-checks-in-one.json',
     'full-load-summarize-then-quality.json',

@@ -92,9 +92,16 @@ it("completes with quality 'warn', listing every check with its count and the fa
     'scheduled checkQuality(remaining 1/2)',
     'scheduled checkQuality(remaining 2/2)',
   ]);
-  for (const dimension of ['insertUsers', 'insertTime', 'insertSongs', 'insertArtists']) {
+  const dimensions = ['insertUsers', 'insertTime', 'insertSongs', 'insertArtists'];
+  for (const dimension of dimensions) {
     expect(at('scheduled checkQuality(dimensions)')).toBeGreaterThan(at(`completed ${dimension}`));
   }
+  // The dimensions one at a time, beside the fact: each scheduled once the one before completed,
+  // songplays scheduled before the first of them completed.
+  for (const [before, next] of dimensions.slice(0, -1).map((d, i) => [d, dimensions[i + 1]])) {
+    expect(at(`scheduled ${next}`)).toBeGreaterThan(at(`completed ${before}`));
+  }
+  expect(at('scheduled insertSongplays')).toBeLessThan(at('completed insertUsers'));
   // The remaining checks' two shares after songplays, side by side: both scheduled before either completed.
   for (const share of ['1/2', '2/2']) expect(at(`scheduled checkQuality(remaining ${share})`)).toBeGreaterThan(at('completed insertSongplays'));
   expect(Math.max(at('scheduled checkQuality(remaining 1/2)'), at('scheduled checkQuality(remaining 2/2)'))).toBeLessThan(
