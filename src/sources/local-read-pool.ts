@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { readThreads } from '../config/env';
-import type { WalkFailureData } from './local-walk';
+import type { ListingShare, WalkFailureData } from './local-walk';
 
 /** One file's outcome: its bytes (and real size), or the error code and message of the failed call. */
 export type ThreadRead = { content: Buffer; size: number } | { error: { code?: string; message: string } };
@@ -32,9 +32,8 @@ interface Reply {
   /** Read replies: the files' bytes, back to back, and each file's share of them. */
   bytes?: Uint8Array;
   lengths?: Float64Array;
-  /** List replies: the relative paths joined by NUL (and the absolute ones, when not stat'ed), whether the listing ended, and why it stopped. */
+  /** List replies: the relative paths joined by NUL, whether the listing ended, and why it stopped. */
   paths?: string;
-  absolutes?: string;
   done?: boolean;
   failure?: WalkFailureData;
   sizes: Float64Array;
@@ -98,16 +97,12 @@ class ReadThread {
     return reads;
   }
 
-  /** A listing walked on this thread; its files stat'ed on `statter` when given (else here). */
-  list(listing: number, directory: string, relativeTop: string, statter?: ReadThread): ThreadListing {
-    this.post({ op: 'open', listing, directory, relativeTop });
+  /** A listing (or `share` of a split one) walked on this thread, each file stat'ed as the walk finds it. */
+  list(listing: number, directory: string, relativeTop: string, share?: ListingShare): ThreadListing {
+    this.post({ op: 'open', listing, directory, relativeTop, share });
     return {
       next: async (count) => {
-        let reply = await this.request({ id: ++nextId, op: 'list', listing, count, withSizes: statter === undefined }, []);
-        if (statter && reply.absolutes) {
-          const { sizes, errors } = await statter.request({ id: ++nextId, op: 'stat', paths: reply.absolutes }, []);
-          reply = { ...reply, sizes, errors };
-        }
+        const reply = await this.request({ id: ++nextId, op: 'list', listing, count }, []);
         const failed = failures(reply);
         const relatives = reply.paths ? reply.paths.split('\0') : [];
         const files = relatives.map((relative, i) => {
@@ -126,7 +121,7 @@ class ReadThread {
   }
 
   private request(
-    message: { id: number; op: 'read' | 'list' | 'stat'; paths?: string; sizes?: Float64Array; listing?: number; count?: number; withSizes?: boolean },
+    message: { id: number; op: 'read' | 'list'; paths?: string; sizes?: Float64Array; listing?: number; count?: number },
     transfer: ArrayBuffer[],
   ): Promise<Reply> {
     if (this.failure) return Promise.reject(this.failure);
@@ -159,13 +154,15 @@ export function readOnThread(files: string[], sizes: number[]): Promise<ThreadRe
 
 /**
  * The *.json files under `directory` with their sizes, listed on pool threads (local-walk.js),
- * as paths relative to the source root (`relativeTop/…`); undefined when the pool is disabled.
+ * as paths relative to the source root (`relativeTop/…`): one listing per thread, each walking
+ * and stat'ing its share of the tree (the shares' files are disjoint, each in path order; the
+ * caller merges them). Empty when the pool is disabled.
  */
-export function listOnThread(directory: string, relativeTop: string): ThreadListing | undefined {
-  const walker = poolThread();
-  // With two threads or more, one walks and the next stats what it found (half the time each).
-  const statter = walker && readThreads() > 1 ? poolThread() : undefined;
-  return walker?.list(++nextListing, directory, relativeTop, statter !== walker ? statter : undefined);
+export function listOnThreads(directory: string, relativeTop: string): ThreadListing[] {
+  const count = readThreads();
+  const walkers = Array.from({ length: count }, () => poolThread()).filter((thread): thread is ReadThread => thread !== undefined);
+  // Each share's stats right after its readdirs: the inodes are still in the CPU's caches.
+  return walkers.map((walker, index) => walker.list(++nextListing, directory, relativeTop, { index, of: walkers.length }));
 }
 
 /** The next of the setting's first threads (started when missing; a lowered setting leaves the rest idle). */

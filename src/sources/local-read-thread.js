@@ -10,16 +10,17 @@ const { listTree } = require('./local-walk.js');
 /** Open listings by id: the walk, paused between requests, and the directory it lists. */
 const listings = new Map();
 
-// Open request: { op: 'open', listing, directory, relativeTop } (no reply).
-// List request: { id, op: 'list', listing, count, withSizes }: the next `count` files of the listing.
-// Reply: { id, paths: relative paths joined by NUL, sizes (withSizes) or absolutes: the absolute
-// paths joined by NUL (for a stat request to another thread), errors (failed stats, by index),
-// done, failure: why the walk stopped (after the files sent), or undefined }.
+// Open request: { op: 'open', listing, directory, relativeTop, share } (no reply); share: this
+// listing's part of a split one ({ index, of }, see local-walk.js), or undefined for all of it.
+// List request: { id, op: 'list', listing, count }: the next `count` files of the listing.
+// Reply: { id, paths: relative paths joined by NUL, sizes (transferred), errors (failed stats, by
+// index), done, failure: why the walk stopped (after the files sent), or undefined }.
 // Close request: { op: 'close', listing } (no reply): a listing abandoned before its end.
-function listNext(id, listing, count, withSizes) {
+function listNext(id, listing, count) {
   const open = listings.get(listing);
   const relatives = [];
-  const absolutes = [];
+  const sizes = new Float64Array(count).fill(-1);
+  const errors = [];
   let done = open === undefined;
   let failure;
   while (!done && relatives.length < count) {
@@ -36,35 +37,17 @@ function listNext(id, listing, count, withSizes) {
       done = true;
       break;
     }
+    // Stat'ed right after its directory was read: cheaper than a pass over the batch later.
+    try {
+      sizes[relatives.length] = fs.statSync(next.value.absolute).size;
+    } catch (err) {
+      errors.push({ index: relatives.length, code: err && err.code, message: String(err && err.message) });
+    }
     relatives.push(next.value.relative);
-    absolutes.push(next.value.absolute);
   }
   if (done) listings.delete(listing);
-  const paths = relatives.join('\0');
-  if (!withSizes) return parentPort.postMessage({ id, paths, absolutes: absolutes.join('\0'), sizes: new Float64Array(0), errors: [], done, failure });
-  const { sizes, errors } = statAll(absolutes);
-  parentPort.postMessage({ id, paths, sizes, errors, done, failure }, [sizes.buffer]);
-}
-
-/** Each file's size (-1 when its stat failed) and the failures by index. */
-function statAll(files) {
-  const sizes = new Float64Array(files.length).fill(-1);
-  const errors = [];
-  for (let i = 0; i < files.length; i++) {
-    try {
-      sizes[i] = fs.statSync(files[i]).size;
-    } catch (err) {
-      errors.push({ index: i, code: err && err.code, message: String(err && err.message) });
-    }
-  }
-  return { sizes, errors };
-}
-
-// Stat request: { id, op: 'stat', paths: absolute paths joined by NUL }.
-// Reply: { id, sizes: each file's size or -1, errors (by index) }.
-function statFiles(id, files) {
-  const { sizes, errors } = statAll(files);
-  parentPort.postMessage({ id, sizes, errors }, [sizes.buffer]);
+  const listed = sizes.slice(0, relatives.length);
+  parentPort.postMessage({ id, paths: relatives.join('\0'), sizes: listed, errors, done, failure }, [listed.buffer]);
 }
 
 /** Reads `file` into `out` at `offset`: at most `room` bytes; returns how many it read. */
@@ -87,16 +70,15 @@ function readInto(file, out, offset, room) {
 // Read request: { id, op: 'read', paths: absolute paths joined by NUL (one string clones faster
 // than an array of them), sizes: Float64Array of planned sizes, -1 when not planned }.
 // Reply: { id, bytes (transferred), lengths: bytes per file or -1, sizes: real sizes, errors }.
-parentPort.on('message', ({ id, op, paths, sizes, listing, directory, relativeTop, count, withSizes }) => {
-  if (op === 'open') return void listings.set(listing, { walk: listTree(directory, relativeTop), directory });
-  if (op === 'list') return listNext(id, listing, count, withSizes);
+parentPort.on('message', ({ id, op, paths, sizes, listing, directory, relativeTop, share, count }) => {
+  if (op === 'open') return void listings.set(listing, { walk: listTree(directory, relativeTop, share), directory });
+  if (op === 'list') return listNext(id, listing, count);
   if (op === 'close') {
     const open = listings.get(listing);
     listings.delete(listing);
     return void (open && open.walk.return());
   }
   const files = paths.split('\0');
-  if (op === 'stat') return statFiles(id, files);
   let capacity = 0;
   for (const size of sizes) capacity += size >= 0 ? size + 1 : 0;
   let out = Buffer.allocUnsafeSlow(Math.max(capacity, 1));

@@ -21,4 +21,10 @@ export interface ListedFile {
   absolute: string;
 }
 
-export function listTree(directory: string, relativeTop: string): Generator<ListedFile, void, undefined>;
+/** One share of a listing split among `of` walkers (0 <= index < of). */
+export interface ListingShare {
+  index: number;
+  of: number;
+}
+
+export function listTree(directory: string, relativeTop: string, share?: ListingShare): Generator<ListedFile, void, undefined>;

@@ -40,13 +40,32 @@ function isDirectory(dir) {
 }
 
 /**
+ * A split listing deals out the entries this many levels below the listed directory among its
+ * shares (each share walks only its own there, and every directory above): a Sparkify song tree
+ * has 26 × 26 directories at that depth. Fixed, so every share draws the same line whatever it
+ * finds; files above it go to the share their path hashes to as well.
+ */
+const SHARE_DEPTH = 2;
+
+/**
+ * The share (0 … of-1) an entry of a split listing belongs to, from its relative path alone (so a
+ * change elsewhere in the tree moves nothing): the sum of its UTF-16 code units, modulo the shares.
+ * Sibling directories named A, B, C … alternate.
+ */
+function shareOf(relative, of) {
+  let sum = 0;
+  for (let i = 0; i < relative.length; i++) sum += relative.charCodeAt(i);
+  return sum % of;
+}
+
+/**
  * Depth-first over sorted entries. A directory sorts as its name plus "/", which makes the
  * depth-first order equal to sorting the full relative paths. `above` holds the real paths of the
  * directories being walked and of those above them, so a symlink back to one of them is a loop,
  * reported at once. Synchronous on purpose: a local readdir costs microseconds, far less than a
  * thread-pool round trip and its promises (Sparkify has ~1 directory per 5 song files).
  */
-function* walk(absoluteDir, relativeDir, realDir, above) {
+function* walk(absoluteDir, relativeDir, realDir, above, depth, share) {
   let entries;
   try {
     entries = fs.readdirSync(absoluteDir, { withFileTypes: true });
@@ -79,11 +98,12 @@ function* walk(absoluteDir, relativeDir, realDir, above) {
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   for (const { name, isDir, real } of keyed) {
     const relative = `${relativeDir}/${name}`;
+    if (share && (depth === SHARE_DEPTH || !isDir) && shareOf(relative, share.of) !== share.index) continue;
     if (isDir) {
       const dirReal = real !== undefined ? real : path.join(realDir, name);
       above.add(dirReal);
       try {
-        yield* walk(path.join(absoluteDir, name), relative, dirReal, above);
+        yield* walk(path.join(absoluteDir, name), relative, dirReal, above, depth + 1, depth < SHARE_DEPTH ? share : undefined);
       } finally {
         above.delete(dirReal);
       }
@@ -95,16 +115,18 @@ function* walk(absoluteDir, relativeDir, realDir, above) {
 
 /**
  * The *.json files under `directory` (nothing when it is not a directory), each as its path
- * relative to the source root (`relativeTop/…`) and on this machine. Throws WalkFailure.
+ * relative to the source root (`relativeTop/…`) and on this machine. Throws WalkFailure. With
+ * `share` ({ index, of }), only that share of a split listing: the shares' files are disjoint,
+ * together all of them, each in path order.
  */
-function* listTree(directory, relativeTop) {
+function* listTree(directory, relativeTop, share) {
   if (!isDirectory(directory)) return;
   const real = realDirectory(directory);
   // The top directory and everything above it (the source root included): a link to any of
   // them would list this tree again.
   const above = new Set();
   for (let dir = real; !above.has(dir); dir = path.dirname(dir)) above.add(dir);
-  yield* walk(directory, relativeTop, real, above);
+  yield* walk(directory, relativeTop, real, above, 1, share && share.of > 1 ? share : undefined);
 }
 
 module.exports = { listTree, WalkFailure };

@@ -5,15 +5,16 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { SourceRef, StagingKind } from '../contract';
 import { sourceChanged, sourceLoop, sourceNotFound, sourcePathError } from './errors';
 import { KIND_DIRECTORIES, sourceLocations, type SourceLocations } from '../contract/source-location';
-import { listOnThread, readOnThread, type ListedBatch, type ThreadRead } from './local-read-pool';
+import { listOnThreads, readOnThread, type ListedBatch, type ThreadListing, type ThreadRead } from './local-read-pool';
 import { listTree, WalkFailure, type ListedFile, type WalkFailureData } from './local-walk';
 import type { PlannedRead, Source, SourceFile } from './source';
 
 const READ_CHUNK = 1 << 20;
 /**
- * A listing with sizes runs on the read threads (one walks, the next stats what it found), in
- * batches of this many files, up to LIST_AHEAD batches ahead of its consumer: the consumer (the
- * plan's COPY) keeps the activity's thread, the readdirs and stats run beside it.
+ * A listing with sizes runs on the read threads, each walking and stat'ing its share of the tree,
+ * in batches (together about this many files), up to LIST_AHEAD batches each ahead of their
+ * consumer: the consumer (the plan's COPY) keeps the activity's thread, merging the shares in
+ * path order; the readdirs and stats run beside it.
  */
 const LIST_BATCH = 1024;
 const LIST_AHEAD = 3;
@@ -63,30 +64,29 @@ export class LocalSource implements Source {
   async *files(kind: StagingKind): AsyncIterable<SourceFile> {
     const directory = this.directories[kind];
     if (directory === undefined) return;
-    const listing = listOnThread(directory, KIND_DIRECTORIES[kind]);
-    if (!listing) {
+    const listings = listOnThreads(directory, KIND_DIRECTORIES[kind]);
+    if (listings.length === 0) {
       yield* statHere(this.listing(kind));
       return;
     }
-    const ahead: Promise<ListedBatch>[] = [];
+    const batch = Math.max(1, Math.ceil(LIST_BATCH / listings.length));
+    const shares = listings.map((listing) => new ShareCursor(listing, batch));
     try {
       for (;;) {
-        while (ahead.length < LIST_AHEAD) {
-          const batch = listing.next(LIST_BATCH);
-          // Awaited in turn below; a listing abandoned half-way must not leave a rejection unheard.
-          batch.catch(() => undefined);
-          ahead.push(batch);
+        // The shares' files are disjoint and each in path order: the least head is the next file.
+        let next: { share: ShareCursor; file: SharedFile } | undefined;
+        for (const share of shares) {
+          const file = await share.head();
+          if (file && (!next || file.relative < next.file.relative)) next = { share, file };
         }
-        const batch = await (ahead.shift() as Promise<ListedBatch>);
-        for (const file of batch.files) {
-          if ('error' in file) throw sourcePathError(this.absolute(file.relative), threadError(file.error));
-          yield { path: file.relative, size: file.size };
-        }
-        if (batch.failure) throw walkError(batch.failure);
-        if (batch.done) return;
+        if (!next) return;
+        next.share.skip();
+        const { file } = next;
+        if ('error' in file) throw sourcePathError(this.absolute(file.relative), threadError(file.error));
+        yield { path: file.relative, size: file.size };
       }
     } finally {
-      listing.close();
+      for (const listing of listings) listing.close();
     }
   }
 
@@ -224,3 +224,45 @@ function walkError(failure: WalkFailureData): Error {
 function threadError(data: { code?: string; message?: string }): Error {
   return Object.assign(new Error(data.message), { code: data.code });
 }
+
+/** One share of a split listing, read batch by batch (LIST_AHEAD requests out), for the merge in LocalSource.files. */
+class ShareCursor {
+  private readonly ahead: Promise<ListedBatch>[] = [];
+  private files: SharedFile[] = [];
+  private index = 0;
+  private ended = false;
+  private failure: WalkFailureData | undefined;
+
+  constructor(
+    private readonly listing: ThreadListing,
+    private readonly batch: number,
+  ) {}
+
+  /** The next file of this share (not taken), or undefined when none is left; after the files before it, the walk's failure. */
+  async head(): Promise<SharedFile | undefined> {
+    while (this.index >= this.files.length) {
+      if (this.failure) throw walkError(this.failure);
+      if (this.ended) return undefined;
+      while (this.ahead.length < LIST_AHEAD) {
+        const next = this.listing.next(this.batch);
+        // Awaited in turn below; a listing abandoned half-way must not leave a rejection unheard.
+        next.catch(() => undefined);
+        this.ahead.push(next);
+      }
+      const batch = await (this.ahead.shift() as Promise<ListedBatch>);
+      this.files = batch.files;
+      this.index = 0;
+      this.failure = batch.failure;
+      this.ended = batch.done;
+    }
+    return this.files[this.index];
+  }
+
+  /** Moves past the head. */
+  skip(): void {
+    this.index++;
+  }
+}
+
+/** A file of a thread's listing: its size, or the failed stat. */
+type SharedFile = ListedBatch['files'][number];

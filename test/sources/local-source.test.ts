@@ -6,6 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import * as activities from '../../src/activities';
 import type { SourceRef, StagingPlan } from '../../src/contract';
 import { openSource } from '../../src/sources';
+import { listTree } from '../../src/sources/local-walk';
 import { partitionOf } from '../../src/sources/partition';
 import { fnv1a32 } from '../../src/shared/fnv1a';
 
@@ -190,7 +191,7 @@ describe('listing many files (walked and stat\'ed in batches on the read threads
     return out;
   }
 
-  // Two threads (the default): one walks, the other stats; one thread does both; none: the activity's thread.
+  // Two threads (the default), each walking and stat'ing its share; one thread; none: the activity's thread.
   const MODES = [['on the read threads', undefined], ['with SPARKIFY_READ_THREADS=1', '1'], ['with SPARKIFY_READ_THREADS=0', '0']] as const;
 
   it.each(MODES)('%s: every file in path order with its size', async (_, threads) => {
@@ -214,4 +215,56 @@ describe('listing many files (walked and stat\'ed in batches on the read threads
       }
     },
   );
+});
+
+describe('a listing split among the read threads (each walks and stats its share, the shares merged in path order)', () => {
+  // Files above, at and below the depth where the shares part (two levels under song_data/), a
+  // directory named like a file, names that sort differently as paths than as names.
+  const tree: Record<string, number> = {};
+  for (const top of ['A', 'B', 'C-1', 'C']) {
+    tree[`song_data/${top}.json`] = 1;
+    for (const middle of ['A', 'B', 'C', 'D', 'E', 'F.json', 'F-G']) {
+      tree[`song_data/${top}/${middle}.json`] = 2;
+      for (const leaf of ['TR1.json', 'TR2.json', 'skip.txt']) tree[`song_data/${top}/${middle}/${leaf}`] = 3;
+      tree[`song_data/${top}/${middle}/Z/TR3.json`] = 4;
+    }
+  }
+  let treeRoot: string;
+  beforeAll(() => {
+    treeRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkify-split-listing-'));
+    for (const [relative, size] of Object.entries(tree)) {
+      fs.mkdirSync(path.dirname(path.join(treeRoot, relative)), { recursive: true });
+      fs.writeFileSync(path.join(treeRoot, relative), 'x'.repeat(size));
+    }
+  });
+  afterEach(() => delete process.env.SPARKIFY_READ_THREADS);
+  afterAll(() => fs.rmSync(treeRoot, { recursive: true, force: true }));
+
+  // Sorted by UTF-16 code units, as the listing promises (and as the plan's byte-order collation has it for ASCII).
+  const expected = Object.entries(tree)
+    .filter(([relative]) => relative.endsWith('.json'))
+    .map(([relative, size]) => ({ path: relative, size }))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
+
+  it.each(['1', '2', '3', '5'])('with SPARKIFY_READ_THREADS=%s: every file once, in path order, with its size', async (threads) => {
+    process.env.SPARKIFY_READ_THREADS = threads;
+    const source = await openSource({ type: 'local', path: treeRoot });
+    const out = [];
+    for await (const file of source.files('songs')) out.push(file);
+    expect(out).toEqual(expected);
+  });
+
+  it('gives each share a disjoint part of the files, every one in path order, all of them together', () => {
+    const directory = path.join(treeRoot, 'song_data');
+    const whole = [...listTree(directory, 'song_data')].map((f) => f.relative);
+    expect(whole).toEqual(expected.map((f) => f.path));
+    for (const of of [2, 3]) {
+      const shares = Array.from({ length: of }, (_, index) => [...listTree(directory, 'song_data', { index, of })].map((f) => f.relative));
+      for (const share of shares) {
+        expect(share.length).toBeGreaterThan(0);
+        expect(share).toEqual([...share].sort((a, b) => (a < b ? -1 : 1)));
+      }
+      expect(shares.flat().sort((a, b) => (a < b ? -1 : 1))).toEqual(whole);
+    }
+  });
 });
