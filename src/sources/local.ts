@@ -74,14 +74,15 @@ export class LocalSource implements Source {
     try {
       for (;;) {
         // The shares' files are disjoint and each in path order: the least head is the next file.
-        let next: { share: ShareCursor; file: SharedFile } | undefined;
+        let least: ShareCursor | undefined;
+        let file: SharedFile | undefined;
         for (const share of shares) {
-          const file = await share.head();
-          if (file && (!next || file.relative < next.file.relative)) next = { share, file };
+          // Awaited only when the share's batch is used up: an await per file would cost more than the merge.
+          const head = share.head() ?? (await share.nextBatch());
+          if (head && (!file || head.relative < file.relative)) [least, file] = [share, head];
         }
-        if (!next) return;
-        next.share.skip();
-        const { file } = next;
+        if (!least || !file) return;
+        least.skip();
         if ('error' in file) throw sourcePathError(this.absolute(file.relative), threadError(file.error));
         yield { path: file.relative, size: file.size };
       }
@@ -238,8 +239,16 @@ class ShareCursor {
     private readonly batch: number,
   ) {}
 
-  /** The next file of this share (not taken), or undefined when none is left; after the files before it, the walk's failure. */
-  async head(): Promise<SharedFile | undefined> {
+  /** The next file of this share (not taken) when its batch has one; else undefined (see nextBatch). */
+  head(): SharedFile | undefined {
+    return this.files[this.index];
+  }
+
+  /**
+   * Once the batch is used up: the first file of the next batch that has one, or undefined when
+   * the share has none left; after the files before it, the walk's failure.
+   */
+  async nextBatch(): Promise<SharedFile | undefined> {
     while (this.index >= this.files.length) {
       if (this.failure) throw walkError(this.failure);
       if (this.ended) return undefined;
