@@ -161,7 +161,6 @@ export function readOnThread(files: string[], sizes: number[]): Promise<ThreadRe
 export function listOnThreads(directory: string, relativeTop: string): ThreadListing[] {
   const count = readThreads();
   const walkers = Array.from({ length: count }, () => poolThread()).filter((thread): thread is ReadThread => thread !== undefined);
-  // Each share's stats right after its readdirs: the inodes are still in the CPU's caches.
   return walkers.map((walker, index) => walker.list(++nextListing, directory, relativeTop, { index, of: walkers.length }));
 }
 

@@ -43,7 +43,7 @@ function isDirectory(dir) {
  * A split listing deals out the entries this many levels below the listed directory among its
  * shares (each share walks only its own there, and every directory above): a Sparkify song tree
  * has 26 × 26 directories at that depth. Fixed, so every share draws the same line whatever it
- * finds; files above it go to the share their path hashes to as well.
+ * finds; files above it are dealt out by their path as well.
  */
 const SHARE_DEPTH = 2;
 
