@@ -28,21 +28,18 @@ function decodeToken(bytes: Uint8Array | undefined): PageToken | undefined {
 }
 
 /**
- * Waits until the run changes and the change is durable, the call is canceled, or the long poll
- * times out. A run wakes its waiters while an operation is still applying its change, before the
- * journal write; the caller hears of it once it is written (a microtask later, after that
- * operation), so a crash cannot take back an event a caller was shown, such as the workflow's end.
+ * Waits until the run changes and the change is durable (Engine.durable), the call is canceled, or
+ * the long poll times out: a crash cannot take back an event a caller was shown, such as the
+ * workflow's end.
  */
 function waitForChange(engine: Engine, run: Run, context: CallContext): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     let done = false;
     const wake = () =>
-      void Promise.resolve()
-        .then(() => engine.durable())
-        .then(
-          () => finish(true),
-          () => finish(true),
-        );
+      void engine.durable().then(
+        () => finish(true),
+        () => finish(true),
+      );
     const timer = setTimeout(() => finish(false), engine.options.longPollTimeoutMs);
     timer.unref();
     const stopListening = context.onCancel(() => finish(false));

@@ -51,13 +51,9 @@ function waitForStage(engine: Engine, located: Located, stage: number, context: 
       stopListening?.();
       settle();
     };
-    // Listeners fire while a worker's completion is still being applied, before its events are
-    // written: the stage is answered once they are durable (after that operation, a microtask
-    // later), so a crash cannot take back an acceptance or an outcome a caller was told of.
-    const answer = () =>
-      void Promise.resolve()
-        .then(() => engine.durable())
-        .then(() => resolve(updateResponse(current(engine, located))), reject);
+    // Answered once durable (Engine.durable): a crash cannot take back an acceptance or an outcome
+    // a caller was told of.
+    const answer = () => void engine.durable().then(() => resolve(updateResponse(current(engine, located))), reject);
     const check = () => {
       if (done) return;
       const now = current(engine, located);
