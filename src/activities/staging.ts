@@ -163,6 +163,7 @@ export async function verifyStaging(input: StagingRoundInput): Promise<StagingAc
         ...kinds.map((kind) => ({ file: 'queries/table_count.sql', identifiers: { table: STAGING_TABLE[kind] } })),
         { file: 'queries/committed_progress.sql' },
         { file: 'queries/rejected_by_staging.sql' },
+        { file: 'queries/rejected_by_kind.sql' },
       ],
       { snapshot: true },
     );
@@ -186,6 +187,8 @@ export async function verifyStaging(input: StagingRoundInput): Promise<StagingAc
       const kind = String(row.staging) as StagingKind;
       if (stored[kind]) stored[kind].rowsRejected = Number(row.row_count);
     }
-    return { epoch: input.epoch, serverStartedAt: await session.serverStartedAt(), committed, stored };
+    const rejectedByKind: Record<string, number> = {};
+    for (const row of rowsOf(results[kinds.length + 2])) rejectedByKind[String(row.reason_kind)] = Number(row.row_count);
+    return { epoch: input.epoch, serverStartedAt: await session.serverStartedAt(), committed, stored, rejectedByKind };
   });
 }

@@ -68,6 +68,8 @@ export interface StagingAccount {
   serverStartedAt?: string;
   committed: Record<StagingKind, StagingCounts>;
   stored: Record<StagingKind, { rowsLoaded: number; rowsRejected: number }>;
+  /** load_errors rows by reason kind, in the same snapshot (absent from results recorded before it was added). */
+  rejectedByKind?: Record<string, number>;
 }
 
 /** Partitioning is by a stable hash of each file's relative path, so no file list enters history. */

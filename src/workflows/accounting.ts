@@ -4,7 +4,7 @@
  * warehouse holds must agree exactly, or the run fails with LoadNotAccounted naming the counts.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { CopyStagingResult, StagingAccount, StagingKind } from '../contract';
+import type { CopyStagingResult, LoadSummary, StagingAccount, StagingKind } from '../contract';
 
 export const LOAD_NOT_ACCOUNTED = 'LoadNotAccounted';
 
@@ -39,6 +39,27 @@ export function stagingMismatches(copies: Record<StagingKind, CopyStagingResult[
     }
   }
   return problems;
+}
+
+/** The star tables every full load inserts, each by a transform of its own. */
+const STAR_TABLES = ['songplays', 'users', 'songs', 'artists', 'time'];
+
+/**
+ * A full load's summary from the counts its steps committed: staging and load_errors as
+ * verifyStaging read them in one snapshot (after the partitions' reports were checked against
+ * them), each star table as its transform's INSERT counted it (the transform replaces the whole
+ * table, which belongs to this run alone). Undefined when a count is missing: a verifyStaging
+ * result recorded before it read the rejections by kind, or a star table not inserted.
+ */
+export function summaryFromSteps(account: StagingAccount, inserted: Record<string, number>): LoadSummary | undefined {
+  if (!account.rejectedByKind || STAR_TABLES.some((table) => inserted[table] === undefined)) return undefined;
+  const tables: Record<string, number> = {
+    staging_events: account.stored.events.rowsLoaded,
+    staging_songs: account.stored.songs.rowsLoaded,
+    load_errors: account.stored.events.rowsRejected + account.stored.songs.rowsRejected,
+  };
+  for (const table of STAR_TABLES) tables[table] = inserted[table];
+  return { tables, rejectedByKind: { ...account.rejectedByKind } };
 }
 
 export function loadNotAccounted(problems: string[], details: Record<string, unknown>): ApplicationFailure {

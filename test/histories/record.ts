@@ -6,7 +6,8 @@
  * old recording beside the new one under a name saying what it predates
  * (full-load-fact-after-dimensions.json, full-load-summarize-then-quality.json,
  * full-load-all-checks-after-fact.json, full-load-remaining-checks-in-one.json,
- * full-load-dimensions-in-pairs.json), so every branch keeps replaying.
+ * full-load-dimensions-in-pairs.json, full-load-summary-beside-checks.json), so every branch keeps
+ * replaying.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

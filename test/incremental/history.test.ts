@@ -34,13 +34,15 @@ test('every committed history replays against the workflow code', async () => {
   // FACT_BESIDE_DIMENSIONS, full-load-summarize-then-quality.json before SUMMARY_BESIDE_QUALITY,
   // full-load-all-checks-after-fact.json before DIMENSION_CHECKS_BESIDE_FACT,
   // full-load-remaining-checks-in-one.json before REMAINING_CHECKS_IN_SHARES,
-  // full-load-dimensions-in-pairs.json before DIMENSIONS_ONE_AT_A_TIME.
+  // full-load-dimensions-in-pairs.json before DIMENSIONS_ONE_AT_A_TIME,
+  // full-load-summary-beside-checks.json before SUMMARY_FROM_STEPS.
   expect(names).toEqual([
     'full-load-all-checks-after-fact.json',
     'full-load-dimensions-in-pairs.json',
     'full-load-fact-after-dimensions.json',
     'full-load-remaining-checks-in-one.json',
     'full-load-summarize-then-quality.json',
+    'full-load-summary-beside-checks.json',
     'full-load.json',
     'incremental-first.json',
     'incremental-nothing-new.json',
@@ -59,7 +61,7 @@ test('the timeline shows each activity, the retried one with its attempts and th
   const activityTypes = lines.slice(1, -1).filter((l) => /^\s+\+\d/.test(l)).map((l) => l.trim().split(/\s+/)[1]);
   expect(new Set(activityTypes)).toEqual(new Set([
     'provisionWarehouse', 'createTables', 'planStaging', 'copyStagingEvents', 'copyStagingSongs', 'verifyStaging',
-    'insertUsers', 'insertSongs', 'insertArtists', 'insertTime', 'insertSongplays', 'summarizeLoad', 'checkQuality', 'teardownWarehouse',
+    'insertUsers', 'insertSongs', 'insertArtists', 'insertTime', 'insertSongplays', 'checkQuality', 'teardownWarehouse',
   ]));
   const retried = lines.findIndex((l) => /copyStagingSongs\s+completed in \d+\.\ds, attempt 2$/.test(l));
   expect(retried).toBeGreaterThan(0);

@@ -78,6 +78,17 @@ describe('local warehouse lifecycle', () => {
     expect(Object.keys(handle)).not.toContain('password');
   });
 
+  it('plans no parallel workers on a machine of up to 4 cores (the workflow runs its own sessions side by side)', async () => {
+    const client = new Client({ host: handle.host, port: handle.port, user: handle.user, database: handle.database, password });
+    await client.connect();
+    try {
+      const { rows } = await client.query('SHOW max_parallel_workers_per_gather');
+      expect(rows[0].max_parallel_workers_per_gather).toBe(os.availableParallelism() <= 4 ? '0' : '2');
+    } finally {
+      await client.end();
+    }
+  });
+
   it('reuses the running cluster when provisioning is retried', async () => {
     const again = await run(new MockActivityEnvironment({ attempt: 2 }), activities.provisionWarehouse, target);
     expect(again).toEqual(handle);

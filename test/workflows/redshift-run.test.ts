@@ -224,10 +224,9 @@ describe('sparkifyEtl with warehouse redshift', () => {
       'create schema',
       `set, ${created.map((t) => `create ${t}`).join(', ')}, epoch 1`,
       ...copies,
-      'set, check epoch, count staging_events, count staging_songs, committed progress, rejected by staging',
+      'set, check epoch, count staging_events, count staging_songs, committed progress, rejected by staging, rejected by kind',
       ...['users', 'songs', 'artists', 'time', 'songplays'].map(transform),
       'set, check epoch, check',
-      'set, check epoch, count staging_events, count staging_songs, count load_errors, count songplays, count users, count songs, count artists, count time, rejected by kind',
       'set, check epoch, check',
       'set, check epoch, check',
     ];
@@ -238,7 +237,8 @@ describe('sparkifyEtl with warehouse redshift', () => {
     expect([...shapes.slice(2, copyEnd)].sort()).toEqual([...copies].sort());
     expect(shapes[copyEnd]).toBe(expected[copyEnd]);
     expect([...shapes.slice(copyEnd + 1, copyEnd + 7)].sort()).toEqual([...expected.slice(copyEnd + 1, copyEnd + 7)].sort());
-    // The summary and the remaining quality checks' two shares run side by side too.
+    // The remaining quality checks' two shares run side by side too; no batch counts the tables
+    // again (the summary is the counts above: verifyStaging's and the INSERTs').
     expect([...shapes.slice(copyEnd + 7)].sort()).toEqual([...expected.slice(copyEnd + 7)].sort());
     expect(shapes).toHaveLength(expected.length);
     // Every batch after provisioning names the run's schema first; the dimensions' check batch has

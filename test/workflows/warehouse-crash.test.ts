@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApplicationFailure, WorkflowFailedError, ActivityFailure } from '@temporalio/client';
-import type { CopyStagingInput, CopyStagingResult, CreateTablesInput, SparkifyEtlResult, WarehouseHandle, WarehouseInput } from '../../src/contract';
+import type { CheckQualityInput, CopyStagingInput, CopyStagingResult, CreateTablesInput, SparkifyEtlResult, WarehouseHandle, WarehouseInput } from '../../src/contract';
 import { expectedReport, tablesReport } from '../helpers/exact-tables';
 import { localWarehouseDirectory } from '../../src/warehouse/local-provider';
 import * as sparkifyActivities from '../../src/activities';
@@ -101,7 +101,7 @@ describe('star tables by the warehouse\'s lifetime', () => {
     let createdKept: boolean | undefined;
     let persistence: Record<string, string> | undefined;
     let songplaysAfterRecovery: number | undefined;
-    let tablesAtSummary: unknown;
+    let tablesAtChecks: unknown;
     let crashed = false;
     const createTables = async (input: CreateTablesInput) => {
       createdKept = input.keptAfterRun;
@@ -118,16 +118,16 @@ describe('star tables by the warehouse\'s lifetime', () => {
       }
       return result;
     };
-    // The warehouse is gone when the run ends: its tables are read when the summary has counted them.
-    const summarizeLoad = async (input: WarehouseInput) => {
-      const summary = await sparkifyActivities.summarizeLoad(input);
-      tablesAtSummary = await queryWarehouse(input.warehouse, (client) => tablesReport(client));
-      return summary;
+    // The warehouse is gone when the run ends: its tables are read once a quality check share has run.
+    const checkQuality = async (input: CheckQualityInput) => {
+      const checks = await sparkifyActivities.checkQuality(input);
+      tablesAtChecks = await queryWarehouse(input.warehouse, (client) => tablesReport(client));
+      return checks;
     };
     const result = await suite.runEtl(
       'crash-run-scoped',
       { source, concurrency: 2, partitions: 2 },
-      { activities: { createTables, insertSongplays: songplaysThenCrash, summarizeLoad } },
+      { activities: { createTables, insertSongplays: songplaysThenCrash, checkQuality } },
     );
     expect(crashed).toBe(true);
     expect(createdKept).toBe(false);
@@ -138,7 +138,7 @@ describe('star tables by the warehouse\'s lifetime', () => {
     expect(result.quality.failed).toEqual([]);
     expect(result.recovery.stagingRounds).toBe(2);
     expect(result.recovery.warehouseRestarts).toBe(1);
-    expect(tablesAtSummary).toEqual(expectedReport(expected));
+    expect(tablesAtChecks).toEqual(expectedReport(expected));
     expect(localWarehouseExists(result.warehouseId)).toBe(false);
   }, 150_000);
 
