@@ -4,6 +4,7 @@
  */
 export type * from './source';
 export type * from './warehouse';
+export { STAR_TABLES } from './warehouse';
 export type * from './activities';
 export { QUALITY_SCOPES } from './activities';
 export type * from './cluster';

@@ -3,6 +3,11 @@
  * says where the tables are and never carries the password (activities resolve it themselves).
  */
 
+/** Star schema tables (each also has sql/transforms/<table>.sql and a transform activity of its own). */
+export const STAR_TABLES = ['songplays', 'users', 'songs', 'artists', 'time'] as const;
+
+export type StarTable = (typeof STAR_TABLES)[number];
+
 /** The warehouse implementations this build has (src/warehouse/registry.ts). */
 export type WarehouseProviderName = 'local' | 'postgres' | 'redshift';
 

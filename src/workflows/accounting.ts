@@ -4,7 +4,7 @@
  * warehouse holds must agree exactly, or the run fails with LoadNotAccounted naming the counts.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { CopyStagingResult, LoadSummary, StagingAccount, StagingKind } from '../contract';
+import { STAR_TABLES, type CopyStagingResult, type LoadSummary, type StagingAccount, type StagingKind } from '../contract';
 
 export const LOAD_NOT_ACCOUNTED = 'LoadNotAccounted';
 
@@ -40,9 +40,6 @@ export function stagingMismatches(copies: Record<StagingKind, CopyStagingResult[
   }
   return problems;
 }
-
-/** The star tables every full load inserts, each by a transform of its own. */
-const STAR_TABLES = ['songplays', 'users', 'songs', 'artists', 'time'];
 
 /**
  * A full load's summary from the counts its steps committed: staging and load_errors as
