@@ -85,9 +85,11 @@ export interface IncrementalOutcome {
  * the fact (songplays) beside the dimensions; within it 'dimensions' and 'fact' are each part's
  * own time from the stage's start, so they overlap and 'transforms' is the wall time;
  * 'dimensionChecks' (the quality checks of the dimension tables) runs after 'dimensions', beside
- * 'fact'. 'verify' likewise holds 'summarize' beside 'quality' (the remaining checks, or all of
- * them where no 'dimensionChecks' ran). (Runs from before these had 'dimensions', 'fact',
- * 'summarize' and 'quality' one after the other, and no 'transforms' or 'verify'.)
+ * 'fact'. 'verify' holds 'quality' (the remaining checks, or all of them where no
+ * 'dimensionChecks' ran), beside 'summarize' in an incremental run (a full load's summary is its
+ * steps' counts, and earlier full loads had a 'summarize' too). (Runs from before these had
+ * 'dimensions', 'fact', 'summarize' and 'quality' one after the other, and no 'transforms' or
+ * 'verify'.)
  */
 export const STAGES = [
   'provision',

@@ -127,7 +127,7 @@ it('shows a Sparkify run: list, history with every activity, a retried failure, 
   const history = await handle.fetchHistory();
   const scheduled = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name!);
   const activityTypes = [...new Set(scheduled)];
-  expect(activityTypes).toEqual(expect.arrayContaining(['provisionWarehouse', 'createTables', 'planStaging', 'copyStagingEvents', 'copyStagingSongs', 'insertUsers', 'insertSongs', 'insertArtists', 'insertTime', 'insertSongplays', 'summarizeLoad', 'teardownWarehouse']));
+  expect(activityTypes).toEqual(expect.arrayContaining(['provisionWarehouse', 'createTables', 'planStaging', 'copyStagingEvents', 'copyStagingSongs', 'insertUsers', 'insertSongs', 'insertArtists', 'insertTime', 'insertSongplays', 'checkQuality', 'teardownWarehouse']));
   const retriedStart = (history.events ?? []).find((e) => e.activityTaskStartedEventAttributes?.lastFailure?.message === INJECTED_FAILURE);
   expect(retriedStart?.activityTaskStartedEventAttributes?.attempt).toBe(2);
 

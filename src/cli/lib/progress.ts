@@ -6,8 +6,8 @@ import type { EtlProgress } from '../../contract';
 
 /**
  * Share of the bar done when each stage starts; staging fills its span (up to the transforms) by
- * files done. 'transforms' runs the dimensions beside the fact, 'verify' the summary beside the
- * quality checks; runs recorded before them have 'dimensions', 'fact', 'summarize', 'quality'. Stages not listed (lock, merge, unlock, an end in failure) show 0.
+ * files done. 'transforms' runs the dimensions beside the fact, 'verify' the quality checks (an
+ * incremental run's summary beside them); runs recorded before them have 'dimensions', 'fact', 'summarize', 'quality'. Stages not listed (lock, merge, unlock, an end in failure) show 0.
  */
 const STAGE_START: Record<string, number> = {
   provision: 0,
